@@ -1,0 +1,63 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class User(AbstractUser):
+    """Anyone who signs in: a citizen or organisation, or a member of staff with a role in some agencies.
+
+    Identities from the national portal's single sign-on are kept in their own table (keyed on issuer and subject),
+    never matched on e-mail, so one user may have a password, a national identity, or both.
+    """
+
+    class Role(models.TextChoices):
+        CITIZEN = "citizen", "Công dân, tổ chức"
+        ONESTOP_OFFICER = "onestop_officer", "Cán bộ một cửa"
+        HANDLING_OFFICER = "handling_officer", "Chuyên viên xử lý"
+        LEADER = "leader", "Lãnh đạo"
+        DEPARTMENT_ADMIN = "department_admin", "Quản trị sở, ngành, xã"
+        PROVINCE_ADMIN = "province_admin", "Quản trị tỉnh"
+
+    STAFF_ROLES = frozenset(
+        {Role.ONESTOP_OFFICER, Role.HANDLING_OFFICER, Role.LEADER, Role.DEPARTMENT_ADMIN, Role.PROVINCE_ADMIN}
+    )
+
+    role = models.CharField("vai trò", max_length=20, choices=Role.choices, default=Role.CITIZEN)
+    full_name = models.CharField("họ và tên", max_length=150, blank=True)
+    phone = models.CharField("số điện thoại", max_length=20, blank=True)
+    job_title = models.CharField("chức danh", max_length=120, blank=True)
+    agencies = models.ManyToManyField(
+        "agencies.Agency", through="AgencyMembership", verbose_name="cơ quan", related_name="members", blank=True
+    )
+
+    class Meta:
+        verbose_name = "người dùng"
+        verbose_name_plural = "người dùng"
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def is_officer(self) -> bool:
+        return self.role in self.STAFF_ROLES
+
+    @property
+    def is_province_admin(self) -> bool:
+        return self.is_superuser or self.role == self.Role.PROVINCE_ADMIN
+
+
+class AgencyMembership(models.Model):
+    """A member of staff works in an agency; the role on the user says what they do there."""
+
+    user = models.ForeignKey(User, verbose_name="người dùng", on_delete=models.CASCADE, related_name="memberships")
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name="cơ quan", on_delete=models.PROTECT, related_name="memberships"
+    )
+    since = models.DateField("từ ngày", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "thành viên cơ quan"
+        verbose_name_plural = "thành viên cơ quan"
+        constraints = [models.UniqueConstraint(fields=["user", "agency"], name="unique_membership")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.agency}"

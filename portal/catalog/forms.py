@@ -1,0 +1,48 @@
+from django import forms
+
+from portal.catalog.models import Procedure
+
+LEVEL_CHOICES = [("", "Tất cả các cấp"), ("tinh", "Cấp tỉnh"), ("xa", "Cấp xã"), ("bo", "Cấp bộ")]
+ONLINE_CHOICES = [
+    ("", "Tất cả"),
+    ("toan-trinh", "Trực tuyến toàn trình"),
+    ("mot-phan", "Trực tuyến một phần"),
+    *[(str(value), label) for value, label in Procedure.OnlineLevel.choices],
+]
+MAX_QUERY_LENGTH = 200
+
+
+class CatalogFilterForm(forms.Form):
+    """The catalogue's query string: search words, filters and page. Every value is optional."""
+
+    q = forms.CharField(
+        label="Từ khóa",
+        required=False,
+        max_length=MAX_QUERY_LENGTH,
+        error_messages={"max_length": "Từ khóa tìm kiếm quá dài (tối đa %(limit_value)d ký tự)."},
+    )
+    field = forms.SlugField(label="Lĩnh vực", required=False, max_length=200)
+    level = forms.ChoiceField(label="Cấp thực hiện", choices=LEVEL_CHOICES, required=False)
+    agency = forms.CharField(label="Cơ quan thực hiện", required=False, max_length=20)
+    online = forms.ChoiceField(label="Dịch vụ công trực tuyến", choices=ONLINE_CHOICES, required=False)
+    applicant = forms.SlugField(label="Đối tượng thực hiện", required=False, max_length=200)
+    page = forms.CharField(required=False, max_length=12)
+
+    def __init__(self, *args, field_choices=(), agency_choices=(), applicant_choices=(), **kwargs):
+        kwargs.setdefault("auto_id", "f-%s")
+        super().__init__(*args, **kwargs)
+        self.field_choices = field_choices
+        self.agency_choices = agency_choices
+        self.applicant_choices = applicant_choices
+        for name in self.fields:
+            self.fields[name].error_messages.setdefault("invalid_choice", "Giá trị lọc không hợp lệ.")
+            self.fields[name].error_messages["invalid"] = "Giá trị lọc không hợp lệ."
+            self.fields[name].error_messages["null_characters_not_allowed"] = "Không được chứa ký tự rỗng (NUL)."
+
+    def clean_page(self) -> int:
+        """Any page value is accepted: unreadable or out-of-range numbers are clamped later to a real page."""
+        raw = self.cleaned_data.get("page") or "1"
+        try:
+            return max(1, min(int(raw), 1_000_000))
+        except ValueError:
+            return 1

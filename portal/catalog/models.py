@@ -1,0 +1,202 @@
+"""The procedure catalogue (thủ tục hành chính) as published by the national portal, parsed for citizens.
+
+Every parsed field keeps the original text beside it (``*_raw``), because the national data is scraped from web
+tables and the parse can be incomplete; ``parse_problems`` lists what could not be parsed.
+"""
+
+from django.db import models
+from django.urls import reverse
+
+
+class Field(models.Model):
+    """A field of administration (lĩnh vực), e.g. Hộ tịch, Đất đai."""
+
+    name = models.CharField("tên lĩnh vực", max_length=200, unique=True)
+    slug = models.SlugField("đường dẫn", max_length=200, unique=True)
+
+    class Meta:
+        verbose_name = "lĩnh vực"
+        verbose_name_plural = "lĩnh vực"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ApplicantType(models.Model):
+    """Who may file (đối tượng thực hiện), e.g. Công dân Việt Nam, Doanh nghiệp."""
+
+    name = models.CharField("đối tượng", max_length=200, unique=True)
+    slug = models.SlugField("đường dẫn", max_length=200, unique=True)
+
+    class Meta:
+        verbose_name = "đối tượng thực hiện"
+        verbose_name_plural = "đối tượng thực hiện"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Procedure(models.Model):
+    class OnlineLevel(models.IntegerChoices):
+        INFORMATION = 1, "Mức độ 1: cung cấp thông tin"
+        FORMS = 2, "Mức độ 2: tải mẫu đơn, tờ khai"
+        SUBMISSION = 3, "Mức độ 3: nộp và xử lý hồ sơ trực tuyến"
+        COMPLETE = 4, "Mức độ 4: thanh toán và nhận kết quả trực tuyến"
+
+    class OnlineScope(models.TextChoices):
+        NONE = "", "Không cung cấp trực tuyến"
+        PARTIAL = "partial", "Dịch vụ công trực tuyến một phần"
+        FULL = "full", "Dịch vụ công trực tuyến toàn trình"
+
+    code = models.CharField("mã thủ tục", max_length=40, unique=True)
+    name = models.CharField("tên thủ tục", max_length=1000)
+    decision_number = models.CharField("quyết định công bố", max_length=200, blank=True)
+    kind = models.CharField("loại thủ tục", max_length=200, blank=True)
+    field = models.ForeignKey(
+        Field, verbose_name="lĩnh vực", on_delete=models.PROTECT, related_name="procedures", null=True, blank=True
+    )
+    levels_raw = models.CharField("cấp thực hiện (gốc)", max_length=200, blank=True)
+    is_ministry_level = models.BooleanField("cấp bộ", default=False)
+    is_province_level = models.BooleanField("cấp tỉnh", default=False)
+    is_commune_level = models.BooleanField("cấp xã", default=False)
+    applicant_types = models.ManyToManyField(
+        ApplicantType, verbose_name="đối tượng thực hiện", related_name="procedures", blank=True
+    )
+    applicants_raw = models.TextField("đối tượng thực hiện (gốc)", blank=True)
+    competent_authority = models.TextField("cơ quan có thẩm quyền", blank=True)
+    implementing_agency_raw = models.TextField("cơ quan thực hiện (gốc)", blank=True)
+    delegated_agency = models.TextField("cơ quan được ủy quyền", blank=True)
+    coordinating_agency = models.TextField("cơ quan phối hợp", blank=True)
+    where_to_file = models.TextField("địa chỉ tiếp nhận", blank=True)
+    related_procedures = models.TextField("thủ tục liên quan", blank=True)
+    steps = models.JSONField("trình tự thực hiện", default=list, blank=True)
+    steps_raw = models.TextField("trình tự thực hiện (gốc)", blank=True)
+    channels_raw = models.TextField("cách thức thực hiện (gốc)", blank=True)
+    documents_raw = models.TextField("thành phần hồ sơ (gốc)", blank=True)
+    legal_basis_raw = models.TextField("căn cứ pháp lý (gốc)", blank=True)
+    conditions = models.TextField("yêu cầu, điều kiện", blank=True)
+    results = models.JSONField("kết quả thực hiện", default=list, blank=True)
+    result_codes = models.JSONField("mã kết quả", default=list, blank=True)
+    result_raw = models.TextField("kết quả thực hiện (gốc)", blank=True)
+    online_level = models.PositiveSmallIntegerField(
+        "mức độ dịch vụ công trực tuyến", choices=OnlineLevel.choices, default=OnlineLevel.INFORMATION
+    )
+    online_scope = models.CharField(
+        "phạm vi trực tuyến", max_length=10, choices=OnlineScope.choices, default=OnlineScope.NONE, blank=True
+    )
+    is_national_synced = models.BooleanField(
+        "đồng bộ với Cổng DVC quốc gia", default=False, help_text="Nội dung lấy từ Cơ sở dữ liệu quốc gia về TTHC."
+    )
+    source_url = models.URLField("trang nguồn", max_length=500, blank=True)
+    source_ministry = models.CharField("danh mục của bộ, ngành", max_length=60, blank=True)
+    parse_problems = models.JSONField("phần chưa phân tích được", default=list, blank=True)
+    content_hash = models.CharField("mã băm nội dung nguồn", max_length=64, blank=True)
+    search_boost = models.FloatField("ưu tiên tìm kiếm", default=0)
+    is_active = models.BooleanField("đang áp dụng", default=True)
+    created_at = models.DateTimeField("ngày tạo", auto_now_add=True)
+    updated_at = models.DateTimeField("cập nhật lần cuối", auto_now=True)
+    agencies = models.ManyToManyField(
+        "agencies.Agency", through="ProcedureAgency", verbose_name="cơ quan thực hiện", related_name="procedures"
+    )
+
+    class Meta:
+        verbose_name = "thủ tục hành chính"
+        verbose_name_plural = "thủ tục hành chính"
+        ordering = ["name", "code"]
+        indexes = [
+            models.Index(fields=["is_active", "name"]),
+            models.Index(fields=["field", "name"]),
+            models.Index(fields=["online_level"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:procedure_detail", args=[self.code])
+
+    @property
+    def level_labels(self) -> list[str]:
+        flags = [(self.is_ministry_level, "Cấp bộ"), (self.is_province_level, "Cấp tỉnh"), (self.is_commune_level, "Cấp xã")]
+        return [label for flag, label in flags if flag]
+
+
+class ProcedureAgency(models.Model):
+    """Which agency of this province handles a procedure, and in what capacity."""
+
+    class Role(models.TextChoices):
+        COMPETENT = "competent", "Cơ quan chủ trì"
+        IMPLEMENTING = "implementing", "Cơ quan tiếp nhận, giải quyết"
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="agency_links")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="procedure_links")
+    role = models.CharField("vai trò", max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = "cơ quan thực hiện thủ tục"
+        verbose_name_plural = "cơ quan thực hiện thủ tục"
+        constraints = [models.UniqueConstraint(fields=["procedure", "agency"], name="unique_procedure_agency")]
+        indexes = [models.Index(fields=["agency", "procedure"])]
+
+
+class Channel(models.Model):
+    """A way to file (Trực tiếp, Trực tuyến, Dịch vụ bưu chính) with its processing time and fee."""
+
+    class Kind(models.TextChoices):
+        DIRECT = "direct", "Trực tiếp"
+        ONLINE = "online", "Trực tuyến"
+        POSTAL = "postal", "Dịch vụ bưu chính"
+
+    class DurationUnit(models.TextChoices):
+        WORKING_DAY = "working_day", "ngày làm việc"
+        DAY = "day", "ngày"
+        HOUR = "hour", "giờ"
+        UNKNOWN = "", "(không rõ đơn vị)"
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="channels")
+    position = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField("hình thức nộp", max_length=10, choices=Kind.choices)
+    duration = models.DecimalField("thời hạn giải quyết", max_digits=8, decimal_places=2, null=True, blank=True)
+    duration_unit = models.CharField("đơn vị thời hạn", max_length=12, choices=DurationUnit.choices, blank=True)
+    fee_text = models.TextField("phí, lệ phí", blank=True)
+    fee_amount = models.PositiveBigIntegerField("số tiền (đồng)", null=True, blank=True)
+    fee_free = models.BooleanField("miễn phí", default=False)
+    description = models.TextField("mô tả", blank=True)
+
+    class Meta:
+        verbose_name = "cách thức thực hiện"
+        verbose_name_plural = "cách thức thực hiện"
+        ordering = ["procedure", "position"]
+
+
+class RequiredDocument(models.Model):
+    """One item of the dossier's composition (thành phần hồ sơ)."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="documents")
+    position = models.PositiveSmallIntegerField(default=0)
+    case = models.TextField("trường hợp", blank=True)
+    name = models.TextField("tên giấy tờ")
+    templates = models.JSONField("mẫu đơn, tờ khai", default=list, blank=True)
+    originals = models.PositiveSmallIntegerField("số bản chính", null=True, blank=True)
+    copies = models.PositiveSmallIntegerField("số bản sao", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "thành phần hồ sơ"
+        verbose_name_plural = "thành phần hồ sơ"
+        ordering = ["procedure", "position"]
+
+
+class LegalDocument(models.Model):
+    """A legal basis (căn cứ pháp lý): the document's title and its number."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="legal_documents")
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.TextField("tên văn bản")
+    number = models.CharField("số, ký hiệu", max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = "căn cứ pháp lý"
+        verbose_name_plural = "căn cứ pháp lý"
+        ordering = ["procedure", "position"]

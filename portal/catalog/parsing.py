@@ -1,0 +1,635 @@
+"""Parsers for the flattened tables of the national procedure catalogue (dichvucong.gov.vn).
+
+The scraped fields are web tables whose cells run together ("Trực tuyến1Miễn phíTrực tiếp1Miễn phí").
+Each parser here recovers what structure it can and reports honestly what it could not:
+``Parsed.complete`` is False whenever some source text was not attributed to an item or a value
+could only be had by guessing; ``Parsed.problems`` says why, in a short human-readable line.
+
+All functions are pure (standard library only), accept any ``str`` (empty, garbage, NUL bytes,
+decomposed Unicode) without raising, and run in roughly linear time: every regular expression
+has bounded or non-nested repetition, so hostile input cannot trigger catastrophic backtracking.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+NO_INFO = "Không có thông tin"
+
+
+@dataclass(frozen=True)
+class Channel:
+    kind: str  # "direct" | "online" | "postal"
+    label: str  # Vietnamese label as in the text
+    duration: Decimal | None
+    duration_unit: str  # "working_day" | "day" | "hour" | "month" | ""
+    fee_text: str  # the whole fee cell, note in parentheses included
+    fee_free: bool
+    fee_amount: int | None  # đồng; 0 when free; None when absent, foreign currency or doubtful
+    description: str
+    duration_text: str = ""  # the raw time cell ("7 Ngày làm việc", "Không quy định", free text)
+
+
+@dataclass(frozen=True)
+class RequiredDocument:
+    name: str
+    templates: tuple[str, ...]
+    originals: int | None
+    copies: int | None
+    case: str
+
+
+@dataclass(frozen=True)
+class LegalDocument:
+    title: str
+    number: str
+
+
+@dataclass
+class Parsed[T]:
+    items: list[T]
+    complete: bool
+    problems: list[str] = field(default_factory=list)
+
+
+def _clean(text: str | None) -> str:
+    """Return ``text`` as NFC without NUL bytes; the portal mixes composed and decomposed accents."""
+    return unicodedata.normalize("NFC", (text or "").replace("\x00", ""))
+
+
+def _short(text: str, limit: int = 60) -> str:
+    """Return a one-line excerpt for problem messages."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _done[T](items: list[T], problems: list[str]) -> Parsed[T]:
+    return Parsed(items=items, complete=not problems, problems=problems)
+
+
+def is_no_information(text: str) -> bool:
+    """True for "", whitespace and "Không có thông tin" in any case or spacing."""
+    norm = " ".join(_clean(text).split()).casefold().rstrip(".")
+    return norm in ("", NO_INFO.casefold())
+
+
+def _strip_header(text: str, header: str) -> str:
+    """Drop the table header (and anything before it that is only dashes or blank)."""
+    head, sep, rest = text.partition(header)
+    return rest if sep and not head.strip(" -\t\n") else text
+
+
+def _balanced_end(text: str, start: int) -> int | None:
+    """Index just past the parenthesis group opening at ``start``; None if it never closes."""
+    depth = 0
+    for i in range(start, len(text)):
+        if text[i] == "(":
+            depth += 1
+        elif text[i] == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    return None
+
+
+# ---------------------------------------------------------------- channels (cach_thuc_thuc_hien)
+
+_CHANNEL_HEADER = "Hình thức nộpThời gianPhí, lệ phíMô tả"
+_CHANNEL_KINDS = {"Trực tiếp": "direct", "Trực tuyến": "online", "Dịch vụ bưu chính": "postal"}
+_CHANNEL_LABEL = re.compile("|".join(_CHANNEL_KINDS))
+_UNITS = {"ngày làm việc": "working_day", "ngày": "day", "giờ": "hour", "tháng": "month"}
+_TIME_NUM = re.compile(r"(\d{1,6}(?:[.,]\d{1,3})?)[ \t]*(ngày làm việc|ngày|giờ|tháng)?", re.I)
+_TIME_WORDS = re.compile(r"(?:Không có thông tin|Không quy định|Không)[ \t]*")
+_CURRENCY = r"(?P<cur>Việt Nam Đồng|VNĐ|Đồng|USD)"
+_FEE = re.compile(r"Miễn phí|Không có thông tin|(?P<amt>\d{1,3}(?:[.,]\d{3})+|\d{1,12})[ \t]*" + _CURRENCY, re.I)
+# Unit-less digits glued to an amount ("120 VNĐ" = time 1 + fee 20? or 12 + 0?) cannot be split.
+_GLUED_TIME_FEE = re.compile(r"\d[\d.,]{0,20}[ \t]*" + _CURRENCY, re.I)
+_FREE_TIME_LIMIT = 300  # a free-text time cell longer than this is more likely a misread row
+
+
+def _row_starts(text: str) -> list[re.Match[str]]:
+    """Channel labels that begin a row: a row's time cell follows glued (digit or capital).
+
+    Descriptions mention channels too ("Trực tiếp tại Công an xã", "…: nộp hồ sơ trực tuyến"),
+    but there the label is followed by a space or lower-case text.
+    """
+    starts = []
+    for m in _CHANNEL_LABEL.finditer(text):
+        nxt = text[m.end() : m.end() + 1]
+        if nxt and (nxt.isdigit() or nxt.isupper()):
+            starts.append(m)
+    return starts
+
+
+def _split_time(seg: str) -> tuple[str, Decimal | None, str, int] | None:
+    """Split the time cell off a row body: (raw time text, duration, unit, fee start) or None."""
+    m = _TIME_NUM.match(seg)
+    if m and _FEE.match(seg, m.end()):
+        unit = _UNITS[m.group(2).lower()] if m.group(2) else ""
+        return seg[: m.end()].strip(), Decimal(m.group(1).replace(",", ".")), unit, m.end()
+    m = _TIME_WORDS.match(seg)
+    if m and _FEE.match(seg, m.end()):
+        return m.group(0).strip(), None, "", m.end()
+    m = _FEE.search(seg, 1, _FREE_TIME_LIMIT)
+    if m and not seg[0].isdigit():
+        return seg[: m.start()].strip(), None, "", m.start()
+    return None
+
+
+def _fee_value(fee: re.Match[str], note: str) -> tuple[bool, int | None, str | None]:
+    """Interpret a fee cell: (free, amount in đồng, problem or None)."""
+    if fee.group(0).casefold() == "miễn phí":
+        return True, 0, None
+    if fee.group("amt") is None:  # "Không có thông tin"
+        return False, None, None
+    amount = int(re.sub(r"[.,]", "", fee.group("amt")))
+    if fee.group("cur").upper() == "USD":
+        return amount == 0, None, None  # not đồng; fee_text keeps it
+    # The portal's amount field is sometimes filled in thousands ("100 VNĐ" with the note
+    # "100.000 đồng/lần"); trusting it would under-state the fee a thousandfold.
+    if 0 < amount < 1000 and re.search(rf"(?<![\d.,]){amount}[.,]000(?![\d])", note):
+        return False, None, f"số tiền {amount} VNĐ mâu thuẫn với ghi chú ({amount}.000)"
+    return amount == 0, amount, None
+
+
+def _parse_channel_row(label: str, seg: str) -> tuple[Channel | None, list[str]]:
+    """Parse one row body (text after the label up to the next row) into a Channel."""
+    kind = _CHANNEL_KINDS[label]
+    if _GLUED_TIME_FEE.match(seg):
+        fee_text, _, desc = _fee_and_note(seg, 0, re.search(_CURRENCY, seg).end())
+        channel = Channel(kind, label, None, "", fee_text, False, None, desc, "")
+        return channel, [f"{label}: thời gian và phí dính liền, không tách được ({_short(fee_text, 30)})"]
+    split = _split_time(seg)
+    if split is None:
+        return None, [f"{label}: không nhận ra thời gian/phí trong '{_short(seg)}'"]
+    time_text, duration, unit, fee_start = split
+    fee = _FEE.match(seg, fee_start)
+    fee_text, note, desc = _fee_and_note(seg, fee_start, fee.end())
+    free, amount, problem = _fee_value(fee, note)
+    channel = Channel(kind, label, duration, unit, fee_text, free, amount, desc, time_text)
+    return channel, [f"{label}: {problem}"] if problem else []
+
+
+def _fee_and_note(seg: str, start: int, end: int) -> tuple[str, str, str]:
+    """Extend a fee match over its glued "(note)"; return (fee text, note, description)."""
+    pos = end
+    while pos < len(seg) and seg[pos] in " \t":
+        pos += 1
+    note = ""
+    if pos < len(seg) and seg[pos] == "(":
+        close = _balanced_end(seg, pos)
+        # An unclosed note swallows the rest: the description cannot be told apart from it.
+        end = close if close is not None else len(seg)
+        note = seg[pos:end]
+    return seg[start:end].strip(), note, seg[end:].strip()
+
+
+def parse_channels(text: str) -> Parsed[Channel]:
+    """Parse "Hình thức nộp | Thời gian | Phí, lệ phí | Mô tả" into one Channel per row.
+
+    Rows keep source order; a channel may appear several times (one row per case).
+    ``duration`` is None when the time cell is not a number, ``fee_amount`` is None unless a
+    single đồng amount is stated (0 for "Miễn phí"). Unit-less times glued to an amount
+    ("Trực tuyến120 VNĐ") are reported as problems instead of being split by guesswork.
+    """
+    body = _clean(text)
+    if is_no_information(body):
+        return _done([], [])
+    body = _strip_header(body, _CHANNEL_HEADER)
+    starts = _row_starts(body)
+    problems: list[str] = []
+    if body[: starts[0].start() if starts else len(body)].strip():
+        problems.append(f"văn bản không thuộc hàng nào: '{_short(body)}'")
+    items = []
+    for i, m in enumerate(starts):
+        end = starts[i + 1].start() if i + 1 < len(starts) else len(body)
+        channel, row_problems = _parse_channel_row(m.group(0), body[m.end() : end])
+        problems += row_problems
+        if channel is not None:
+            items.append(channel)
+    return _done(items, problems)
+
+
+# ------------------------------------------------------------ documents (thanh_phan_ho_so)
+
+_DOC_HEADER = "Tên giấy tờMẫu đơn, tờ khaiSố lượng"
+# A count cell is glued to the text before it and to the next row after it; "01 bản sao có
+# chứng thực…" (followed by a space) or "(01 bản chính)" are prose inside a name. After a digit
+# ("…ngày 28/8/20201 bản chính") only one digit is taken: every count seen in the data is < 10.
+_QTY = re.compile(
+    r"(?:(?<![ \n\xa0(\d])(?P<a>\d{1,2})|(?<=\d)(?P<b>\d))"
+    r" bản (?:chính(?:,[ \t]*(?P<copies>\d{1,2}) bản sao)?|(?P<only_copies>sao))(?!\s)"
+)
+
+
+def _count_cells(body: str) -> list[re.Match[str]]:
+    """Count cells in order, skipping "01 bản…" prose whose digits follow a space or "("."""
+    cells, pos = [], 0
+    while m := _QTY.search(body, pos):
+        pos = m.start() + 1
+        if m.group("b") is not None:
+            run = m.start()
+            while run > 0 and body[run - 1].isdigit():
+                run -= 1
+            if run == 0 or body[run - 1] in " \n\xa0(":
+                continue
+        cells.append(m)
+        pos = m.end()
+    return cells
+_EXT = re.compile(r"\.(?:docx|doc|xlsx|xls|pdf|rar|zip|odt)", re.I)
+# Words that start a template file name ("Mẫu số 06.docx", "Mau 36 - Phu luc…", "TK 1.002381.docx").
+_TEMPLATE_WORD = re.compile(r"Mẫu|Mau|MẪU|MAU|mẫu|mau|Mus|Phụ lục|Phu luc|PL|Phlc|PHLC|TK|BM|Biểu mẫu")
+# Names often end "…theo mẫu" / "…theo quy định" with the file name glued on ("theo mẫuvăn bản…").
+_TEMPLATE_AFTER = re.compile(r"(?:theo mẫu|quy định)(?=[^\W\d_])")
+_TEMPLATE_WINDOW = 160
+
+
+def _glue_points(text: str, lo: int) -> dict[str, list[int]]:
+    """Places in ``text[lo:]`` where a new cell may have been glued on, by kind of evidence."""
+    found: dict[str, list[int]] = {"word": [], "punct": [], "camel": [], "dot": []}
+    for m in _TEMPLATE_WORD.finditer(text, lo):
+        if m.start() > 0 and text[m.start() - 1] not in " \t\n-_(/":
+            found["word"].append(m.start())
+    found["word"] += [m.end() for m in _TEMPLATE_AFTER.finditer(text, lo)]
+    for i in range(max(lo, 2), len(text)):
+        before, prev, cur = text[i - 2], text[i - 1], text[i]
+        if cur.isspace() or cur in ".,;:)-_":
+            continue
+        if prev in ";)”":
+            found["punct"].append(i)
+        elif prev.islower() and (cur.isupper() or cur.isdigit()):
+            found["camel"].append(i)
+        elif prev == "." and (before.isalpha() or before == ")" or cur.isupper()):
+            found["dot"].append(i)  # "…Bộ Công an.12-Mẫu NA14.doc", "…30/6/2023.NA5.doc", not "1.2"
+    return found
+
+
+def _template_start(stem: str, lo: int) -> int | None:
+    """Where the first template file name starts in ``stem`` (name + file name sans extension).
+
+    Evidence, strongest first: a glued "Mẫu…/Mau…/TK…" word, then ";" or ")", then lower→upper
+    case, then a sentence full stop. Squashed file names ("1.MuCT01banhnhkmtheoThngts53") have
+    inner case changes, so a full stop earlier in the same unbroken token wins over those.
+    """
+    if _TEMPLATE_WORD.match(stem) and not _glue_points(stem, 1)["word"]:
+        return 0  # the row has a file name and no document name
+    found = _glue_points(stem[: len(stem) - 1], lo)  # a file name has two characters at least
+    kind = next((k for k in ("word", "punct", "camel", "dot") if found[k]), None)
+    if kind is None:
+        return None
+    start = max(found[kind])
+    if kind == "camel":
+        token_start = max(stem.rfind(" ", 0, start), stem.rfind("\n", 0, start)) + 1
+        earlier = [p for p in found["dot"] if token_start <= p < start]
+        start = min(earlier, default=start)
+    return start
+
+
+def _split_templates(cell: str) -> tuple[str, tuple[str, ...], str | None]:
+    """Split "name + template file names" into (name, templates, problem or None).
+
+    File names are glued after the name and to each other; each ends in an extension
+    (.doc, .docx, .pdf, …). When the first one's start cannot be told, the whole cell stays
+    the name and a problem is returned.
+    """
+    exts = [m for m in _EXT.finditer(cell) if m.end() == len(cell) or cell[m.end()].isalnum()]
+    if not exts or exts[-1].end() != len(cell):
+        return cell.strip(), (), None
+    ends = [m.end() for m in exts]
+    lo = max(0, exts[0].start() - _TEMPLATE_WINDOW)
+    start = _template_start(cell[: exts[0].start()], lo)
+    if start is None:
+        if cell[:lo].strip() or " " in cell.strip():
+            return cell.strip(), (), f"không tách được tên mẫu khỏi '{_short(cell[-50:])}'"
+        start = 0  # the cell is only a file name
+    cuts = [start] + [e for e in ends if e > start]
+    templates = tuple(cell[a:b].strip() for a, b in zip(cuts, cuts[1:]))
+    return cell[:start].strip(), templates, None
+
+
+def _parse_doc_rows(body: str, case: str) -> tuple[list[RequiredDocument], str, list[str]]:
+    """Parse one table body; return (documents, text after the last count, problems)."""
+    docs, problems, pos = [], [], 0
+    for m in _count_cells(body):
+        name, templates, problem = _split_templates(body[pos : m.start()])
+        pos = m.end()
+        if problem:
+            problems.append(problem)
+        if not name and not templates:
+            problems.append(f"số lượng '{m.group(0)}' không có tên giấy tờ")
+            continue
+        originals = None if m.group("only_copies") else int(m.group("a") or m.group("b"))
+        copies = m.group("copies") or (m.group("a") or m.group("b") if m.group("only_copies") else None)
+        docs.append(RequiredDocument(name, templates, originals, int(copies) if copies else None, case))
+    return docs, body[pos:], problems
+
+
+def parse_documents(text: str) -> Parsed[RequiredDocument]:
+    """Parse "Tên giấy tờ | Mẫu đơn, tờ khai | Số lượng" tables into RequiredDocuments.
+
+    Text before a table header is that table's case ("Trường hợp cấp lại…"); "--" means none.
+    Each row ends at its count cell ("1 bản chính", "0 bản chính,1 bản sao", "1 bản sao");
+    template file names are split off the end of the name. Text after the last row of the
+    last table, or a name whose template boundary is unclear, makes the result incomplete.
+    """
+    body = _clean(text)
+    if is_no_information(body) or body.strip() == "--":
+        return _done([], [])
+    parts = body.split(_DOC_HEADER)
+    if len(parts) == 1:
+        return _done([], [f"không có tiêu đề bảng giấy tờ: '{_short(body)}'"])
+    items: list[RequiredDocument] = []
+    problems: list[str] = []
+    case = parts[0].strip().strip("-").strip()
+    for i, part in enumerate(parts[1:], start=1):
+        docs, rest, row_problems = _parse_doc_rows(part, case)
+        items += docs
+        problems += row_problems
+        if not docs:
+            problems.append(f"bảng không có hàng nào: '{_short(part)}'")
+        case = rest.strip().strip("-").strip()  # "--" stands for "no case"
+        if i == len(parts) - 1 and case:
+            problems.append(f"văn bản sau hàng cuối: '{_short(case)}'")
+    return _done(items, problems)
+
+
+# ------------------------------------------------------------- legal basis (can_cu_phap_ly)
+
+_LEGAL_HEADER = "Tên văn bản pháp lýMã văn bản"
+# Issuer codes that end document numbers; used only to decide where a code glued to the next
+# title stops ("NĐ-CPLUẬT…", "TT-BTCQUY ĐỊNH…", "NĐ-CPhông tư…").
+_KNOWN_CODES = frozenset(
+    "CP BTC BTP BCA BNNMT NHNN TTg TTG BXD BGTVT BHXH BNNPTNT BKHĐT BTNMT BLĐTBXH UBND HĐND BKHCN BCT "
+    "BYT BQP BVHTTDL BTTTT BNV BGDĐT BNG VPCP HĐTP CTN UBTƯMTTQVN TANDTC VKSNDTC BTNN VPQH QĐ NĐ".split()
+)
+_CODE_PART = r"(?:[A-ZĐƯ]{0,8}QH\d{2}|TTg|[A-ZĐƯ]{1,12})"
+_CODE = rf"{_CODE_PART}(?:[-/_]{_CODE_PART})*"
+# serial / year [/ issuer code], or serial / code without a year ("1898/QĐ-BTP").
+_NUMBER = (
+    r"(?P<serial>\d+(?:\.\d{1,2})?)/"
+    rf"(?:(?:19|20)\d{{2}}(?!\d)(?:/(?P<code>{_CODE}))?|(?P<code2>[A-ZĐ]{{1,4}}-{_CODE}))"
+)
+_NUMBER_AT = re.compile(_NUMBER)
+_NUMBER_SEARCH = re.compile(r"(?<![\d/])(?<!\d\.)" + _NUMBER)  # not inside a date or another number
+_TYPE_WORDS = re.compile(r"(?:(?:Luật|Nghị định|Thông tư|Nghị quyết|Quyết định)\s*)?(?:[Ss]ố)?")
+_CELL_PREFIX = re.compile(r"(?<=[^\W\d_])(?:Luật|Nghị định|Thông tư|Nghị quyết|Quyết định)(?: số)?[ \t]*$")
+
+
+def _trim_code(code: str, following: str) -> str:
+    """Give back the letters of the next title that a glued issuer code swallowed."""
+    parts = re.split(r"([-/_])", code)
+    head, last = "".join(parts[:-1]), parts[-1]
+    if last in _KNOWN_CODES or last[-2:].isdigit():
+        return code
+    for cut in range(len(last) - 1, 0, -1):
+        if last[:cut] in _KNOWN_CODES:
+            return head + last[:cut]
+    if following[:1].islower():  # camel glue: "…BTPTrang chủ", "…NĐ-CP-Quy định"
+        return head + last[:-1] if len(last) > 1 else head[:-1]
+    return code
+
+
+def _legal_token(text: str, m: re.Match[str]) -> tuple[int, int, str]:
+    """Return (start, end, number) for a number match, fixing glued years and codes."""
+    start, serial = m.start(), m.group("serial")
+    whole, dot, _ = serial.partition(".")
+    if len(whole) >= 4 and whole[:2] in ("19", "20") and (dot or len(whole) > 4):
+        # A title ending in a year got the number glued on: "…Doanh nghiệp 202076/2025/QH15",
+        # "…năm 2022.65/2025/TT-BTC".
+        start += 4 + len(dot) if len(whole) == 4 else 4
+    code = m.group("code") or m.group("code2")
+    end = m.end()
+    if code:
+        trimmed = _trim_code(code, text[end:])
+        end -= len(code) - len(trimmed)
+    return start, end, text[start:end].rstrip("/-_")
+
+
+def _legal_tokens(text: str) -> list[tuple[int, int, str]]:
+    """All document numbers in order; a number may start right where the previous one ended."""
+    tokens, pos = [], 0
+    while pos < len(text):
+        m = (_NUMBER_AT.match(text, pos) if tokens and pos == tokens[-1][1] else None) or (
+            _NUMBER_SEARCH.search(text, pos)
+        )
+        if m is None:
+            break
+        tok = _legal_token(text, m)
+        tokens.append(tok)
+        pos = max(tok[1], m.start() + 1)
+    return tokens
+
+
+def _is_number_cell(text: str, tok: tuple[int, int, str], nxt: tuple[int, int, str] | None) -> bool:
+    """A "Mã văn bản" cell is glued to its title or to the next title; a mention is not."""
+    start, end, number = tok
+    # "…Môi trườngNghị định số 131/2025/NĐ-CP": the cell repeats the type and is glued on.
+    prefix = _CELL_PREFIX.search(text, max(0, start - 20), start)
+    prefixed = prefix is not None and text[prefix.start() - 1].islower()
+    after = text[end : end + 1]
+    if after.isdigit():
+        # "Luật 04/2017/QH1404/2017/QH14": the first is quoted in the title, unless it is a
+        # prefixed cell followed by a different number ("…dụngLuật số 32/2024/QH1561/2025/…").
+        return prefixed and nxt is not None and nxt[0] == end and nxt[2] != number
+    if text.startswith(("ngày", "của"), end):  # "Thông tư số 53/2025/TT-BCAngày 01/7/2025 …"
+        return False
+    glued_left = start > 0 and not text[start - 1].isspace() and text[start - 1] != "("
+    return glued_left or prefixed or after.isalpha() or not text[end:].strip()
+
+
+def _number_as_title(text: str, tok: tuple[int, int, str], nxt: tuple[int, int, str] | None) -> bool:
+    """True for a row whose title is just its number: "73/2025/TT-NHNNSố 73/2025/TT-NHNN"."""
+    if nxt is None or nxt[2] != tok[2]:
+        return False
+    return _TYPE_WORDS.fullmatch(text[tok[1] : nxt[0]].strip()) is not None
+
+
+def _camel_glue(text: str) -> int | None:
+    """Index of the first "lower|Upper lower" junction ("…Đầu tư côngLuật số 58…"), if any."""
+    for i in range(1, len(text) - 1):
+        if text[i - 1].islower() and text[i].isupper() and text[i + 1].islower():
+            return i
+    return None
+
+
+def _legal_item(title: str, number: str) -> tuple[LegalDocument, str | None]:
+    """Build one LegalDocument; a missing number cell is filled from the title if it has one."""
+    title = title.strip()
+    if title.startswith("Trang chủ"):  # page chrome caught between rows
+        title = title[len("Trang chủ") :].strip()
+    if number:
+        prefix = _CELL_PREFIX.search(title)
+        if prefix and title[prefix.start() - 1].islower():  # "…Việt NamLuật 47/2014/QH13"
+            title = title[: prefix.start()].strip()
+        if not title:
+            return LegalDocument(title, number), f"số {number} không có tên văn bản"
+        glue = _camel_glue(title)
+        if glue is not None:  # two rows run together: a number cell is missing or truncated
+            return LegalDocument(title, number), f"tên văn bản dính liền: '{_short(title[max(0, glue - 30) : glue + 30])}'"
+        return LegalDocument(title, number), None
+    found = [t[2] for t in _legal_tokens(title)]
+    if found:
+        return LegalDocument(title, found[0]), None
+    return LegalDocument(title, ""), f"không tìm thấy số hiệu: '{_short(title)}'"
+
+
+def parse_legal_basis(text: str) -> Parsed[LegalDocument]:
+    """Parse "Tên văn bản pháp lý | Mã văn bản" into (title, number) pairs.
+
+    Numbers look like 123/2015/NĐ-CP, 47/2014/QH13, 66.7/2025/NQ-CP, 1898/QĐ-BTP or a bare
+    167/2025. A number counts as the row's number cell when it is glued to the text around it;
+    numbers quoted inside a title stay in the title. Trailing text with no number anywhere is
+    kept as an item with number "" and reported.
+    """
+    body = _clean(text)
+    if is_no_information(body):
+        return _done([], [])
+    body = _strip_header(body, _LEGAL_HEADER)
+    items: list[LegalDocument] = []
+    problems: list[str] = []
+    pos = 0
+    tokens = _legal_tokens(body)
+    for k, tok in enumerate(tokens):
+        nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+        start, end, number = tok
+        if start < pos:
+            continue
+        if not body[pos:start].strip() and _number_as_title(body, tok, nxt):
+            items.append(LegalDocument(number, number))
+            pos = nxt[1]
+        elif _is_number_cell(body, tok, nxt):
+            item, problem = _legal_item(body[pos:start], number)
+            items.append(item)
+            problems += [problem] if problem else []
+            pos = end
+    if body[pos:].strip() and not is_no_information(body[pos:]):
+        item, problem = _legal_item(body[pos:], "")
+        items.append(item)
+        problems += [problem] if problem else []
+    return _done(items, problems)
+
+
+# ---------------------------------------------------------------------- result (ket_qua_xu_ly)
+
+_RESULT_CODE = re.compile(r"Mã:[ \t]*([A-Z0-9][A-Za-z0-9.\-_]{0,40})")
+_CHROME = "Từ khóa"
+
+
+def _split_result(text: str) -> tuple[str, str]:
+    """Split the result field into (results part, page chrome from "Từ khóa" on)."""
+    body = _clean(text)
+    last_code = None
+    for last_code in _RESULT_CODE.finditer(body):
+        pass
+    cut = body.find(_CHROME, last_code.end() if last_code else 0)
+    return (body, "") if cut < 0 else (body[:cut], body[cut:])
+
+
+def _result_pairs(results: str) -> list[tuple[str, str]]:
+    """(name, code) pairs; the code's run is trimmed where the next name begins."""
+    pairs, pos = [], 0
+    for m in _RESULT_CODE.finditer(results):
+        code = m.group(1)
+        # Codes end in digits ("KQ.G15.000031") or are all capitals ("VBTT"); a capital followed
+        # by lower case is the next name ("…000227Văn bản…").
+        trimmed = re.match(r"[A-Z0-9.\-_]*\d|[A-Z0-9.\-_]*[A-Z]", code)
+        code = trimmed.group(0) if trimmed else code
+        if code[-1:].isupper() and results[m.start(1) + len(code) : m.start(1) + len(code) + 1].islower():
+            code = code[:-1]
+        code = code.rstrip(".-_")
+        pairs.append((results[pos : m.start()].strip(), code))
+        pos = m.start(1) + len(code)
+    if results[pos:].strip():
+        pairs.append((results[pos:].strip(), ""))
+    return pairs
+
+
+def parse_result(text: str) -> Parsed[str]:
+    """Result names, in order, without the "Mã: …" codes and the page chrome after them."""
+    if is_no_information(text):
+        return _done([], [])
+    results, _ = _split_result(text)
+    names, problems = [], []
+    for name, code in _result_pairs(results):
+        if name:
+            names.append(name)
+        else:
+            problems.append(f"mã kết quả {code or '?'} không có tên")
+    return _done(names, problems)
+
+
+def parse_result_codes(text: str) -> list[str]:
+    """Result codes such as "KQ.G15.000031", in order of appearance."""
+    results, _ = _split_result(text)
+    return [code for _, code in _result_pairs(results) if code]
+
+
+def has_online_submission(result_text: str) -> bool:
+    """True when the page chrome ends with the portal's "Nộp hồ sơ" (online filing) button."""
+    _, chrome = _split_result(result_text)
+    return chrome.rstrip().endswith("Nộp hồ sơ")
+
+
+# ---------------------------------------------------------------------------- simple lists
+
+
+def _split_names(text: str) -> list[str]:
+    """Split a comma list of names, keeping commas inside parentheses or before lower case.
+
+    "Tổ chức (không bao gồm doanh nghiệp, HTX), Doanh nghiệp" has two names;
+    "Cán bộ, công chức, viên chức" and "Sở Tài chính các tỉnh, thành phố" have one each.
+    """
+    text = " ".join(_clean(text).replace("\xa0", " ").split())
+    if is_no_information(text):
+        return []
+    names, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        elif ch == "," and depth == 0 and text[i + 1 : i + 3].strip()[:1].isupper():
+            names.append(text[start:i])
+            start = i + 1
+    names.append(text[start:])
+    return [n.strip() for n in names if n.strip()]
+
+
+def parse_levels(text: str) -> list[str]:
+    """"Cấp bộ, Cấp tỉnh, Cấp xã" -> ["Cấp bộ", "Cấp tỉnh", "Cấp xã"]."""
+    if is_no_information(text):
+        return []
+    return [p.strip() for p in _clean(text).replace("\xa0", " ").split(",") if p.strip()]
+
+
+def parse_applicants(text: str) -> list[str]:
+    """Applicant categories; commas inside parentheses do not split."""
+    return _split_names(text)
+
+
+def parse_agencies(text: str) -> list[str]:
+    """Agency names; \\xa0 and runs of spaces become one space; "…trật tự, xã hội" stays whole."""
+    return _split_names(text)
+
+
+# A step marker starts a line (after an optional bullet "-", "+", "a)", "1.1.") or follows the
+# end of a sentence on the same line ("…để hoàn thiện. Bước 2: …").
+_BULLET = r"(?:[-+*•]+|[a-zđ][.)]|\(?[ivx]{1,4}\)|\d{1,2}(?:\.\d{1,2})*[.)])?[ \t]*"
+_STEP = re.compile(
+    rf"(?m)^[ \t]*{_BULLET}(?=Bước[ \t]*\d{{1,2}})|(?<=[.;:])[ \t]+(?={_BULLET}Bước[ \t]*\d{{1,2}}[ \t]*[:.])"
+)
+
+
+def parse_steps(text: str) -> list[str]:
+    """Split "Bước 1: …\\nBước 2: …" into steps; lines without a marker stay with their step.
+
+    Text before the first marker is kept as a leading item; without markers the whole text is
+    one step.
+    """
+    body = _clean(text).strip()
+    if is_no_information(body):
+        return []
+    cuts = sorted({m.start() for m in _STEP.finditer(body)})
+    bounds = [0] + [c for c in cuts if c > 0] + [len(body)]
+    return [s for a, b in zip(bounds, bounds[1:]) if (s := body[a:b].strip())]

@@ -1,0 +1,147 @@
+"""Reads of the catalogue for pages and the API: filtering, ranked search and one procedure in full.
+
+Each function runs a fixed number of queries whatever the page size (rows for one page, then one prefetch per
+related list), so pages stay fast with 20,000 procedures.
+"""
+
+from dataclasses import dataclass
+from math import ceil
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from portal.agencies.models import Agency
+from portal.catalog.models import ApplicantType, Channel, Field, Procedure, ProcedureAgency
+from portal.catalog.search_index import search_index
+
+SEARCH_RESULT_LIMIT = 500  # a citizen never pages past this; it bounds the id list sent to the database
+
+
+@dataclass(frozen=True)
+class CatalogFilters:
+    query: str = ""
+    field: str = ""
+    level: str = ""
+    agency: str = ""
+    online: str = ""
+    applicant: str = ""
+
+
+@dataclass
+class CatalogPage:
+    items: list[Procedure]
+    total: int
+    number: int
+    page_size: int
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, ceil(self.total / self.page_size))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def start_index(self) -> int:
+        return 0 if not self.total else (self.number - 1) * self.page_size + 1
+
+    @property
+    def end_index(self) -> int:
+        return min(self.total, self.number * self.page_size)
+
+
+def procedures_filtered(filters: CatalogFilters) -> QuerySet[Procedure]:
+    queryset = Procedure.objects.filter(is_active=True)
+    if filters.field:
+        queryset = queryset.filter(field__slug=filters.field)
+    if filters.level == "tinh":
+        queryset = queryset.filter(is_province_level=True)
+    elif filters.level == "xa":
+        queryset = queryset.filter(is_commune_level=True)
+    elif filters.level == "bo":
+        queryset = queryset.filter(is_ministry_level=True)
+    if filters.agency:
+        queryset = queryset.filter(agency_links__agency__code=filters.agency)
+    if filters.online == "toan-trinh":
+        queryset = queryset.filter(online_scope=Procedure.OnlineScope.FULL)
+    elif filters.online == "mot-phan":
+        queryset = queryset.filter(online_scope=Procedure.OnlineScope.PARTIAL)
+    elif filters.online.isdigit():
+        queryset = queryset.filter(online_level=int(filters.online))
+    if filters.applicant:
+        queryset = queryset.filter(applicant_types__slug=filters.applicant)
+    return queryset
+
+
+def _with_list_relations(queryset: QuerySet[Procedure]) -> QuerySet[Procedure]:
+    return queryset.select_related("field").prefetch_related(
+        Prefetch("channels", queryset=Channel.objects.order_by("position"))
+    )
+
+
+def procedure_page(*, filters: CatalogFilters, page: int, page_size: int) -> CatalogPage:
+    """One page of procedures: ranked by relevance when there is a query, by name otherwise."""
+    queryset = procedures_filtered(filters)
+    if filters.query:
+        hits = search_index().search(filters.query, limit=SEARCH_RESULT_LIMIT)
+        rank = {hit.id: position for position, hit in enumerate(hits)}
+        matching = sorted(queryset.filter(id__in=list(rank)).values_list("id", flat=True).distinct(), key=rank.get)
+        total = len(matching)
+        number = _clamp(page, total, page_size)
+        page_ids = matching[(number - 1) * page_size : number * page_size]
+        rows = {p.id: p for p in _with_list_relations(Procedure.objects.filter(id__in=page_ids))}
+        return CatalogPage([rows[i] for i in page_ids if i in rows], total, number, page_size)
+    queryset = queryset.distinct() if filters.agency or filters.applicant else queryset
+    total = queryset.count()
+    number = _clamp(page, total, page_size)
+    start = (number - 1) * page_size
+    items = list(_with_list_relations(queryset.order_by("name", "code"))[start : start + page_size])
+    return CatalogPage(items, total, number, page_size)
+
+
+def _clamp(page: int, total: int, page_size: int) -> int:
+    return max(1, min(page, max(1, ceil(total / page_size))))
+
+
+def procedure_get(code: str) -> Procedure:
+    """The procedure with everything its page shows; 404 when there is no active procedure with that code."""
+    queryset = Procedure.objects.filter(is_active=True, code=code).select_related("field")
+    queryset = queryset.prefetch_related(
+        "channels",
+        "documents",
+        "legal_documents",
+        "applicant_types",
+        Prefetch("agency_links", queryset=ProcedureAgency.objects.select_related("agency").order_by("role", "agency__code")),
+    )
+    procedure = queryset.first()
+    if procedure is None:
+        raise Http404("Không tìm thấy thủ tục")
+    return procedure
+
+
+def filter_choices() -> dict:
+    """The options for the catalogue's filter form (three queries)."""
+    return {
+        "field_choices": list(Field.objects.values_list("slug", "name")),
+        "agency_choices": list(Agency.objects.filter(is_active=True).values_list("code", "name", "kind")),
+        "applicant_choices": list(ApplicantType.objects.values_list("slug", "name")),
+    }
+
+
+def agency_get(code: str) -> Agency:
+    agency = Agency.objects.filter(code=code, is_active=True).select_related("unit").first()
+    if agency is None:
+        raise Http404("Không tìm thấy cơ quan")
+    return agency
+
+
+def agencies_grouped() -> list[tuple[str, list[Agency]]]:
+    groups: dict[str, list[Agency]] = {}
+    for agency in Agency.objects.filter(is_active=True).order_by("kind", "name"):
+        groups.setdefault(agency.get_kind_display(), []).append(agency)
+    return list(groups.items())

@@ -1,0 +1,75 @@
+from django.contrib.sitemaps.views import sitemap
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import cache_page
+from django.views.decorators.http import require_safe
+
+from portal.catalog.forms import CatalogFilterForm
+from portal.catalog.models import Field, Procedure
+from portal.pages import health
+from portal.pages.sitemaps import SITEMAPS
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    stats = Procedure.objects.filter(is_active=True).aggregate(
+        total=Count("id"),
+        full=Count("id", filter=Q(online_scope=Procedure.OnlineScope.FULL)),
+        partial=Count("id", filter=Q(online_scope=Procedure.OnlineScope.PARTIAL)),
+    )
+    fields = Field.objects.annotate(n=Count("procedures", filter=Q(procedures__is_active=True))).order_by("-n")[:12]
+    return render(request, "pages/home.html", {"stats": stats, "fields": fields, "form": CatalogFilterForm()})
+
+
+@require_safe
+def site_map(request: HttpRequest) -> HttpResponse:
+    fields = Field.objects.annotate(n=Count("procedures")).order_by("name")
+    return render(request, "pages/site_map.html", {"fields": fields})
+
+
+@require_safe
+@cache_page(60 * 60)
+def sitemap_xml(request: HttpRequest) -> HttpResponse:
+    return sitemap(request, sitemaps=SITEMAPS)
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /quan-tri/",
+        "Disallow: /en/quan-tri/",
+        "Disallow: /api/",
+        "Disallow: /i18n/",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """The process is alive and serving; says nothing about its dependencies."""
+    return JsonResponse({"status": "ok"})
+
+
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Ready when the database, the cache and the task broker all answer; 503 with the failing ones otherwise."""
+    checks = {
+        "database": health.database_problem(),
+        "cache": health.cache_problem(),
+        "broker": health.broker_problem(),
+    }
+    problems = {name: problem for name, problem in checks.items() if problem}
+    body = {"status": "ok" if not problems else "unavailable", "checks": {n: p or "ok" for n, p in checks.items()}}
+    return JsonResponse(body, status=503 if problems else 200)
+
+
+def not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No context processors that touch the database: the error may be the database itself.
+    from django.template import loader
+
+    return HttpResponse(loader.get_template("500.html").render({}), status=500)

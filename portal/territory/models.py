@@ -1,0 +1,31 @@
+from django.db import models
+
+
+class AdministrativeUnit(models.Model):
+    """A province, (former) district or commune-level unit, as a tree whose depth comes from the data."""
+
+    class Kind(models.TextChoices):
+        PROVINCE = "province", "Tỉnh/Thành phố"
+        DISTRICT = "district", "Quận/Huyện (cũ)"
+        COMMUNE = "commune", "Xã/Phường/Đặc khu"
+
+    code = models.CharField("mã", max_length=10, unique=True)
+    name = models.CharField("tên", max_length=120)
+    full_name = models.CharField("tên đầy đủ", max_length=160)
+    name_en = models.CharField("tên tiếng Anh", max_length=120, blank=True)
+    full_name_en = models.CharField("tên đầy đủ tiếng Anh", max_length=200, blank=True)
+    kind = models.CharField("cấp", max_length=10, choices=Kind.choices)
+    unit_type = models.CharField("loại đơn vị", max_length=60, help_text="Tỉnh, Phường, Xã, Đặc khu…")
+    unit_type_en = models.CharField("loại đơn vị (tiếng Anh)", max_length=60, blank=True)
+    parent = models.ForeignKey(
+        "self", verbose_name="thuộc", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+
+    class Meta:
+        verbose_name = "đơn vị hành chính"
+        verbose_name_plural = "đơn vị hành chính"
+        ordering = ["code"]
+        indexes = [models.Index(fields=["parent", "kind"])]
+
+    def __str__(self) -> str:
+        return self.full_name

@@ -1,0 +1,25 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from portal.api import api
+from portal.pages import views as pages
+
+handler404 = "portal.pages.views.not_found"
+handler500 = "portal.pages.views.server_error"
+
+urlpatterns = [
+    path("healthz", pages.healthz, name="healthz"),
+    path("readyz", pages.readyz, name="readyz"),
+    path("robots.txt", pages.robots_txt, name="robots_txt"),
+    path("sitemap.xml", pages.sitemap_xml, name="sitemap_xml"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+]
+urlpatterns += i18n_patterns(
+    path("", pages.home, name="home"),
+    path("so-do-trang/", pages.site_map, name="site_map"),
+    path("", include("portal.catalog.urls")),
+    path("quan-tri/", admin.site.urls),
+    prefix_default_language=False,
+)

@@ -1,0 +1,41 @@
+"""Shared fixtures. The test database is filled once per run with the real data the portal ships: the province's
+administrative units, its agencies and the full national procedure catalogue, so tests read like a citizen's
+or an admin's day against real content."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from portal.catalog.search_index import catalog_version_bump
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        out = io.StringIO()
+        call_command("load_units", stdout=out)
+        call_command("load_agencies", stdout=out)
+        call_command("import_procedures", quiet_incomplete=True, stdout=out, stderr=out)
+        catalog_version_bump()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_search_index_after_test():
+    """A test that writes procedures is rolled back afterwards; make every process notice on its next search."""
+    yield
+    catalog_version_bump()
+
+
+@pytest.fixture
+def make_user(db):
+    from portal.accounts.models import AgencyMembership, User
+    from portal.agencies.models import Agency
+
+    def make(username: str, role: str = User.Role.CITIZEN, agency_code: str | None = None, **extra) -> User:
+        user = User.objects.create_user(username=username, password="Mat-khau-du-dai-123", role=role, **extra)
+        if agency_code:
+            AgencyMembership.objects.create(user=user, agency=Agency.objects.get(code=agency_code))
+        return user
+
+    return make
