@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.http import Http404, HttpRequest
-from ninja import NinjaAPI, Query, Schema
+from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import ValidationError
 from pydantic import Field as SchemaField
 
@@ -30,7 +30,10 @@ class ErrorOut(Schema):
 def validation_error(request: HttpRequest, exc: ValidationError):
     return api.create_response(
         request,
-        {"detail": "Tham số không hợp lệ.", "errors": [{"loc": e.get("loc"), "msg": e.get("msg")} for e in exc.errors]},
+        {
+            "detail": "Tham số không hợp lệ.",
+            "errors": [{"loc": e.get("loc"), "msg": e.get("msg")} for e in exc.errors],
+        },
         status=400,
     )
 
@@ -79,7 +82,7 @@ class ProcedureSummary(Schema):
 
     @staticmethod
     def resolve_levels(obj) -> list[str]:
-        return obj.level_labels
+        return [str(label) for label in obj.level_labels]
 
     @staticmethod
     def resolve_url(obj) -> str:
@@ -111,7 +114,10 @@ class ProcedureDetail(ProcedureSummary):
 
     @staticmethod
     def resolve_agencies(obj) -> list[dict]:
-        return [{"code": link.agency.code, "name": link.agency.name, "role": link.role} for link in obj.agency_links.all()]
+        return [
+            {"code": link.agency.code, "name": link.agency.name, "role": link.role}
+            for link in obj.agency_links.all()
+        ]
 
     @staticmethod
     def resolve_original(obj) -> dict[str, str]:
@@ -144,9 +150,13 @@ class ProcedureQuery(Schema):
 @api.get("/procedures", response={200: ProcedurePage, 400: ErrorOut}, summary="Tìm kiếm, lọc thủ tục")
 def procedure_search(request: HttpRequest, params: Query[ProcedureQuery]):
     if "\x00" in params.q:
-        return 400, {"detail": "Từ khóa không được chứa ký tự rỗng (NUL)."}
-    filters = CatalogFilters(query=params.q.strip(), field=params.field, level=params.level, agency=params.agency)
-    page = selectors.procedure_page(filters=filters, page=params.page, page_size=settings.PORTAL_CATALOG_PAGE_SIZE)
+        return Status(400, {"detail": "Từ khóa không được chứa ký tự rỗng (NUL)."})
+    filters = CatalogFilters(
+        query=params.q.strip(), field=params.field, level=params.level, agency=params.agency
+    )
+    page = selectors.procedure_page(
+        filters=filters, page=params.page, page_size=settings.PORTAL_CATALOG_PAGE_SIZE
+    )
     return {"count": page.total, "page": page.number, "pages": page.num_pages, "results": page.items}
 
 
@@ -155,4 +165,4 @@ def procedure_get(request: HttpRequest, code: str):
     try:
         return selectors.procedure_get(code)
     except Http404:
-        return 404, {"detail": "Không tìm thấy thủ tục."}
+        return Status(404, {"detail": "Không tìm thấy thủ tục."})

@@ -19,17 +19,21 @@ if PORTAL_ENV not in {"development", "production", "test"}:
     raise ImproperlyConfigured("PORTAL_ENV must be development, production or test")
 PRODUCTION = PORTAL_ENV == "production"
 
-_DEV_SECRET = "dev-insecure-secret-key-change-me-in-production-0123456789"
+_DEV_SECRET = "dev-insecure-secret-key-change-me-in-production-0123456789"  # noqa: S105 (refused in production)
 SECRET_KEY = env.str("SECRET_KEY", "" if PRODUCTION else _DEV_SECRET)
 DEBUG = env.bool("DEBUG", not PRODUCTION)
 
 if PRODUCTION:
     if not SECRET_KEY or SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 50:
-        raise ImproperlyConfigured("Production needs SECRET_KEY set to a random value of at least 50 characters.")
+        raise ImproperlyConfigured(
+            "Production needs SECRET_KEY set to a random value of at least 50 characters."
+        )
     if DEBUG:
         raise ImproperlyConfigured("Production refuses to start with DEBUG on.")
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"])
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
+)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -130,7 +134,10 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     # Uploads live under var/, outside anything the web server serves; files go out through permission-checked views.
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": VAR_DIR / "uploads"}},
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": VAR_DIR / "uploads"},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
@@ -139,9 +146,27 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "uploads"
 
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = env.str("EMAIL_HOST", "localhost")
-EMAIL_PORT = env.int("EMAIL_PORT", 25)
+_MAIL_BACKEND = env.str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+MAILERS = {
+    "default": {
+        "BACKEND": _MAIL_BACKEND,
+        "OPTIONS": {
+            "host": env.str("EMAIL_HOST", "localhost"),
+            "port": env.int("EMAIL_PORT", 25),
+            "use_tls": env.bool("EMAIL_USE_TLS", False),
+            "username": env.str("EMAIL_HOST_USER", ""),
+            "password": env.str("EMAIL_HOST_PASSWORD", ""),
+            "timeout": 10,
+        }
+        if _MAIL_BACKEND.endswith("smtp.EmailBackend")
+        else {},
+    }
+}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "Cổng Dịch vụ công <no-reply@localhost>")
 
 # The province this installation serves, and how it appears to citizens. Another province runs the same code

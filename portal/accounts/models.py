@@ -26,7 +26,11 @@ class User(AbstractUser):
     phone = models.CharField("số điện thoại", max_length=20, blank=True)
     job_title = models.CharField("chức danh", max_length=120, blank=True)
     agencies = models.ManyToManyField(
-        "agencies.Agency", through="AgencyMembership", verbose_name="cơ quan", related_name="members", blank=True
+        "agencies.Agency",
+        through="AgencyMembership",
+        verbose_name="cơ quan",
+        related_name="members",
+        blank=True,
     )
 
     class Meta:
@@ -48,7 +52,9 @@ class User(AbstractUser):
 class AgencyMembership(models.Model):
     """A member of staff works in an agency; the role on the user says what they do there."""
 
-    user = models.ForeignKey(User, verbose_name="người dùng", on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        User, verbose_name="người dùng", on_delete=models.CASCADE, related_name="memberships"
+    )
     agency = models.ForeignKey(
         "agencies.Agency", verbose_name="cơ quan", on_delete=models.PROTECT, related_name="memberships"
     )

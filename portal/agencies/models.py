@@ -1,16 +1,17 @@
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 class Agency(models.Model):
     """A state body that receives or handles dossiers, identified by its QCVN 102:2016 code."""
 
     class Kind(models.TextChoices):
-        PROVINCE = "province", "UBND tỉnh"
-        SERVICE_CENTRE = "service_centre", "Trung tâm Phục vụ hành chính công"
-        DEPARTMENT = "department", "Sở, ban, ngành"
-        CENTRAL = "central", "Cơ quan ngành dọc"
-        COMMUNE = "commune", "UBND xã, phường, đặc khu"
+        PROVINCE = "province", _("UBND tỉnh")
+        SERVICE_CENTRE = "service_centre", _("Trung tâm Phục vụ hành chính công")
+        DEPARTMENT = "department", _("Sở, ban, ngành")
+        CENTRAL = "central", _("Cơ quan ngành dọc")
+        COMMUNE = "commune", _("UBND xã, phường, đặc khu")
 
     code = models.CharField(
         "mã định danh", max_length=20, unique=True, help_text="Theo QCVN 102:2016/BTTTT, ví dụ 000.00.00.H56."
@@ -27,7 +28,12 @@ class Agency(models.Model):
         blank=True,
     )
     parent = models.ForeignKey(
-        "self", verbose_name="cơ quan cấp trên", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "self",
+        verbose_name="cơ quan cấp trên",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     address = models.CharField("địa chỉ", max_length=255, blank=True)
     phone = models.CharField("điện thoại", max_length=40, blank=True)

@@ -61,7 +61,12 @@ def agencies_load(*, province_code: str) -> AgencyLoadResult:
     top = data["province_agency"]
     province_agency = _upsert(
         top["code"],
-        {"name": top["name"], "short_name": top.get("short_name", ""), "kind": Agency.Kind.PROVINCE, "unit": province},
+        {
+            "name": top["name"],
+            "short_name": top.get("short_name", ""),
+            "kind": Agency.Kind.PROVINCE,
+            "unit": province,
+        },
         result,
     )
     for row in data["agencies"]:

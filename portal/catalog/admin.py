@@ -8,7 +8,16 @@ from portal.catalog.search_index import catalog_version_bump
 class ChannelInline(admin.TabularInline):
     model = Channel
     extra = 0
-    fields = ["position", "kind", "duration", "duration_unit", "fee_free", "fee_amount", "fee_text", "description"]
+    fields = [
+        "position",
+        "kind",
+        "duration",
+        "duration_unit",
+        "fee_free",
+        "fee_amount",
+        "fee_text",
+        "description",
+    ]
 
 
 class DocumentInline(admin.TabularInline):
@@ -26,27 +35,80 @@ class LegalDocumentInline(admin.TabularInline):
 @admin.register(Procedure)
 class ProcedureAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "field", "online_level", "online_scope", "is_active", "updated_at"]
-    list_filter = ["is_province_level", "is_commune_level", "online_level", "online_scope", "is_active", "field"]
+    list_filter = [
+        "is_province_level",
+        "is_commune_level",
+        "online_level",
+        "online_scope",
+        "is_active",
+        "field",
+    ]
     search_fields = ["code", "name"]
     list_select_related = ["field"]
-    readonly_fields = ["code", "content_hash", "parse_problems", "created_at", "updated_at", "is_national_synced"]
+    readonly_fields = [
+        "code",
+        "content_hash",
+        "parse_problems",
+        "created_at",
+        "updated_at",
+        "is_national_synced",
+    ]
     filter_horizontal = ["applicant_types"]
     inlines = [ChannelInline, DocumentInline, LegalDocumentInline]
     fieldsets = [
         (None, {"fields": ["code", "name", "field", "kind", "decision_number", "is_active"]}),
-        ("Cấp và dịch vụ trực tuyến", {"fields": [
-            "is_ministry_level", "is_province_level", "is_commune_level", "online_level", "online_scope",
-            "applicant_types", "search_boost",
-        ]}),
-        ("Nội dung", {"fields": [
-            "steps", "conditions", "results", "where_to_file", "competent_authority", "implementing_agency_raw",
-            "coordinating_agency", "delegated_agency", "related_procedures",
-        ]}),
-        ("Văn bản gốc từ Cổng DVC quốc gia", {"classes": ["collapse"], "fields": [
-            "is_national_synced", "source_url", "source_ministry", "levels_raw", "applicants_raw", "steps_raw",
-            "channels_raw", "documents_raw", "legal_basis_raw", "result_raw", "parse_problems", "content_hash",
-            "created_at", "updated_at",
-        ]}),
+        (
+            "Cấp và dịch vụ trực tuyến",
+            {
+                "fields": [
+                    "is_ministry_level",
+                    "is_province_level",
+                    "is_commune_level",
+                    "online_level",
+                    "online_scope",
+                    "applicant_types",
+                    "search_boost",
+                ]
+            },
+        ),
+        (
+            "Nội dung",
+            {
+                "fields": [
+                    "steps",
+                    "conditions",
+                    "results",
+                    "where_to_file",
+                    "competent_authority",
+                    "implementing_agency_raw",
+                    "coordinating_agency",
+                    "delegated_agency",
+                    "related_procedures",
+                ]
+            },
+        ),
+        (
+            "Văn bản gốc từ Cổng DVC quốc gia",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "is_national_synced",
+                    "source_url",
+                    "source_ministry",
+                    "levels_raw",
+                    "applicants_raw",
+                    "steps_raw",
+                    "channels_raw",
+                    "documents_raw",
+                    "legal_basis_raw",
+                    "result_raw",
+                    "parse_problems",
+                    "content_hash",
+                    "created_at",
+                    "updated_at",
+                ],
+            },
+        ),
     ]
 
     def get_queryset(self, request):

@@ -1,12 +1,13 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from portal.catalog.models import Procedure
 
-LEVEL_CHOICES = [("", "Tất cả các cấp"), ("tinh", "Cấp tỉnh"), ("xa", "Cấp xã"), ("bo", "Cấp bộ")]
+LEVEL_CHOICES = [("", _("Tất cả các cấp")), ("tinh", _("Cấp tỉnh")), ("xa", _("Cấp xã")), ("bo", _("Cấp bộ"))]
 ONLINE_CHOICES = [
-    ("", "Tất cả"),
-    ("toan-trinh", "Trực tuyến toàn trình"),
-    ("mot-phan", "Trực tuyến một phần"),
+    ("", _("Tất cả")),
+    ("toan-trinh", _("Trực tuyến toàn trình")),
+    ("mot-phan", _("Trực tuyến một phần")),
     *[(str(value), label) for value, label in Procedure.OnlineLevel.choices],
 ]
 MAX_QUERY_LENGTH = 200
@@ -16,17 +17,17 @@ class CatalogFilterForm(forms.Form):
     """The catalogue's query string: search words, filters and page. Every value is optional."""
 
     q = forms.CharField(
-        label="Từ khóa",
+        label=_("Từ khóa"),
         required=False,
         max_length=MAX_QUERY_LENGTH,
         error_messages={"max_length": "Từ khóa tìm kiếm quá dài (tối đa %(limit_value)d ký tự)."},
     )
-    field = forms.SlugField(label="Lĩnh vực", required=False, max_length=200)
-    level = forms.ChoiceField(label="Cấp thực hiện", choices=LEVEL_CHOICES, required=False)
-    agency = forms.CharField(label="Cơ quan thực hiện", required=False, max_length=20)
-    online = forms.ChoiceField(label="Dịch vụ công trực tuyến", choices=ONLINE_CHOICES, required=False)
-    applicant = forms.SlugField(label="Đối tượng thực hiện", required=False, max_length=200)
-    page = forms.CharField(required=False, max_length=12)
+    field = forms.SlugField(label=_("Lĩnh vực"), required=False, max_length=200)
+    level = forms.ChoiceField(label=_("Cấp thực hiện"), choices=LEVEL_CHOICES, required=False)
+    agency = forms.CharField(label=_("Cơ quan thực hiện"), required=False, max_length=20)
+    online = forms.ChoiceField(label=_("Dịch vụ công trực tuyến"), choices=ONLINE_CHOICES, required=False)
+    applicant = forms.SlugField(label=_("Đối tượng thực hiện"), required=False, max_length=200)
+    page = forms.CharField(required=False)
 
     def __init__(self, *args, field_choices=(), agency_choices=(), applicant_choices=(), **kwargs):
         kwargs.setdefault("auto_id", "f-%s")
@@ -37,11 +38,13 @@ class CatalogFilterForm(forms.Form):
         for name in self.fields:
             self.fields[name].error_messages.setdefault("invalid_choice", "Giá trị lọc không hợp lệ.")
             self.fields[name].error_messages["invalid"] = "Giá trị lọc không hợp lệ."
-            self.fields[name].error_messages["null_characters_not_allowed"] = "Không được chứa ký tự rỗng (NUL)."
+            self.fields[name].error_messages["null_characters_not_allowed"] = (
+                "Không được chứa ký tự rỗng (NUL)."
+            )
 
     def clean_page(self) -> int:
         """Any page value is accepted: unreadable or out-of-range numbers are clamped later to a real page."""
-        raw = self.cleaned_data.get("page") or "1"
+        raw = (self.cleaned_data.get("page") or "1")[:12]
         try:
             return max(1, min(int(raw), 1_000_000))
         except ValueError:

@@ -128,7 +128,9 @@ class CatalogImporter:
             with transaction.atomic():
                 created, problems = self._write(code, record, digest)
         except Exception as exc:  # one bad record must not stop the catalogue; it is reported with its line
-            self.report.errors.append(LineError(number, f"{code}: không ghi được ({type(exc).__name__}: {exc})"))
+            self.report.errors.append(
+                LineError(number, f"{code}: không ghi được ({type(exc).__name__}: {exc})")
+            )
             return
         if problems:
             self.report.incomplete.append(Incomplete(code, problems))
@@ -198,9 +200,12 @@ class CatalogImporter:
             procedure.channels.all().delete()
             procedure.documents.all().delete()
             procedure.legal_documents.all().delete()
-        Channel.objects.bulk_create(Channel(procedure=procedure, position=i, **_channel(c)) for i, c in enumerate(channels.items))
+        Channel.objects.bulk_create(
+            Channel(procedure=procedure, position=i, **_channel(c)) for i, c in enumerate(channels.items)
+        )
         RequiredDocument.objects.bulk_create(
-            RequiredDocument(procedure=procedure, position=i, **_document(d)) for i, d in enumerate(documents.items)
+            RequiredDocument(procedure=procedure, position=i, **_document(d))
+            for i, d in enumerate(documents.items)
         )
         LegalDocument.objects.bulk_create(
             LegalDocument(procedure=procedure, position=i, title=d.title, number=d.number[:120])
@@ -212,7 +217,11 @@ class CatalogImporter:
     def _link_agencies(self, procedure: Procedure, record: dict, levels: list[str]) -> None:
         routing = RoutingInput(
             agency_text=" ".join(
-                (_text(record, "co_quan_thuc_hien"), _text(record, "co_quan_co_tham_quyen"), _text(record, "dia_chi_tiep_nhan"))
+                (
+                    _text(record, "co_quan_thuc_hien"),
+                    _text(record, "co_quan_co_tham_quyen"),
+                    _text(record, "dia_chi_tiep_nhan"),
+                )
             ),
             field_name=_text(record, "linh_vuc"),
             ministry=_text(record, "source_ministry"),
@@ -232,7 +241,9 @@ class CatalogImporter:
             return None
         name = name[:200]
         if name not in self._fields:
-            self._fields[name] = Field.objects.get_or_create(name=name, defaults={"slug": _unique_slug(Field, name)})[0]
+            self._fields[name] = Field.objects.get_or_create(
+                name=name, defaults={"slug": _unique_slug(Field, name)}
+            )[0]
         return self._fields[name]
 
     def _applicant(self, name: str) -> ApplicantType:

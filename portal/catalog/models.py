@@ -6,6 +6,7 @@ tables and the parse can be incomplete; ``parse_problems`` lists what could not 
 
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 class Field(models.Model):
@@ -40,22 +41,27 @@ class ApplicantType(models.Model):
 
 class Procedure(models.Model):
     class OnlineLevel(models.IntegerChoices):
-        INFORMATION = 1, "Mức độ 1: cung cấp thông tin"
-        FORMS = 2, "Mức độ 2: tải mẫu đơn, tờ khai"
-        SUBMISSION = 3, "Mức độ 3: nộp và xử lý hồ sơ trực tuyến"
-        COMPLETE = 4, "Mức độ 4: thanh toán và nhận kết quả trực tuyến"
+        INFORMATION = 1, _("Mức độ 1: cung cấp thông tin")
+        FORMS = 2, _("Mức độ 2: tải mẫu đơn, tờ khai")
+        SUBMISSION = 3, _("Mức độ 3: nộp và xử lý hồ sơ trực tuyến")
+        COMPLETE = 4, _("Mức độ 4: thanh toán và nhận kết quả trực tuyến")
 
     class OnlineScope(models.TextChoices):
-        NONE = "", "Không cung cấp trực tuyến"
-        PARTIAL = "partial", "Dịch vụ công trực tuyến một phần"
-        FULL = "full", "Dịch vụ công trực tuyến toàn trình"
+        NONE = "", _("Không cung cấp trực tuyến")
+        PARTIAL = "partial", _("Dịch vụ công trực tuyến một phần")
+        FULL = "full", _("Dịch vụ công trực tuyến toàn trình")
 
     code = models.CharField("mã thủ tục", max_length=40, unique=True)
     name = models.CharField("tên thủ tục", max_length=1000)
     decision_number = models.CharField("quyết định công bố", max_length=200, blank=True)
     kind = models.CharField("loại thủ tục", max_length=200, blank=True)
     field = models.ForeignKey(
-        Field, verbose_name="lĩnh vực", on_delete=models.PROTECT, related_name="procedures", null=True, blank=True
+        Field,
+        verbose_name="lĩnh vực",
+        on_delete=models.PROTECT,
+        related_name="procedures",
+        null=True,
+        blank=True,
     )
     levels_raw = models.CharField("cấp thực hiện (gốc)", max_length=200, blank=True)
     is_ministry_level = models.BooleanField("cấp bộ", default=False)
@@ -87,7 +93,9 @@ class Procedure(models.Model):
         "phạm vi trực tuyến", max_length=10, choices=OnlineScope.choices, default=OnlineScope.NONE, blank=True
     )
     is_national_synced = models.BooleanField(
-        "đồng bộ với Cổng DVC quốc gia", default=False, help_text="Nội dung lấy từ Cơ sở dữ liệu quốc gia về TTHC."
+        "đồng bộ với Cổng DVC quốc gia",
+        default=False,
+        help_text="Nội dung lấy từ Cơ sở dữ liệu quốc gia về TTHC.",
     )
     source_url = models.URLField("trang nguồn", max_length=500, blank=True)
     source_ministry = models.CharField("danh mục của bộ, ngành", max_length=60, blank=True)
@@ -98,7 +106,10 @@ class Procedure(models.Model):
     created_at = models.DateTimeField("ngày tạo", auto_now_add=True)
     updated_at = models.DateTimeField("cập nhật lần cuối", auto_now=True)
     agencies = models.ManyToManyField(
-        "agencies.Agency", through="ProcedureAgency", verbose_name="cơ quan thực hiện", related_name="procedures"
+        "agencies.Agency",
+        through="ProcedureAgency",
+        verbose_name="cơ quan thực hiện",
+        related_name="procedures",
     )
 
     class Meta:
@@ -118,8 +129,12 @@ class Procedure(models.Model):
         return reverse("catalog:procedure_detail", args=[self.code])
 
     @property
-    def level_labels(self) -> list[str]:
-        flags = [(self.is_ministry_level, "Cấp bộ"), (self.is_province_level, "Cấp tỉnh"), (self.is_commune_level, "Cấp xã")]
+    def level_labels(self) -> list:
+        flags = [
+            (self.is_ministry_level, _("Cấp bộ")),
+            (self.is_province_level, _("Cấp tỉnh")),
+            (self.is_commune_level, _("Cấp xã")),
+        ]
         return [label for flag, label in flags if flag]
 
 
@@ -137,17 +152,22 @@ class ProcedureAgency(models.Model):
     class Meta:
         verbose_name = "cơ quan thực hiện thủ tục"
         verbose_name_plural = "cơ quan thực hiện thủ tục"
-        constraints = [models.UniqueConstraint(fields=["procedure", "agency"], name="unique_procedure_agency")]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "agency"], name="unique_procedure_agency")
+        ]
         indexes = [models.Index(fields=["agency", "procedure"])]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} → {self.procedure_id} ({self.role})"
 
 
 class Channel(models.Model):
     """A way to file (Trực tiếp, Trực tuyến, Dịch vụ bưu chính) with its processing time and fee."""
 
     class Kind(models.TextChoices):
-        DIRECT = "direct", "Trực tiếp"
-        ONLINE = "online", "Trực tuyến"
-        POSTAL = "postal", "Dịch vụ bưu chính"
+        DIRECT = "direct", _("Trực tiếp")
+        ONLINE = "online", _("Trực tuyến")
+        POSTAL = "postal", _("Dịch vụ bưu chính")
 
     class DurationUnit(models.TextChoices):
         WORKING_DAY = "working_day", "ngày làm việc"
@@ -158,8 +178,12 @@ class Channel(models.Model):
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="channels")
     position = models.PositiveSmallIntegerField(default=0)
     kind = models.CharField("hình thức nộp", max_length=10, choices=Kind.choices)
-    duration = models.DecimalField("thời hạn giải quyết", max_digits=8, decimal_places=2, null=True, blank=True)
-    duration_unit = models.CharField("đơn vị thời hạn", max_length=12, choices=DurationUnit.choices, blank=True)
+    duration = models.DecimalField(
+        "thời hạn giải quyết", max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    duration_unit = models.CharField(
+        "đơn vị thời hạn", max_length=12, choices=DurationUnit.choices, blank=True
+    )
     fee_text = models.TextField("phí, lệ phí", blank=True)
     fee_amount = models.PositiveBigIntegerField("số tiền (đồng)", null=True, blank=True)
     fee_free = models.BooleanField("miễn phí", default=False)
@@ -169,6 +193,9 @@ class Channel(models.Model):
         verbose_name = "cách thức thực hiện"
         verbose_name_plural = "cách thức thực hiện"
         ordering = ["procedure", "position"]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
 
 
 class RequiredDocument(models.Model):
@@ -187,6 +214,9 @@ class RequiredDocument(models.Model):
         verbose_name_plural = "thành phần hồ sơ"
         ordering = ["procedure", "position"]
 
+    def __str__(self) -> str:
+        return self.name[:80]
+
 
 class LegalDocument(models.Model):
     """A legal basis (căn cứ pháp lý): the document's title and its number."""
@@ -200,3 +230,6 @@ class LegalDocument(models.Model):
         verbose_name = "căn cứ pháp lý"
         verbose_name_plural = "căn cứ pháp lý"
         ordering = ["procedure", "position"]
+
+    def __str__(self) -> str:
+        return self.number or self.title[:80]

@@ -58,6 +58,11 @@ def _clean(text: str | None) -> str:
     return unicodedata.normalize("NFC", (text or "").replace("\x00", ""))
 
 
+def _squeeze(text: str) -> str:
+    """Collapse runs of spaces and tabs (the portal pads names with them) and strip the ends."""
+    return re.sub(r"[ \t\xa0]+", " ", text).strip()
+
+
 def _short(text: str, limit: int = 60) -> str:
     """Return a one-line excerpt for problem messages."""
     text = " ".join(text.split())
@@ -102,7 +107,8 @@ _UNITS = {"ngày làm việc": "working_day", "ngày": "day", "giờ": "hour", "
 _TIME_NUM = re.compile(r"(\d{1,6}(?:[.,]\d{1,3})?)[ \t]*(ngày làm việc|ngày|giờ|tháng)?", re.I)
 _TIME_WORDS = re.compile(r"(?:Không có thông tin|Không quy định|Không)[ \t]*")
 _CURRENCY = r"(?P<cur>Việt Nam Đồng|VNĐ|Đồng|USD)"
-_FEE = re.compile(r"Miễn phí|Không có thông tin|(?P<amt>\d{1,3}(?:[.,]\d{3})+|\d{1,12})[ \t]*" + _CURRENCY, re.I)
+_AMOUNT = r"(?:(?:Lệ phí|Phí)[ \t]*:[ \t]*)?(?P<amt>\d{1,3}(?:[.,]\d{3})+|\d{1,12})[ \t]*" + _CURRENCY
+_FEE = re.compile(r"Miễn phí|Không có thông tin|" + _AMOUNT, re.I)
 # Unit-less digits glued to an amount ("120 VNĐ" = time 1 + fee 20? or 12 + 0?) cannot be split.
 _GLUED_TIME_FEE = re.compile(r"\d[\d.,]{0,20}[ \t]*" + _CURRENCY, re.I)
 _FREE_TIME_LIMIT = 300  # a free-text time cell longer than this is more likely a misread row
@@ -132,12 +138,12 @@ def _split_time(seg: str) -> tuple[str, Decimal | None, str, int] | None:
     if m and _FEE.match(seg, m.end()):
         return m.group(0).strip(), None, "", m.end()
     m = _FEE.search(seg, 1, _FREE_TIME_LIMIT)
-    if m and not seg[0].isdigit():
+    if m:  # free text ("Không phải trả kết quả cho người nộp thuế"): no duration
         return seg[: m.start()].strip(), None, "", m.start()
     return None
 
 
-def _fee_value(fee: re.Match[str], note: str) -> tuple[bool, int | None, str | None]:
+def _fee_value(fee: re.Match[str]) -> tuple[bool, int | None, str | None]:
     """Interpret a fee cell: (free, amount in đồng, problem or None)."""
     if fee.group(0).casefold() == "miễn phí":
         return True, 0, None
@@ -146,43 +152,46 @@ def _fee_value(fee: re.Match[str], note: str) -> tuple[bool, int | None, str | N
     amount = int(re.sub(r"[.,]", "", fee.group("amt")))
     if fee.group("cur").upper() == "USD":
         return amount == 0, None, None  # not đồng; fee_text keeps it
-    # The portal's amount field is sometimes filled in thousands ("100 VNĐ" with the note
-    # "100.000 đồng/lần"); trusting it would under-state the fee a thousandfold.
-    if 0 < amount < 1000 and re.search(rf"(?<![\d.,]){amount}[.,]000(?![\d])", note):
-        return False, None, f"số tiền {amount} VNĐ mâu thuẫn với ghi chú ({amount}.000)"
+    # The portal's amount field is often filled in thousands ("100 VNĐ" beside the note
+    # "100.000 đồng/lần", "50 VNĐ"): no fee is below 1.000 đồng, so such a figure is not used.
+    if 0 < amount < 1000:
+        return False, None, f"số tiền {amount} đồng không hợp lý (có lẽ tính theo nghìn)"
     return amount == 0, amount, None
+
+
+def _with_note(seg: str, start: int, end: int) -> tuple[str, str]:
+    """Extend the fee cell ``seg[start:end]`` over a glued "(note)"; return (fee text, description)."""
+    pos = end
+    while pos < len(seg) and seg[pos] in " \t":
+        pos += 1
+    if pos < len(seg) and seg[pos] == "(":
+        close = _balanced_end(seg, pos)
+        # An unclosed note swallows the rest: the description cannot be told apart from it.
+        end = close if close is not None else len(seg)
+    return seg[start:end].strip(), seg[end:].strip()
 
 
 def _parse_channel_row(label: str, seg: str) -> tuple[Channel | None, list[str]]:
     """Parse one row body (text after the label up to the next row) into a Channel."""
     kind = _CHANNEL_KINDS[label]
-    if _GLUED_TIME_FEE.match(seg):
-        fee_text, _, desc = _fee_and_note(seg, 0, re.search(_CURRENCY, seg).end())
-        channel = Channel(kind, label, None, "", fee_text, False, None, desc, "")
-        return channel, [f"{label}: thời gian và phí dính liền, không tách được ({_short(fee_text, 30)})"]
+    glued = _GLUED_TIME_FEE.match(seg)
+    if glued:
+        fee_text, desc = _with_note(seg, 0, glued.end())
+        problem = f"{label}: thời gian và phí dính liền, không tách được ({_short(fee_text, 30)})"
+        return Channel(kind, label, None, "", fee_text, False, None, desc), [problem]
     split = _split_time(seg)
     if split is None:
         return None, [f"{label}: không nhận ra thời gian/phí trong '{_short(seg)}'"]
     time_text, duration, unit, fee_start = split
     fee = _FEE.match(seg, fee_start)
-    fee_text, note, desc = _fee_and_note(seg, fee_start, fee.end())
-    free, amount, problem = _fee_value(fee, note)
+    if fee.group(0).casefold() == NO_INFO.casefold():
+        # No note follows "Không có thông tin"; a "(1) …" there opens the description.
+        fee_text, desc = fee.group(0), seg[fee.end() :].strip()
+    else:
+        fee_text, desc = _with_note(seg, fee_start, fee.end())
+    free, amount, problem = _fee_value(fee)
     channel = Channel(kind, label, duration, unit, fee_text, free, amount, desc, time_text)
     return channel, [f"{label}: {problem}"] if problem else []
-
-
-def _fee_and_note(seg: str, start: int, end: int) -> tuple[str, str, str]:
-    """Extend a fee match over its glued "(note)"; return (fee text, note, description)."""
-    pos = end
-    while pos < len(seg) and seg[pos] in " \t":
-        pos += 1
-    note = ""
-    if pos < len(seg) and seg[pos] == "(":
-        close = _balanced_end(seg, pos)
-        # An unclosed note swallows the rest: the description cannot be told apart from it.
-        end = close if close is not None else len(seg)
-        note = seg[pos:end]
-    return seg[start:end].strip(), note, seg[end:].strip()
 
 
 def parse_channels(text: str) -> Parsed[Channel]:
@@ -237,6 +246,8 @@ def _count_cells(body: str) -> list[re.Match[str]]:
         cells.append(m)
         pos = m.end()
     return cells
+
+
 _EXT = re.compile(r"\.(?:docx|doc|xlsx|xls|pdf|rar|zip|odt)", re.I)
 # Words that start a template file name ("Mẫu số 06.docx", "Mau 36 - Phu luc…", "TK 1.002381.docx").
 _TEMPLATE_WORD = re.compile(r"Mẫu|Mau|MẪU|MAU|mẫu|mau|Mus|Phụ lục|Phu luc|PL|Phlc|PHLC|TK|BM|Biểu mẫu")
@@ -265,19 +276,21 @@ def _glue_points(text: str, lo: int) -> dict[str, list[int]]:
     return found
 
 
-def _template_start(stem: str, lo: int) -> int | None:
-    """Where the first template file name starts in ``stem`` (name + file name sans extension).
+def _template_start(stem: str) -> int | None:
+    """Where the first template file name starts in ``stem`` (the cell up to its extension).
 
     Evidence, strongest first: a glued "Mẫu…/Mau…/TK…" word, then ";" or ")", then lower→upper
     case, then a sentence full stop. Squashed file names ("1.MuCT01banhnhkmtheoThngts53") have
     inner case changes, so a full stop earlier in the same unbroken token wins over those.
+    Without any evidence the cell is taken as a bare file name only when it plainly is one
+    (short and starting "Mẫu…", or without spaces); otherwise None.
     """
-    if _TEMPLATE_WORD.match(stem) and not _glue_points(stem, 1)["word"]:
-        return 0  # the row has a file name and no document name
+    lo = max(0, len(stem) - _TEMPLATE_WINDOW)
     found = _glue_points(stem[: len(stem) - 1], lo)  # a file name has two characters at least
     kind = next((k for k in ("word", "punct", "camel", "dot") if found[k]), None)
     if kind is None:
-        return None
+        bare = lo == 0 and _TEMPLATE_WORD.match(stem) or not any(c.isspace() for c in stem)
+        return 0 if bare else None
     start = max(found[kind])
     if kind == "camel":
         token_start = max(stem.rfind(" ", 0, start), stem.rfind("\n", 0, start)) + 1
@@ -291,21 +304,17 @@ def _split_templates(cell: str) -> tuple[str, tuple[str, ...], str | None]:
 
     File names are glued after the name and to each other; each ends in an extension
     (.doc, .docx, .pdf, …). When the first one's start cannot be told, the whole cell stays
-    the name and a problem is returned.
+    the name and a problem is returned. The name is "" for a row that only has a file name.
     """
     exts = [m for m in _EXT.finditer(cell) if m.end() == len(cell) or cell[m.end()].isalnum()]
     if not exts or exts[-1].end() != len(cell):
-        return cell.strip(), (), None
-    ends = [m.end() for m in exts]
-    lo = max(0, exts[0].start() - _TEMPLATE_WINDOW)
-    start = _template_start(cell[: exts[0].start()], lo)
+        return _squeeze(cell), (), None
+    start = _template_start(cell[: exts[0].start()])
     if start is None:
-        if cell[:lo].strip() or " " in cell.strip():
-            return cell.strip(), (), f"không tách được tên mẫu khỏi '{_short(cell[-50:])}'"
-        start = 0  # the cell is only a file name
-    cuts = [start] + [e for e in ends if e > start]
-    templates = tuple(cell[a:b].strip() for a, b in zip(cuts, cuts[1:]))
-    return cell[:start].strip(), templates, None
+        return _squeeze(cell), (), f"không tách được tên mẫu khỏi '{_short(cell[-50:])}'"
+    cuts = [start] + [m.end() for m in exts if m.end() > start]
+    templates = tuple(_squeeze(cell[a:b]) for a, b in zip(cuts, cuts[1:]))
+    return _squeeze(cell[:start]), templates, None
 
 
 def _parse_doc_rows(body: str, case: str) -> tuple[list[RequiredDocument], str, list[str]]:
@@ -325,6 +334,12 @@ def _parse_doc_rows(body: str, case: str) -> tuple[list[RequiredDocument], str, 
     return docs, body[pos:], problems
 
 
+def _case_header(text: str) -> str:
+    """The case text before a table; "--" (the portal's placeholder) means no case."""
+    text = _squeeze(text)
+    return "" if not text.strip("- ") else text
+
+
 def parse_documents(text: str) -> Parsed[RequiredDocument]:
     """Parse "Tên giấy tờ | Mẫu đơn, tờ khai | Số lượng" tables into RequiredDocuments.
 
@@ -341,14 +356,14 @@ def parse_documents(text: str) -> Parsed[RequiredDocument]:
         return _done([], [f"không có tiêu đề bảng giấy tờ: '{_short(body)}'"])
     items: list[RequiredDocument] = []
     problems: list[str] = []
-    case = parts[0].strip().strip("-").strip()
+    case = _case_header(parts[0])
     for i, part in enumerate(parts[1:], start=1):
         docs, rest, row_problems = _parse_doc_rows(part, case)
         items += docs
         problems += row_problems
         if not docs:
             problems.append(f"bảng không có hàng nào: '{_short(part)}'")
-        case = rest.strip().strip("-").strip()  # "--" stands for "no case"
+        case = _case_header(rest)
         if i == len(parts) - 1 and case:
             problems.append(f"văn bản sau hàng cuối: '{_short(case)}'")
     return _done(items, problems)
@@ -360,8 +375,7 @@ _LEGAL_HEADER = "Tên văn bản pháp lýMã văn bản"
 # Issuer codes that end document numbers; used only to decide where a code glued to the next
 # title stops ("NĐ-CPLUẬT…", "TT-BTCQUY ĐỊNH…", "NĐ-CPhông tư…").
 _KNOWN_CODES = frozenset(
-    "CP BTC BTP BCA BNNMT NHNN TTg TTG BXD BGTVT BHXH BNNPTNT BKHĐT BTNMT BLĐTBXH UBND HĐND BKHCN BCT "
-    "BYT BQP BVHTTDL BTTTT BNV BGDĐT BNG VPCP HĐTP CTN UBTƯMTTQVN TANDTC VKSNDTC BTNN VPQH QĐ NĐ".split()
+    ["CP", "BTC", "BTP", "BCA", "BNNMT", "NHNN", "TTg", "TTG", "BXD", "BGTVT", "BHXH", "BNNPTNT", "BKHĐT", "BTNMT", "BLĐTBXH", "UBND", "HĐND", "BKHCN", "BCT", "BYT", "BQP", "BVHTTDL", "BTTTT", "BNV", "BGDĐT", "BNG", "VPCP", "HĐTP", "CTN", "UBTƯMTTQVN", "TANDTC", "VKSNDTC", "BTNN", "VPQH", "QĐ", "NĐ"]
 )
 _CODE_PART = r"(?:[A-ZĐƯ]{0,8}QH\d{2}|TTg|[A-ZĐƯ]{1,12})"
 _CODE = rf"{_CODE_PART}(?:[-/_]{_CODE_PART})*"
@@ -466,7 +480,8 @@ def _legal_item(title: str, number: str) -> tuple[LegalDocument, str | None]:
             return LegalDocument(title, number), f"số {number} không có tên văn bản"
         glue = _camel_glue(title)
         if glue is not None:  # two rows run together: a number cell is missing or truncated
-            return LegalDocument(title, number), f"tên văn bản dính liền: '{_short(title[max(0, glue - 30) : glue + 30])}'"
+            excerpt = _short(title[max(0, glue - 30) : glue + 30])
+            return LegalDocument(title, number), f"tên văn bản dính liền: '{excerpt}'"
         return LegalDocument(title, number), None
     found = [t[2] for t in _legal_tokens(title)]
     if found:
@@ -512,7 +527,7 @@ def parse_legal_basis(text: str) -> Parsed[LegalDocument]:
 
 # ---------------------------------------------------------------------- result (ket_qua_xu_ly)
 
-_RESULT_CODE = re.compile(r"Mã:[ \t]*([A-Z0-9][A-Za-z0-9.\-_]{0,40})")
+_RESULT_CODE = re.compile(r"Mã:[ \t]*([A-Za-z0-9][A-Za-z0-9.\-_]{0,40})")
 _CHROME = "Từ khóa"
 
 
@@ -522,26 +537,35 @@ def _split_result(text: str) -> tuple[str, str]:
     last_code = None
     for last_code in _RESULT_CODE.finditer(body):
         pass
-    cut = body.find(_CHROME, last_code.end() if last_code else 0)
+    cut = body.find(_CHROME, last_code.start(1) if last_code else 0)
     return (body, "") if cut < 0 else (body[:cut], body[cut:])
 
 
+def _code_end(text: str, start: int, end: int) -> int:
+    """End of the result code that starts ``text[start:end]``, a run of code-like characters.
+
+    The next name is glued on ("KQ.G12.000227Văn bản…", "…000231văn bản…", "…000245KBNN…"):
+    codes with digits end at their last digit; others ("VBTT") at a capital followed by lower
+    case.
+    """
+    digits = [i for i in range(start, end) if text[i].isdigit()]
+    if digits:
+        return digits[-1] + 1
+    for i in range(start + 1, end):
+        if text[i].isupper() and text[i + 1 : i + 2].islower():
+            return i
+    return end
+
+
 def _result_pairs(results: str) -> list[tuple[str, str]]:
-    """(name, code) pairs; the code's run is trimmed where the next name begins."""
+    """(name, code) pairs in order; a trailing name without code gets code ""."""
     pairs, pos = [], 0
     for m in _RESULT_CODE.finditer(results):
-        code = m.group(1)
-        # Codes end in digits ("KQ.G15.000031") or are all capitals ("VBTT"); a capital followed
-        # by lower case is the next name ("…000227Văn bản…").
-        trimmed = re.match(r"[A-Z0-9.\-_]*\d|[A-Z0-9.\-_]*[A-Z]", code)
-        code = trimmed.group(0) if trimmed else code
-        if code[-1:].isupper() and results[m.start(1) + len(code) : m.start(1) + len(code) + 1].islower():
-            code = code[:-1]
-        code = code.rstrip(".-_")
-        pairs.append((results[pos : m.start()].strip(), code))
-        pos = m.start(1) + len(code)
+        end = _code_end(results, m.start(1), m.end(1))
+        pairs.append((_squeeze(results[pos : m.start()]), results[m.start(1) : end]))
+        pos = end
     if results[pos:].strip():
-        pairs.append((results[pos:].strip(), ""))
+        pairs.append((_squeeze(results[pos:]), ""))
     return pairs
 
 
@@ -597,7 +621,7 @@ def _split_names(text: str) -> list[str]:
 
 
 def parse_levels(text: str) -> list[str]:
-    """"Cấp bộ, Cấp tỉnh, Cấp xã" -> ["Cấp bộ", "Cấp tỉnh", "Cấp xã"]."""
+    """ "Cấp bộ, Cấp tỉnh, Cấp xã" -> ["Cấp bộ", "Cấp tỉnh", "Cấp xã"]."""
     if is_no_information(text):
         return []
     return [p.strip() for p in _clean(text).replace("\xa0", " ").split(",") if p.strip()]
@@ -615,9 +639,10 @@ def parse_agencies(text: str) -> list[str]:
 
 # A step marker starts a line (after an optional bullet "-", "+", "a)", "1.1.") or follows the
 # end of a sentence on the same line ("…để hoàn thiện. Bước 2: …").
-_BULLET = r"(?:[-+*•]+|[a-zđ][.)]|\(?[ivx]{1,4}\)|\d{1,2}(?:\.\d{1,2})*[.)])?[ \t]*"
+_BULLET = r"(?:[-+*•]++|[a-zđ][.)]|\(?[ivx]{1,4}\)|\d{1,2}(?:\.\d{1,2})*+[.)])?[ \t]*+"
+# Possessive quantifiers (*+, ++) keep runs of spaces from being re-split on every attempt.
 _STEP = re.compile(
-    rf"(?m)^[ \t]*{_BULLET}(?=Bước[ \t]*\d{{1,2}})|(?<=[.;:])[ \t]+(?={_BULLET}Bước[ \t]*\d{{1,2}}[ \t]*[:.])"
+    rf"(?m)^[ \t]*+{_BULLET}(?=Bước[ \t]*+\d)|(?<=[.;:])[ \t]++(?={_BULLET}Bước[ \t]*+\d{{1,2}}[ \t]*+[:.])"
 )
 
 

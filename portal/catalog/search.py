@@ -110,34 +110,59 @@ MAX_READINGS = 8
 # --- text folding --------------------------------------------------------------------------------------------
 
 # Letters without a Unicode decomposition that people use as (or in place of) Latin letters.
-_FOLD_TABLE = str.maketrans(
-    {
-        "đ": "d",
-        "ð": "d",
-        "ɖ": "d",
-        "ɗ": "d",
-        "ø": "o",
-        "ł": "l",
-        "ħ": "h",
-        "ŧ": "t",
-        "ı": "i",
-        **{chr(c): " " for c in range(0x20) if chr(c) not in "\t\n\r\x0b\x0c"},
-        "\x7f": " ",
-    }
-)
+_SPECIAL_LETTERS = {"đ": "d", "ð": "d", "ɖ": "d", "ɗ": "d", "ø": "o", "ł": "l", "ħ": "h", "ŧ": "t", "ı": "i"}
 _COMBINING_RE = re.compile("[\u0300-\u036f]+")
-_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
+# Anything but printable ASCII and ordinary whitespace goes through _fold_char.
+_UNUSUAL_RE = re.compile(r"[^\x20-\x7e\t\n\r]")
 _TOKEN_RE = re.compile(r"[^\W_]+")
-# A final "y" directly after the initial consonant(s) of a syllable: "ky" -> "ki", "quy" -> "qui".
-_Y_FOLD_RE = re.compile(r"\b(ch|gh|kh|ng|nh|ph|qu|th|tr|[bcdghklmnprstvx])y\b")
+# Splitting ASCII text: every ASCII character but a letter or digit becomes a space, then str.split().
+_ASCII_SEPARATORS = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
 _CODE_RE = re.compile(r"(?<![0-9.])[0-9]{1,2}\.[0-9]{3,7}(?![0-9])")
 _CODE_QUERY_RE = re.compile(r"(?<![0-9.])[0-9]{1,2}\.[0-9]{0,7}(?![0-9])")
 _DROP_CATEGORIES = frozenset({"Mn", "Me", "Cf", "Cs", "Co", "Cn"})
 _ACCENT_KEY_TABLE = str.maketrans({"y": "i", "ý": "í", "ỳ": "ì", "ỷ": "ỉ", "ỹ": "ĩ", "ỵ": "ị"})
 
+# A syllable whose final "y" directly follows its initial consonant(s) is also spelt with "i":
+# "ky" -> "ki", "ly" -> "li", "quy" -> "qui", "sy" -> "si". Applied to whole tokens.
+_Y_FOLD = {
+    onset + "y": onset + "i" for onset in ["b", "c", "ch", "d", "g", "gh", "h", "k", "kh", "l", "m", "n", "ng", "nh", "p", "ph", "qu", "r", "s", "t", "th", "tr", "v", "x"]
+}
+
+# For indexing only: punctuation that Vietnamese text commonly contains becomes a space and invisible
+# format characters disappear, so that most documents take the fast path in _index_tokens.
+_INDEX_SPACES = (
+    "\u2013",
+    "\u2014",
+    "\u2018",
+    "\u2019",
+    "\u201c",
+    "\u201d",
+    "\u2022",
+    "\u2026",
+    "\u25cf",
+    "\u00ab",
+    "\u00bb",
+    "\u00b0",
+    "\u00a7",
+    "\uf0fc",
+    "\uf0b7",
+    "\uf02d",
+)
+_INDEX_DROPS = ("\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u2060", "\ufeff", "\u00ad")
+# UTF-8 bytes: ASCII and continuation bytes (deleted to find the lead bytes of non-ASCII characters).
+_ASCII_AND_CONTINUATION = bytes(range(0xC0))
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+# ASCII bytes: upper case to lower case, anything but a letter or digit to a space.
+_ASCII_BYTE_FOLD = bytes(
+    ord(chr(c).lower()) if chr(c).isalnum() else 0x20 if c < 0x80 else c for c in range(0x100)
+)
+
 
 @lru_cache(maxsize=8192)
 def _fold_char(ch: str) -> str:
+    special = _SPECIAL_LETTERS.get(ch)
+    if special is not None:
+        return special
     category = unicodedata.category(ch)
     if category in _DROP_CATEGORIES:
         return ""
@@ -163,19 +188,56 @@ def normalize(text: str) -> str:
         text = "" if text is None else str(text)
     if not text:
         return ""
-    folded = unicodedata.normalize("NFKD", text).casefold()
-    folded = _COMBINING_RE.sub("", folded).translate(_FOLD_TABLE)
-    if not folded.isascii():
-        folded = _NON_ASCII_RE.sub(_fold_match, folded)
-        folded = unicodedata.normalize("NFC", folded)
+    folded = _COMBINING_RE.sub("", unicodedata.normalize("NFKD", text).casefold())
+    if _UNUSUAL_RE.search(folded) is not None:
+        folded = _UNUSUAL_RE.sub(_fold_match, folded)
+        if not folded.isascii():
+            folded = unicodedata.normalize("NFC", folded)
     return " ".join(folded.split())
 
 
 def _tokens(folded: str) -> list[str]:
-    """Tokens of an already normalized string, with the "y"/"i" spelling variant folded."""
+    """Tokens of a string returned by :func:`normalize`, with the "y"/"i" spelling variant folded."""
     if not folded:
         return []
-    return _TOKEN_RE.findall(_Y_FOLD_RE.sub(r"\1i", folded))
+    if folded.isascii():
+        found = folded.translate(_ASCII_SEPARATORS).split()
+    else:
+        found = _TOKEN_RE.findall(folded)
+    fold = _Y_FOLD.get
+    return [fold(tok, tok) for tok in found]
+
+
+def _index_tokens(text: str) -> tuple[set[str], int]:
+    """The distinct tokens of ``_tokens(normalize(text))`` and their count with repeats, faster.
+
+    Used to build the index from long body text. Decomposed Vietnamese text is ASCII apart from combining
+    marks (U+0300-U+033F, UTF-8 lead byte 0xCC), "đ" and a little punctuation; after replacing those, one
+    ``bytes.translate`` drops the marks, lowercases and turns separators into spaces. Text with any other
+    non-ASCII character takes the exact path.
+    """
+    if not text:
+        return set(), 0
+    folded = unicodedata.normalize("NFKD", text)
+    if not folded.isascii():
+        folded = folded.replace("đ", "d").replace("Đ", "d")
+        for ch in _INDEX_SPACES:
+            if ch in folded:
+                folded = folded.replace(ch, " ")
+        for ch in _INDEX_DROPS:
+            if ch in folded:
+                folded = folded.replace(ch, "")
+    raw = folded.encode("utf-8", "surrogatepass")
+    if raw.translate(None, _ASCII_AND_CONTINUATION).translate(None, b"\xcc"):
+        tokens = _tokens(normalize(text))
+        return set(tokens), len(tokens)
+    found = raw.translate(_ASCII_BYTE_FOLD, _HIGH_BYTES).decode("ascii").split()
+    distinct = set(found)
+    spelt_y = distinct & _Y_FOLD.keys()
+    if spelt_y:
+        distinct -= spelt_y
+        distinct.update(_Y_FOLD[tok] for tok in spelt_y)
+    return distinct, len(found)
 
 
 def _accent_key(piece: str) -> str:
@@ -192,11 +254,13 @@ def _telex_decode(token: str) -> str:
     for old, new in (("dd", "d"), ("aa", "a"), ("aw", "a"), ("ee", "e"), ("oo", "o"), ("ow", "o")):
         token = token.replace(old, new)
     token = token.replace("uw", "u").replace("w", "u")
-    return _Y_FOLD_RE.sub(r"\1i", token)
+    return _Y_FOLD.get(token, token)
 
 
 # Name boilerplate that does not make a name longer for the coverage computation.
-_BOILERPLATE_RE = re.compile(r"^\s*thu tuc\b|\(\s*thuc hien (?:tai|o) [^)]*\)|\(\s*cap (?:xa|tinh|huyen)\s*\)")
+_BOILERPLATE_RE = re.compile(
+    r"^\s*thu tuc\b|\(\s*thuc hien (?:tai|o) [^)]*\)|\(\s*cap (?:xa|tinh|huyen)\s*\)"
+)
 
 
 # --- Damerau-Levenshtein and symmetric delete -----------------------------------------------------------------
@@ -297,7 +361,7 @@ def _query_pieces(text: str) -> list[tuple[str, str | None]]:
 
 
 _SYNONYM_TABLE = _compile_phrases(_synonyms.SYNONYMS)
-_FILLER_TABLE = _compile_phrases({phrase: () for phrase in _synonyms.FILLER_WORDS})
+_FILLER_TABLE = _compile_phrases(dict.fromkeys(_synonyms.FILLER_WORDS, ()))
 
 
 def _match_phrase(table, pieces, start):
@@ -349,7 +413,7 @@ class SearchIndex:
             title = _tokens(title_norm)
             keywords_norm = normalize(doc.keywords)
             keywords = _tokens(keywords_norm)
-            body = _tokens(normalize(doc.body))
+            body, body_len = _index_tokens(doc.body)
             for code in _CODE_RE.findall(keywords_norm):
                 codes.append((code, d))
 
@@ -367,7 +431,7 @@ class SearchIndex:
 
             title_len.append(len(title))
             kw_len.append(len(keywords))
-            all_len.append(len(title) + len(keywords) + len(body))
+            all_len.append(len(title) + len(keywords) + body_len)
             title_core.append(frozenset(_tokens(_BOILERPLATE_RE.sub(" ", title_norm))))
 
         n = len(ids)

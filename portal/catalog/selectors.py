@@ -90,7 +90,9 @@ def procedure_page(*, filters: CatalogFilters, page: int, page_size: int) -> Cat
     if filters.query:
         hits = search_index().search(filters.query, limit=SEARCH_RESULT_LIMIT)
         rank = {hit.id: position for position, hit in enumerate(hits)}
-        matching = sorted(queryset.filter(id__in=list(rank)).values_list("id", flat=True).distinct(), key=rank.get)
+        matching = sorted(
+            queryset.filter(id__in=list(rank)).values_list("id", flat=True).distinct(), key=rank.get
+        )
         total = len(matching)
         number = _clamp(page, total, page_size)
         page_ids = matching[(number - 1) * page_size : number * page_size]
@@ -116,7 +118,10 @@ def procedure_get(code: str) -> Procedure:
         "documents",
         "legal_documents",
         "applicant_types",
-        Prefetch("agency_links", queryset=ProcedureAgency.objects.select_related("agency").order_by("role", "agency__code")),
+        Prefetch(
+            "agency_links",
+            queryset=ProcedureAgency.objects.select_related("agency").order_by("role", "agency__code"),
+        ),
     )
     procedure = queryset.first()
     if procedure is None:

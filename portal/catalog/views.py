@@ -21,7 +21,9 @@ def _filters_from(form: CatalogFilterForm) -> CatalogFilters:
     )
 
 
-def _catalog_response(request: HttpRequest, template: str, context: dict, *, fixed: dict | None = None) -> HttpResponse:
+def _catalog_response(
+    request: HttpRequest, template: str, context: dict, *, fixed: dict | None = None
+) -> HttpResponse:
     """Validate the query string, fetch one page, render the page or (for htmx) only its results."""
     form = CatalogFilterForm(request.GET, **selectors.filter_choices())
     status = 200
@@ -77,7 +79,10 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
     agency = selectors.agency_get(code)
     embed_url = request.build_absolute_uri(agency.get_absolute_url() + "nhung/")
     return _catalog_response(
-        request, "catalog/agency_detail.html", {"agency": agency, "embed_url": embed_url}, fixed={"agency": code}
+        request,
+        "catalog/agency_detail.html",
+        {"agency": agency, "embed_url": embed_url},
+        fixed={"agency": code},
     )
 
 

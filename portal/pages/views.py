@@ -18,7 +18,9 @@ def home(request: HttpRequest) -> HttpResponse:
         full=Count("id", filter=Q(online_scope=Procedure.OnlineScope.FULL)),
         partial=Count("id", filter=Q(online_scope=Procedure.OnlineScope.PARTIAL)),
     )
-    fields = Field.objects.annotate(n=Count("procedures", filter=Q(procedures__is_active=True))).order_by("-n")[:12]
+    fields = Field.objects.annotate(n=Count("procedures", filter=Q(procedures__is_active=True))).order_by(
+        "-n"
+    )[:12]
     return render(request, "pages/home.html", {"stats": stats, "fields": fields, "form": CatalogFilterForm()})
 
 
@@ -60,7 +62,10 @@ def readyz(request: HttpRequest) -> JsonResponse:
         "broker": health.broker_problem(),
     }
     problems = {name: problem for name, problem in checks.items() if problem}
-    body = {"status": "ok" if not problems else "unavailable", "checks": {n: p or "ok" for n, p in checks.items()}}
+    body = {
+        "status": "ok" if not problems else "unavailable",
+        "checks": {n: p or "ok" for n, p in checks.items()},
+    }
     return JsonResponse(body, status=503 if problems else 200)
 
 

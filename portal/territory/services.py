@@ -42,7 +42,9 @@ def _attributes(row: dict, kind: str, parent: AdministrativeUnit | None) -> dict
     }
 
 
-def _upsert(row: dict, kind: str, parent: AdministrativeUnit | None, result: UnitLoadResult) -> AdministrativeUnit:
+def _upsert(
+    row: dict, kind: str, parent: AdministrativeUnit | None, result: UnitLoadResult
+) -> AdministrativeUnit:
     values = _attributes(row, kind, parent)
     unit = AdministrativeUnit.objects.filter(code=row["Code"]).first()
     if unit is None:

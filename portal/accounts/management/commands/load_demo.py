@@ -18,7 +18,9 @@ class Command(BaseCommand):
     help = "Tạo dữ liệu mẫu cho môi trường phát triển: đơn vị hành chính, cơ quan, thủ tục và tài khoản mẫu."
 
     def add_arguments(self, parser):
-        parser.add_argument("--password", default=None, help="Mật khẩu tài khoản mẫu (mặc định: DEMO_PASSWORD).")
+        parser.add_argument(
+            "--password", default=None, help="Mật khẩu tài khoản mẫu (mặc định: DEMO_PASSWORD)."
+        )
 
     def handle(self, *args, password, **options):
         if settings.PRODUCTION:
@@ -37,6 +39,6 @@ class Command(BaseCommand):
             password_file.write_text(password + "\n")
             password_file.chmod(0o600)
         demo_accounts_create(password=password)
-        self.stdout.write("\nTài khoản mẫu (mật khẩu chung: %s):" % password)
+        self.stdout.write(f"\nTài khoản mẫu (mật khẩu chung: {password}):")
         for username, role, _agency, _is_superuser in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<11} {role.label}")

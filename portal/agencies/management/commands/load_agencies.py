@@ -17,5 +17,9 @@ class Command(BaseCommand):
         except AgencyDataMissing as exc:
             raise CommandError(str(exc)) from exc
         except AdministrativeUnit.DoesNotExist:
-            raise CommandError("Chưa có đơn vị hành chính của tỉnh: chạy `manage.py load_units` trước.") from None
-        self.stdout.write(f"Cơ quan: {result.created} mới, {result.updated} cập nhật, {result.unchanged} không đổi")
+            raise CommandError(
+                "Chưa có đơn vị hành chính của tỉnh: chạy `manage.py load_units` trước."
+            ) from None
+        self.stdout.write(
+            f"Cơ quan: {result.created} mới, {result.updated} cập nhật, {result.unchanged} không đổi"
+        )

@@ -16,8 +16,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", nargs="?", type=Path, default=DEFAULT_PATH)
-        parser.add_argument("--relink", action="store_true", help="Áp dụng lại quy tắc gán cơ quan cho mọi thủ tục.")
-        parser.add_argument("--quiet-incomplete", action="store_true", help="Chỉ in số thủ tục chưa phân tích hết.")
+        parser.add_argument(
+            "--relink", action="store_true", help="Áp dụng lại quy tắc gán cơ quan cho mọi thủ tục."
+        )
+        parser.add_argument(
+            "--quiet-incomplete", action="store_true", help="Chỉ in số thủ tục chưa phân tích hết."
+        )
 
     def handle(self, *args, path: Path, relink: bool, quiet_incomplete: bool, **options):
         if not path.is_file():

@@ -1,0 +1,186 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+pytestmark = pytest.mark.django_db
+
+
+def _first_result_name(response) -> str:
+    page = response.context["page"]
+    return page.items[0].name if page.items else ""
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["đăng ký khai sinh", "dang ky khai sinh", "khai sihn", "ĐĂNG KÝ KHAI SINH", "đăng ký khai sinh"],
+)
+def test_birth_registration_comes_first_however_it_is_typed(client, query):
+    response = client.get("/thu-tuc/", {"q": query})
+    assert response.status_code == 200
+    assert _first_result_name(response) == "Thủ tục đăng ký khai sinh"
+
+
+def test_everyday_words_find_the_official_procedure(client):
+    response = client.get("/thu-tuc/", {"q": "sổ đỏ"})
+    assert "quyền sử dụng đất" in _first_result_name(response)
+    response = client.get("/thu-tuc/", {"q": "giấy phép xây dựng"})
+    assert "giấy phép xây dựng" in _first_result_name(response).lower()
+
+
+def test_filters_narrow_the_list(client):
+    response = client.get("/thu-tuc/", {"level": "xa", "field": "ho-tich"})
+    page = response.context["page"]
+    assert page.total > 20
+    assert all(p.is_commune_level and p.field.name == "Hộ tịch" for p in page.items)
+
+
+def test_agency_and_online_and_applicant_filters(client):
+    response = client.get("/thu-tuc/", {"agency": "000.00.20.H01", "online": "toan-trinh"})
+    page = response.context["page"]
+    assert page.total > 0
+    assert all(p.online_scope == "full" for p in page.items)
+    response = client.get("/thu-tuc/", {"applicant": "doanh-nghiep", "q": "giấy phép"})
+    assert response.context["page"].total > 0
+
+
+def test_search_and_filters_combine(client):
+    response = client.get("/thu-tuc/", {"q": "khai sinh", "level": "tinh"})
+    page = response.context["page"]
+    assert all(p.is_province_level for p in page.items)
+
+
+def test_pagination_walks_the_catalogue(client):
+    first = client.get("/thu-tuc/").context["page"]
+    second = client.get("/thu-tuc/", {"page": 2}).context["page"]
+    assert first.total == 1601 and second.number == 2
+    assert {p.code for p in first.items}.isdisjoint({p.code for p in second.items})
+
+
+def test_htmx_request_gets_only_the_results_fragment(client):
+    response = client.get("/thu-tuc/", {"q": "khai sinh"}, headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.lstrip().startswith('<div id="results"')
+    assert "<html" not in body
+
+
+def test_the_full_page_works_without_javascript(client):
+    body = client.get("/thu-tuc/", {"q": "khai sinh"}).content.decode()
+    assert '<form class="filters" action="" method="get"' in body
+    assert 'href="/thu-tuc/1.001193/"' in body
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "x" * 10_000},
+        {"q": "khai\x00sinh"},
+        {"level": "không-có"},
+        {"online": "9"},
+        {"field": "<script>"},
+    ],
+)
+def test_bad_query_strings_get_a_clear_400(client, params):
+    response = client.get("/thu-tuc/", params)
+    assert response.status_code == 400
+    assert "Yêu cầu chưa hợp lệ" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query_string",
+    [
+        "q=%C3%28%FF%FE",  # broken UTF-8
+        "q=%27%3B+DROP+TABLE+catalog_procedure%3B--",
+        "q=" + "%CC%81" * 150,  # combining marks only
+        "page=-5",
+        "page=99999999999999999999",
+        "page=abc",
+        "agency=000.00.00.XXX",
+        "q=%E2%80%AE%F0%9F%98%80",
+    ],
+)
+def test_odd_query_strings_get_a_normal_page(client, query_string):
+    response = client.get(f"/thu-tuc/?{query_string}")
+    assert response.status_code == 200
+
+
+def test_user_input_is_never_echoed_unescaped(client):
+    response = client.get("/thu-tuc/", {"q": '<script>alert("x")</script>'})
+    body = response.content.decode()
+    assert '<script>alert("x")</script>' not in body
+    assert "&lt;script&gt;" in body
+
+
+def test_detail_page_shows_what_a_citizen_needs(client):
+    response = client.get("/thu-tuc/1.001193/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    for heading in [
+        "Trình tự thực hiện",
+        "Cách thức thực hiện, thời hạn và phí",
+        "Thành phần hồ sơ",
+        "Căn cứ pháp lý",
+        "Kết quả thực hiện",
+        "Nơi nộp hồ sơ tại tỉnh",
+    ]:
+        assert heading in body
+    assert "<table>" in body and "Trực tuyến" in body
+    assert "Sở Tư pháp" in body
+
+
+def test_unknown_procedure_is_a_vietnamese_404(client):
+    response = client.get("/thu-tuc/0.000000/")
+    assert response.status_code == 404
+    assert "Không tìm thấy trang" in response.content.decode()
+
+
+def test_agency_page_lists_its_procedures_and_an_embed_snippet(client):
+    response = client.get("/co-quan/000.00.05.H01/")
+    body = response.content.decode()
+    assert response.context["page"].total > 100
+    assert (
+        "&lt;iframe src=&quot;http://testserver/co-quan/000.00.05.H01/nhung/&quot;" in body
+        or '&lt;iframe src="http://testserver/co-quan/000.00.05.H01/nhung/"' in body
+    )
+
+
+def test_embed_page_may_be_framed_by_other_sites_but_normal_pages_may_not(client):
+    assert client.get("/co-quan/000.00.05.H01/nhung/").get("X-Frame-Options") is None
+    assert client.get("/co-quan/000.00.05.H01/").get("X-Frame-Options") == "DENY"
+
+
+def test_a_commune_page_lists_commune_level_procedures(client):
+    response = client.get("/co-quan/000.01.50.H01/")
+    assert response.context["page"].total >= 400
+
+
+def test_agency_list_groups_agencies(client):
+    body = client.get("/co-quan/").content.decode()
+    assert "Sở Tư pháp" in body and "Ủy ban nhân dân Đặc khu Kiên Hải" in body
+
+
+@pytest.mark.parametrize("path", ["/thu-tuc/", "/thu-tuc/?q=khai+sinh", "/co-quan/000.00.05.H01/"])
+def test_query_count_does_not_grow_with_page_size(client, settings, path):
+    counts = []
+    for size in (5, 50):
+        settings.PORTAL_CATALOG_PAGE_SIZE = size
+        client.get(path)  # warm the per-process search index and caches
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 10
+
+
+def test_detail_query_count_is_fixed(client):
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/thu-tuc/1.001193/")
+    assert len(queries) <= 10
+
+
+def test_english_version_is_one_click_away(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/thu-tuc/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/en/thu-tuc/"
+    body = client.get("/en/thu-tuc/").content.decode()
+    assert '<html lang="en">' in body
+    assert "Administrative procedures" in body
