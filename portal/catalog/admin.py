@@ -67,7 +67,6 @@ class ProcedureAdmin(admin.ModelAdmin):
                     "online_level",
                     "online_scope",
                     "applicant_types",
-                    "search_boost",
                 ]
             },
         ),

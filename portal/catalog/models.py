@@ -101,7 +101,6 @@ class Procedure(models.Model):
     source_ministry = models.CharField("danh mục của bộ, ngành", max_length=60, blank=True)
     parse_problems = models.JSONField("phần chưa phân tích được", default=list, blank=True)
     content_hash = models.CharField("mã băm nội dung nguồn", max_length=64, blank=True)
-    search_boost = models.FloatField("ưu tiên tìm kiếm", default=0)
     is_active = models.BooleanField("đang áp dụng", default=True)
     created_at = models.DateTimeField("ngày tạo", auto_now_add=True)
     updated_at = models.DateTimeField("cập nhật lần cuối", auto_now=True)

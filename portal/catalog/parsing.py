@@ -478,15 +478,15 @@ def _legal_item(title: str, number: str) -> tuple[LegalDocument, str | None]:
             title = title[: prefix.start()].strip()
         if not title:
             return LegalDocument(title, number), f"số {number} không có tên văn bản"
-        glue = _camel_glue(title)
-        if glue is not None:  # two rows run together: a number cell is missing or truncated
-            excerpt = _short(title[max(0, glue - 30) : glue + 30])
-            return LegalDocument(title, number), f"tên văn bản dính liền: '{excerpt}'"
-        return LegalDocument(title, number), None
-    found = [t[2] for t in _legal_tokens(title)]
-    if found:
-        return LegalDocument(title, found[0]), None
-    return LegalDocument(title, ""), f"không tìm thấy số hiệu: '{_short(title)}'"
+    else:  # no number cell: use the first number quoted in the title, if any
+        number = next((tok[2] for tok in _legal_tokens(title)), "")
+        if not number:
+            return LegalDocument(title, ""), f"không tìm thấy số hiệu: '{_short(title)}'"
+    glue = _camel_glue(title)
+    if glue is not None:  # two rows run together: a number cell is missing or truncated
+        excerpt = _short(title[max(0, glue - 30) : glue + 30])
+        return LegalDocument(title, number), f"tên văn bản dính liền: '{excerpt}'"
+    return LegalDocument(title, number), None
 
 
 def parse_legal_basis(text: str) -> Parsed[LegalDocument]:

@@ -95,6 +95,7 @@ W_PHRASE = 1.0
 W_COVERAGE = 1.0
 TYPO_FACTOR = {1: 0.7, 2: 0.5}
 TELEX_FACTOR = 0.9
+SPLIT_FACTOR = 0.9
 SYNONYM_FACTOR = 1.0
 FALLBACK_FACTOR = 0.5
 CODE_EXACT_SCORE = 1_000_000.0
@@ -106,6 +107,8 @@ MAX_TOKEN_CHARS = 40
 MAX_TYPO_TOKEN_CHARS = 20
 MAX_TYPO_CANDIDATES = 3
 MAX_READINGS = 8
+PRUNE_KEEP_FACTOR = 3
+PRUNE_MIN_KEEP = 1000
 
 # --- text folding --------------------------------------------------------------------------------------------
 
@@ -365,18 +368,24 @@ _FILLER_TABLE = _compile_phrases(dict.fromkeys(_synonyms.FILLER_WORDS, ()))
 
 
 def _match_phrase(table, pieces, start):
-    """Longest phrase of ``table`` starting at ``pieces[start]``, honouring diacritics typed by the user."""
+    """Longest phrase of ``table`` starting at ``pieces[start]``.
+
+    Diacritics the user typed must agree with the phrase's for at least half of its words, so "sơ đồ"
+    (diagram) is not taken for "sổ đỏ" while "giay phép xay dưng" (one wrong tone) still counts.
+    """
     for folded, accents, official in table.get(pieces[start][0], ()):
         end = start + len(folded)
         if end > len(pieces):
             continue
-        ok = True
+        mismatches = 0
         for (tok, acc), key_tok, key_acc in zip(pieces[start:end], folded, accents, strict=True):
-            if tok != key_tok or (acc is not None and key_acc is not None and acc != key_acc):
-                ok = False
+            if tok != key_tok:
                 break
-        if ok:
-            return len(folded), official
+            if acc is not None and key_acc is not None and acc != key_acc:
+                mismatches += 1
+        else:
+            if 2 * mismatches <= len(folded):
+                return len(folded), official
     return None
 
 
@@ -384,7 +393,26 @@ def _match_phrase(table, pieces, start):
 
 
 class SearchIndex:
-    """Immutable in-memory search index; build it with :meth:`build`."""
+    """In-memory search index, immutable once built; create it with :meth:`build`.
+
+    ``SearchIndex()`` is an empty index. All state is plain dicts, sets, lists and floats, so an index can be
+    pickled (e.g. to share a build between processes).
+    """
+
+    def __init__(self) -> None:
+        self._ids: list[int] = []  # document number -> Document.id
+        self._codes: list[tuple[str, int]] = []  # sorted (procedure code, document number)
+        self._tw: dict[str, dict[int, float]] = {}  # token -> document -> title weight
+        self._kw: dict[str, dict[int, float]] = {}  # token -> document -> keyword weight
+        self._any: dict[str, set[int]] = {}  # token -> documents containing it anywhere
+        self._tk: dict[str, set[int]] = {}  # token -> documents containing it in title or keywords
+        self._tbig: dict[str, set[int]] = {}  # "token token" -> documents with that pair in the title
+        self._tidf: dict[str, float] = {}  # title IDF
+        self._aidf: dict[str, float] = {}  # all-text IDF
+        self._bn: list[float] = []  # document -> all-text length normalisation (saturated tf of 1)
+        self._bn_order: list[int] = []  # documents by descending _bn
+        self._tmass: list[float] = []  # document -> summed title IDF of its name, boilerplate excluded
+        self._deletes: dict[str, tuple[str, ...]] = {}  # symmetric-delete variants -> vocabulary tokens
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -394,7 +422,7 @@ class SearchIndex:
     @classmethod
     def build(cls, documents: Iterable[Document]) -> SearchIndex:
         """Index ``documents`` (any iterable, consumed once). Duplicate ids are indexed as separate documents."""
-        self = cls.__new__(cls)
+        self = cls()
         ids: list[int] = []
         title_tf: dict[str, dict[int, int]] = defaultdict(dict)
         kw_tf: dict[str, dict[int, int]] = defaultdict(dict)
@@ -510,35 +538,49 @@ class SearchIndex:
         ranked = sorted(found.items(), key=lambda kv: (kv[1], -len(self._tk[kv[0]]), kv[0]))
         return ranked[:MAX_TYPO_CANDIDATES]
 
-    def _position(self, token: str, fuzzy: bool) -> tuple:
-        """Options for one typed token: itself, its Telex decoding and its typo corrections."""
+    def _position(self, token: str) -> tuple:
+        """Options for one typed token: itself, then its Telex decoding or its typo corrections.
+
+        Corrections are looked for when the token is unknown, or known only from body text (then the token
+        itself stays the first option).
+        """
         options = []
         exact = self._option(token, 1.0)
         if exact is not None:
             options.append(exact)
-        if fuzzy and token not in self._tk:
-            if exact is None:
-                decoded = _telex_decode(token)
-                if decoded != token:
-                    opt = self._option(decoded, TELEX_FACTOR)
-                    if opt is not None:
-                        options.append(opt)
-            if len(options) == (1 if exact is not None else 0):
-                for cand, dist in self._typo_candidates(token):
-                    opt = self._option(cand, TYPO_FACTOR[dist])
-                    if opt is not None:
-                        options.append(opt)
+            if token in self._tk:
+                return tuple(options)
+        else:
+            decoded = _telex_decode(token)
+            if decoded != token:
+                opt = self._option(decoded, TELEX_FACTOR)
+                if opt is not None:
+                    return (opt,)
+        for cand, dist in self._typo_candidates(token):
+            opt = self._option(cand, TYPO_FACTOR[dist])
+            if opt is not None:
+                options.append(opt)
         return tuple(options)
 
     def _parse(self, pieces: list[tuple[str, str | None]]) -> list[tuple[bool, tuple]]:
+        """Turn query tokens into clauses: synonym groups, optional filler words and plain words."""
+        positions = [self._position(tok) for tok, _ in pieces]
+        # Phrases are looked up with misspelt words replaced by their best correction.
+        canonical = []
+        for (tok, acc), position in zip(pieces, positions, strict=True):
+            if position and position[0][5] != tok:
+                canonical.append((position[0][5], None))
+            else:
+                canonical.append((tok, acc))
+
         clauses: list[tuple[bool, tuple]] = []
         i = 0
         while i < len(pieces):
-            syn = _match_phrase(_SYNONYM_TABLE, pieces, i)
+            syn = _match_phrase(_SYNONYM_TABLE, canonical, i)
             if syn is not None:
                 length, official = syn
                 alts = []
-                typed = tuple(self._position(tok, True) for tok, _ in pieces[i : i + length])
+                typed = tuple(positions[i : i + length])
                 if all(typed):
                     alts.append(typed)
                 for phrase in official:
@@ -548,19 +590,44 @@ class SearchIndex:
                 clauses.append((True, tuple(alts)))
                 i += length
                 continue
-            filler = _match_phrase(_FILLER_TABLE, pieces, i)
+            filler = _match_phrase(_FILLER_TABLE, canonical, i)
             if filler is not None:
                 length = filler[0]
-                alt = tuple(self._position_exact(tok, 1.0) for tok, _ in pieces[i : i + length])
+                alt = tuple(self._position_exact(tok, 1.0) for tok, _ in canonical[i : i + length])
                 clauses.append((False, (alt,) if all(alt) else ()))
                 i += length
                 continue
-            position = self._position(pieces[i][0], True)
-            clauses.append((True, ((position,),) if position else ()))
+            alts = [(positions[i],)] if positions[i] else []
+            if self._any.get(pieces[i][0]) is None:
+                split = self._split(pieces[i][0])
+                if split is not None:
+                    alts.append(split)
+            clauses.append((True, tuple(alts)))
             i += 1
         if clauses and not any(required for required, _ in clauses):
             clauses = [(True, alts) for _, alts in clauses]
         return clauses
+
+    def _split(self, token: str) -> tuple | None:
+        """Two words typed without the space between them ("khaisinh", "dangky"), if both are known."""
+        if len(token) < 4 or len(token) > MAX_TYPO_TOKEN_CHARS or not token.isalpha():
+            return None
+        best = None
+        best_df = 0
+        for cut in range(2, len(token) - 1):
+            left = _Y_FOLD.get(token[:cut], token[:cut])
+            right = _Y_FOLD.get(token[cut:], token[cut:])
+            left_docs = self._tk.get(left)
+            right_docs = self._tk.get(right)
+            if left_docs and right_docs:
+                df = min(len(left_docs), len(right_docs))
+                if df > best_df:
+                    best, best_df = (left, right), df
+        if best is None:
+            return None
+        left_opt = self._option(best[0], SPLIT_FACTOR)
+        right_opt = self._option(best[1], SPLIT_FACTOR)
+        return ((left_opt,), (right_opt,))
 
     def _position_exact(self, token: str, factor: float) -> tuple:
         opt = self._option(token, factor)
@@ -656,6 +723,9 @@ class SearchIndex:
             picked = list(islice((d for d in self._bn_order if d in body_only), limit))
         else:
             picked = list(body_only)
+        keep = max(PRUNE_KEEP_FACTOR * limit, PRUNE_MIN_KEEP)
+        if len(in_title) > keep:
+            in_title = self._prune(in_title, options, keep)
 
         scores = self._score(in_title, all_alts)
         scores.update(self._score(picked, all_alts))
@@ -668,6 +738,27 @@ class SearchIndex:
         else:
             ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
         return [(d, round(s, 6)) for d, s in ranked if s > 0.0]
+
+    @staticmethod
+    def _prune(in_title: set[int], options, keep: int) -> set[int]:
+        """The ``keep`` documents with the highest name-and-keyword weight summed over all query tokens.
+
+        For very broad queries (thousands of documents match in the name) only these are scored exactly. The
+        sum over every token of every alternative bounds the exact name-and-keyword score from above, and
+        the exact score and its multipliers grow with it, so documents cut here would rank far down anyway.
+        """
+        bound: dict[int, float] = {}
+        get = bound.get
+        done: set[str] = set()
+        for opt in options:
+            if opt[5] in done:
+                continue
+            done.add(opt[5])
+            for weights in (opt[1], opt[2]):
+                if weights:
+                    for d in in_title.intersection(weights):
+                        bound[d] = get(d, 0.0) + weights[d]
+        return set(heapq.nlargest(keep, bound, key=bound.__getitem__))
 
     @staticmethod
     def _clause_docs(alts) -> set[int]:

@@ -43,8 +43,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "giấy phép xây nhà": ("giấy phép xây dựng nhà ở riêng lẻ", "giấy phép xây dựng"),
     "cất nhà": ("giấy phép xây dựng nhà ở riêng lẻ",),
     "sửa nhà": ("giấy phép xây dựng sửa chữa cải tạo",),
-    # A bare "giấy phép xây dựng" is nearly always about a house; rank those permits first.
-    "giấy phép xây dựng": ("giấy phép xây dựng nhà ở riêng lẻ",),
+    # A bare "giấy phép xây dựng" is nearly always about a new house; rank those permits first.
+    "giấy phép xây dựng": ("cấp giấy phép xây dựng mới nhà ở riêng lẻ", "giấy phép xây dựng nhà ở riêng lẻ"),
     # --- Passport and visa ("hộ chiếu phổ thông", "thị thực").
     "passport": ("hộ chiếu",),
     "hộ chiếu": ("cấp hộ chiếu",),  # a bare "hộ chiếu" means getting one: rank issuing first

@@ -1,0 +1,235 @@
+"""Browser tests: the portal served over HTTP, driven by a real headless Chromium through Playwright, with
+axe-core run inside the pages.
+
+Chromium and axe-core
+    Chromium is Debian's (``CHROMIUM_PATH``, else ``/usr/bin/chromium``, else ``chromium`` on PATH); Playwright's
+    own browser download is not used. axe-core comes from ``node_modules`` (``npm ci``, done by ``make test``).
+    When either is missing the browser tests are skipped, unless ``PORTAL_REQUIRE_BROWSER=1`` (CI), where a
+    missing browser is a failure.
+
+How the pages are served, and why not ``live_server``
+    pytest-django's ``live_server`` fixture pulls in ``transactional_db`` for every test that uses it, and a
+    transactional test ends with ``flush``: it would empty the tables that ``tests/conftest.py`` filled once
+    per session with the real catalogue (units, agencies, 1,601 procedures), for the browser tests and for every
+    test that runs after them. ``serialized_rollback=True`` does not help: the snapshot it restores is taken when
+    the test database is created, before the catalogue is loaded, so it would restore empty tables (and
+    re-serialising the catalogue to restore it after each test would cost seconds per test).
+
+    So the server is pytest-django's ``LiveServer`` (the object behind ``live_server``: Django's
+    ``LiveServerThread`` with static files, sharing the in-memory SQLite connection with the server thread),
+    started once for this package by the ``portal_server`` fixture, and every browser test is an ordinary
+    ``django_db`` test (non-transactional). Nothing is flushed; the browser only reads. On PostgreSQL the
+    server's threads use their own connections and see the committed catalogue; on SQLite they share the test
+    connection, inside the test's transaction, so even a write made through the browser (a session row, say)
+    is rolled back with the test. Being non-transactional also makes pytest-django run these tests before any
+    transactional test, so a flush elsewhere cannot empty the catalogue under them; ``portal_server`` still
+    checks and reloads it if it finds it empty.
+
+Async safety
+    Playwright's sync API keeps an asyncio event loop running in the main thread (in a greenlet) from start
+    to stop. Django then takes every ORM call from the main thread (the ``django_db`` rollback after each
+    test, for one) for a call from async code and raises ``SynchronousOnlyOperation``. Nothing here runs
+    concurrently with that loop, so ``DJANGO_ALLOW_ASYNC_UNSAFE`` is set, but only while Playwright runs: the
+    ``browser`` fixture is package-scoped, sets it on start and removes it (and stops Playwright, which ends
+    the loop) when the last browser test is done, so the rest of the suite keeps Django's check.
+
+One Chromium serves the whole package (the browser tests all live here); each test gets a fresh context.
+"""
+
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+AXE_PATH = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # Without these Chromium waits on network services that a closed network never answers.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_BLOCKING_IMPACTS = {"serious", "critical"}
+DEFAULT_TIMEOUT_MS = 10_000
+
+
+@dataclass(frozen=True)
+class BrowserTools:
+    chromium: Path
+    axe: Path
+
+
+def _find_chromium() -> Path | None:
+    candidates = [os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium", shutil.which("chromium")]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return Path(candidate)
+    return None
+
+
+def _unavailable(reason: str):
+    if os.environ.get("PORTAL_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{reason} (PORTAL_REQUIRE_BROWSER=1: browser tests must run)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser_tools() -> BrowserTools:
+    """Chromium and axe-core, or a skip (a failure when PORTAL_REQUIRE_BROWSER=1) naming what is missing."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        _unavailable("the playwright package is not installed")
+    chromium = _find_chromium()
+    if chromium is None:
+        where = os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium or PATH"
+        _unavailable(f"Chromium not found (looked at CHROMIUM_PATH, {where}); install Debian's chromium")
+    if not AXE_PATH.is_file():
+        _unavailable(f"axe-core not found at {AXE_PATH.relative_to(REPO_ROOT)}; run `npm ci`")
+    return BrowserTools(chromium=chromium, axe=AXE_PATH)
+
+
+@pytest.fixture(scope="package")
+def browser(browser_tools):
+    """One headless Chromium for all browser tests (see the module docstring for the async-safety switch)."""
+    from playwright.sync_api import sync_playwright
+
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    # Playwright's sync API leaves an event loop running in this thread; see "Async safety" above.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(executable_path=str(browser_tools.chromium), args=CHROMIUM_ARGS)
+    except Exception as exc:
+        playwright.stop()
+        _restore_env("DJANGO_ALLOW_ASYNC_UNSAFE", previous)
+        _unavailable(f"Chromium at {browser_tools.chromium} did not start: {exc}")
+    yield chromium
+    chromium.close()
+    playwright.stop()
+    _restore_env("DJANGO_ALLOW_ASYNC_UNSAFE", previous)
+
+
+def _restore_env(name: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
+
+
+@pytest.fixture(scope="package")
+def portal_server(request, django_db_setup, django_db_blocker):
+    """The portal over HTTP on 127.0.0.1, one server for the package, over the session's test database."""
+    from pytest_django.live_server_helper import LiveServer
+
+    with django_db_blocker.unblock():
+        _ensure_catalogue()
+    addr = request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "127.0.0.1"
+    server = LiveServer(addr)
+    server._live_server_modified_settings.enable()  # adds the host to ALLOWED_HOSTS
+    yield server
+    server._live_server_modified_settings.disable()
+    server.stop()
+
+
+def _ensure_catalogue() -> None:
+    """Reload the session's data if a transactional test flushed it before we got here (normally a no-op)."""
+    from portal.catalog.models import Procedure
+
+    if Procedure.objects.exists():
+        return
+    import io
+
+    from django.core.management import call_command
+
+    from portal.catalog.search_index import catalog_version_bump
+
+    out = io.StringIO()
+    call_command("load_units", stdout=out)
+    call_command("load_agencies", stdout=out)
+    call_command("import_procedures", quiet_incomplete=True, stdout=out, stderr=out)
+    catalog_version_bump()
+
+
+@pytest.fixture
+def new_context(browser, portal_server):
+    """Make a browser context on the live portal (Vietnamese locale, base URL set); all are closed after the test.
+
+    Every page opened in it records uncaught JavaScript errors and 5xx responses; the test fails if any occurred.
+    """
+    contexts = []
+    problems: list[str] = []
+
+    def make(**options):
+        options = {"base_url": portal_server.url, "locale": "vi-VN", **options}
+        context = browser.new_context(**options)
+        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        context.on("page", lambda page: _watch(page, problems))
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert not problems, "problems in the browser:\n" + "\n".join(problems)
+
+
+def _watch(page, problems: list[str]) -> None:
+    page.on("pageerror", lambda error: problems.append(f"JavaScript error on {page.url}: {error}"))
+    page.on(
+        "response",
+        lambda response: (
+            problems.append(f"HTTP {response.status} for {response.request.method} {response.url}")
+            if response.status >= 500
+            else None
+        ),
+    )
+
+
+@pytest.fixture
+def page(new_context):
+    """A fresh page in a fresh context."""
+    return new_context().new_page()
+
+
+@pytest.fixture
+def server_url(portal_server) -> str:
+    return portal_server.url
+
+
+@pytest.fixture
+def axe_check(browser_tools):
+    """``axe_check(page)``: run axe-core (WCAG 2.0/2.1 A and AA) on the page; fail on serious or critical issues."""
+
+    def check(page) -> list[dict]:
+        page.add_script_tag(path=str(browser_tools.axe))
+        violations = page.evaluate(
+            """async (tags) => {
+                const results = await axe.run(document, {
+                    runOnly: {type: 'tag', values: tags},
+                    resultTypes: ['violations'],
+                });
+                return results.violations.map((v) => ({
+                    id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+                    nodes: v.nodes.map((n) => ({target: n.target, summary: n.failureSummary})),
+                }));
+            }""",
+            AXE_TAGS,
+        )
+        blocking = [v for v in violations if v["impact"] in AXE_BLOCKING_IMPACTS]
+        assert not blocking, f"axe found serious/critical WCAG violations on {page.url}:\n" + "\n".join(
+            f"- {v['id']} ({v['impact']}): {v['help']} <{v['helpUrl']}>\n"
+            + "\n".join(f"    {json.dumps(n['target'], ensure_ascii=False)}: {n['summary']}" for n in v["nodes"])
+            for v in blocking
+        )
+        return violations
+
+    return check
