@@ -2,7 +2,9 @@
 
 Usage::
 
-    python bench/search_index.py [path/to/procedures.jsonl] [--rounds N]
+    python bench/search_index.py [path/to/procedures.jsonl[.gz]] [--rounds N]
+
+The default data file is the shared capture, or the copy bundled with the portal if that is missing.
 
 Builds the index over the real catalogue (1,601 procedures) and over 20,000 synthetic documents (copies of the
 real ones with slightly varied names and codes), runs a fixed list of realistic citizen queries many times and
@@ -12,6 +14,7 @@ prints build time and p50/p95/max latency per corpus size, in milliseconds. Pure
 from __future__ import annotations
 
 import argparse
+import gzip
 import importlib
 import json
 import resource
@@ -21,8 +24,9 @@ import time
 import types
 from pathlib import Path
 
-DEFAULT_DATA = Path("/work/shared/data/tthc/procedures.jsonl")
 REPO = Path(__file__).resolve().parent.parent
+DEFAULT_DATA = Path("/work/shared/data/tthc/procedures.jsonl")
+BUNDLED_DATA = REPO / "portal" / "catalog" / "data" / "procedures-2026.jsonl.gz"
 SYNTHETIC_SIZE = 20_000
 
 QUERIES = [
@@ -67,7 +71,9 @@ def load_search_module():
 
 
 def load_rows(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as fh:
+    """Rows of a procedures JSONL file, gzip-compressed or not."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
 
 
@@ -114,9 +120,7 @@ def synthetic(search, base: list, size: int) -> list:
         suffix = VARIANTS[k % len(VARIANTS)].format(k=k)
         code, _, field = doc.keywords.partition(" ")
         out.append(
-            search.Document(
-                id=i, title=doc.title + suffix, keywords=f"9.{i:06d} {field}", body=doc.body
-            )
+            search.Document(id=i, title=doc.title + suffix, keywords=f"9.{i:06d} {field}", body=doc.body)
         )
     return out
 
@@ -142,23 +146,27 @@ def bench(search, docs: list, rounds: int, label: str) -> None:
             timings.append(elapsed)
             per_query[query].append(elapsed)
     slowest = max(per_query.items(), key=lambda kv: statistics.median(kv[1]))
+    p50, p95 = percentile(timings, 0.5), percentile(timings, 0.95)
     print(
-        f"{label:>22}: {len(index):>6} docs  build {build_s:6.2f} s   query p50 {percentile(timings, 0.5):6.2f} ms"
-        f"  p95 {percentile(timings, 0.95):6.2f} ms  max {max(timings):6.2f} ms"
-        f"  ({len(timings)} queries; slowest median {statistics.median(slowest[1]):.2f} ms for {slowest[0][:40]!r})"
+        f"{label:>17}: {len(index):>6} docs, build {build_s:6.2f} s, query p50 {p50:6.2f} ms,"
+        f" p95 {p95:6.2f} ms, max {max(timings):6.2f} ms ({len(timings)} queries;"
+        f" slowest median {statistics.median(slowest[1]):.2f} ms: {slowest[0][:30]!r})"
     )
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA, help="procedures.jsonl")
+    parser.add_argument("data", nargs="?", type=Path, help=f"procedures JSONL (default {DEFAULT_DATA})")
     parser.add_argument("--rounds", type=int, default=30, help="times each query is run per corpus")
     args = parser.parse_args(argv)
 
+    data = args.data or (DEFAULT_DATA if DEFAULT_DATA.exists() else BUNDLED_DATA)
     search = load_search_module()
-    rows = load_rows(args.data)
+    rows = load_rows(data)
     base = documents(search, rows)
-    print(f"Python {sys.version.split()[0]}, {len(QUERIES)} queries x {args.rounds} rounds")
+    print(
+        f"{data}: Python {sys.version.split()[0]}, {len(QUERIES)} queries x {args.rounds} rounds per corpus"
+    )
     bench(search, base, args.rounds, "real catalogue")
     bench(search, synthetic(search, base, SYNTHETIC_SIZE), args.rounds, "synthetic copies")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -279,6 +279,7 @@ def _channel(channel: parsing.Channel) -> dict:
         "kind": channel.kind,
         "duration": channel.duration,
         "duration_unit": channel.duration_unit,
+        "duration_text": channel.duration_text,
         "fee_text": channel.fee_text,
         "fee_amount": channel.fee_amount,
         "fee_free": channel.fee_free,

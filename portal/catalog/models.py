@@ -172,6 +172,7 @@ class Channel(models.Model):
         WORKING_DAY = "working_day", "ngày làm việc"
         DAY = "day", "ngày"
         HOUR = "hour", "giờ"
+        MONTH = "month", "tháng"
         UNKNOWN = "", "(không rõ đơn vị)"
 
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="channels")
@@ -183,6 +184,7 @@ class Channel(models.Model):
     duration_unit = models.CharField(
         "đơn vị thời hạn", max_length=12, choices=DurationUnit.choices, blank=True
     )
+    duration_text = models.TextField("thời hạn (nguyên văn)", blank=True)
     fee_text = models.TextField("phí, lệ phí", blank=True)
     fee_amount = models.PositiveBigIntegerField("số tiền (đồng)", null=True, blank=True)
     fee_free = models.BooleanField("miễn phí", default=False)

@@ -14,12 +14,20 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import pairwise
 
 NO_INFO = "Không có thông tin"
 
 
 @dataclass(frozen=True)
 class Channel:
+    """One row of the submission table: a channel with its time, fee and description.
+
+    ``fee_amount`` is the fee cell's own amount in đồng (0 for "Miễn phí"); amounts mentioned in
+    the note or description are left in ``fee_text``/``description``. It is None for "Không có
+    thông tin", foreign currency (USD stays in ``fee_text``) and figures reported as doubtful.
+    """
+
     kind: str  # "direct" | "online" | "postal"
     label: str  # Vietnamese label as in the text
     duration: Decimal | None
@@ -33,6 +41,8 @@ class Channel:
 
 @dataclass(frozen=True)
 class RequiredDocument:
+    """One required document; ``originals``/``copies`` are None when the count cell omits them."""
+
     name: str
     templates: tuple[str, ...]
     originals: int | None
@@ -42,12 +52,16 @@ class RequiredDocument:
 
 @dataclass(frozen=True)
 class LegalDocument:
+    """One legal basis row; ``number`` is "" when no document number was found."""
+
     title: str
     number: str
 
 
 @dataclass
 class Parsed[T]:
+    """Parser output: ``complete`` is True exactly when ``problems`` is empty."""
+
     items: list[T]
     complete: bool
     problems: list[str] = field(default_factory=list)
@@ -70,6 +84,7 @@ def _short(text: str, limit: int = 60) -> str:
 
 
 def _done[T](items: list[T], problems: list[str]) -> Parsed[T]:
+    """Wrap a result; it is complete exactly when nothing was reported."""
     return Parsed(items=items, complete=not problems, problems=problems)
 
 
@@ -159,16 +174,21 @@ def _fee_value(fee: re.Match[str]) -> tuple[bool, int | None, str | None]:
     return amount == 0, amount, None
 
 
-def _with_note(seg: str, start: int, end: int) -> tuple[str, str]:
-    """Extend the fee cell ``seg[start:end]`` over a glued "(note)"; return (fee text, description)."""
+def _with_note(seg: str, start: int, end: int) -> tuple[str, str, bool]:
+    """Extend the fee cell ``seg[start:end]`` over a glued "(note)".
+
+    Returns (fee text, description, note closed). An unclosed note swallows the rest of the
+    row, since the description cannot be told apart from it; the caller reports that.
+    """
     pos = end
     while pos < len(seg) and seg[pos] in " \t":
         pos += 1
+    closed = True
     if pos < len(seg) and seg[pos] == "(":
         close = _balanced_end(seg, pos)
-        # An unclosed note swallows the rest: the description cannot be told apart from it.
-        end = close if close is not None else len(seg)
-    return seg[start:end].strip(), seg[end:].strip()
+        closed = close is not None
+        end = close if closed else len(seg)
+    return seg[start:end].strip(), seg[end:].strip(), closed
 
 
 def _parse_channel_row(label: str, seg: str) -> tuple[Channel | None, list[str]]:
@@ -176,7 +196,7 @@ def _parse_channel_row(label: str, seg: str) -> tuple[Channel | None, list[str]]
     kind = _CHANNEL_KINDS[label]
     glued = _GLUED_TIME_FEE.match(seg)
     if glued:
-        fee_text, desc = _with_note(seg, 0, glued.end())
+        fee_text, desc, _ = _with_note(seg, 0, glued.end())
         problem = f"{label}: thời gian và phí dính liền, không tách được ({_short(fee_text, 30)})"
         return Channel(kind, label, None, "", fee_text, False, None, desc), [problem]
     split = _split_time(seg)
@@ -184,14 +204,17 @@ def _parse_channel_row(label: str, seg: str) -> tuple[Channel | None, list[str]]
         return None, [f"{label}: không nhận ra thời gian/phí trong '{_short(seg)}'"]
     time_text, duration, unit, fee_start = split
     fee = _FEE.match(seg, fee_start)
+    closed = True
     if fee.group(0).casefold() == NO_INFO.casefold():
         # No note follows "Không có thông tin"; a "(1) …" there opens the description.
         fee_text, desc = fee.group(0), seg[fee.end() :].strip()
     else:
-        fee_text, desc = _with_note(seg, fee_start, fee.end())
+        fee_text, desc, closed = _with_note(seg, fee_start, fee.end())
     free, amount, problem = _fee_value(fee)
-    channel = Channel(kind, label, duration, unit, fee_text, free, amount, desc, time_text)
-    return channel, [f"{label}: {problem}"] if problem else []
+    problems = [f"{label}: {problem}"] if problem else []
+    if not closed:
+        problems.append(f"{label}: ghi chú phí thiếu dấu ')', mô tả có thể lẫn vào fee_text")
+    return Channel(kind, label, duration, unit, fee_text, free, amount, desc, time_text), problems
 
 
 def parse_channels(text: str) -> Parsed[Channel]:
@@ -233,7 +256,8 @@ _QTY = re.compile(
 
 
 def _count_cells(body: str) -> list[re.Match[str]]:
-    """Count cells in order, skipping "01 bản…" prose whose digits follow a space or "("."""
+    """Count cells in order, skipping prose such as ": 01 bản chính" (two digits after a space);
+    a longer run keeps its last digit as the count ("…Nghị định 1161 bản chính")."""
     cells, pos = [], 0
     while m := _QTY.search(body, pos):
         pos = m.start() + 1
@@ -241,7 +265,7 @@ def _count_cells(body: str) -> list[re.Match[str]]:
             run = m.start()
             while run > 0 and body[run - 1].isdigit():
                 run -= 1
-            if run == 0 or body[run - 1] in " \n\xa0(":
+            if m.end("b") - run <= 2 and (run == 0 or body[run - 1] in " \n\xa0("):
                 continue
         cells.append(m)
         pos = m.end()
@@ -313,7 +337,7 @@ def _split_templates(cell: str) -> tuple[str, tuple[str, ...], str | None]:
     if start is None:
         return _squeeze(cell), (), f"không tách được tên mẫu khỏi '{_short(cell[-50:])}'"
     cuts = [start] + [m.end() for m in exts if m.end() > start]
-    templates = tuple(_squeeze(cell[a:b]) for a, b in zip(cuts, cuts[1:]))
+    templates = tuple(_squeeze(cell[a:b]) for a, b in pairwise(cuts))
     return _squeeze(cell[:start]), templates, None
 
 
@@ -374,9 +398,11 @@ def parse_documents(text: str) -> Parsed[RequiredDocument]:
 _LEGAL_HEADER = "Tên văn bản pháp lýMã văn bản"
 # Issuer codes that end document numbers; used only to decide where a code glued to the next
 # title stops ("NĐ-CPLUẬT…", "TT-BTCQUY ĐỊNH…", "NĐ-CPhông tư…").
-_KNOWN_CODES = frozenset(
-    ["CP", "BTC", "BTP", "BCA", "BNNMT", "NHNN", "TTg", "TTG", "BXD", "BGTVT", "BHXH", "BNNPTNT", "BKHĐT", "BTNMT", "BLĐTBXH", "UBND", "HĐND", "BKHCN", "BCT", "BYT", "BQP", "BVHTTDL", "BTTTT", "BNV", "BGDĐT", "BNG", "VPCP", "HĐTP", "CTN", "UBTƯMTTQVN", "TANDTC", "VKSNDTC", "BTNN", "VPQH", "QĐ", "NĐ"]
+_ISSUERS = (
+    "CP BTC BTP BCA BNNMT NHNN TTg TTG BXD BGTVT BHXH BNNPTNT BKHĐT BTNMT BLĐTBXH UBND HĐND BKHCN "
+    "BCT BYT BQP BVHTTDL BTTTT BNV BGDĐT BNG VPCP HĐTP CTN UBTƯMTTQVN TANDTC VKSNDTC BTNN VPQH QĐ NĐ"
 )
+_KNOWN_CODES = frozenset(_ISSUERS.split())
 _CODE_PART = r"(?:[A-ZĐƯ]{0,8}QH\d{2}|TTg|[A-ZĐƯ]{1,12})"
 _CODE = rf"{_CODE_PART}(?:[-/_]{_CODE_PART})*"
 # serial / year [/ issuer code], or serial / code without a year ("1898/QĐ-BTP").
@@ -386,6 +412,8 @@ _NUMBER = (
 )
 _NUMBER_AT = re.compile(_NUMBER)
 _NUMBER_SEARCH = re.compile(r"(?<![\d/])(?<!\d\.)" + _NUMBER)  # not inside a date or another number
+# A date's year with a number glued on: "ngày 29/6/202443/2024/QH15", "…/5/2026.55/2026/TT-…".
+_AFTER_DATE = re.compile(r"(?<=\d/)(?:19|20)\d\d\.?(?=\d{1,4}(?:\.\d{1,2})?/(?:19|20)\d\d)")
 _TYPE_WORDS = re.compile(r"(?:(?:Luật|Nghị định|Thông tư|Nghị quyết|Quyết định)\s*)?(?:[Ss]ố)?")
 _CELL_PREFIX = re.compile(r"(?<=[^\W\d_])(?:Luật|Nghị định|Thông tư|Nghị quyết|Quyết định)(?: số)?[ \t]*$")
 
@@ -421,12 +449,17 @@ def _legal_token(text: str, m: re.Match[str]) -> tuple[int, int, str]:
 
 
 def _legal_tokens(text: str) -> list[tuple[int, int, str]]:
-    """All document numbers in order; a number may start right where the previous one ended."""
-    tokens, pos = [], 0
+    """All document numbers in order; a number may start right where the previous one ended
+    or right after a date's year."""
+    after_dates = [m.end() for m in _AFTER_DATE.finditer(text)]  # once, to stay linear
+    tokens, pos, d = [], 0, 0
     while pos < len(text):
-        m = (_NUMBER_AT.match(text, pos) if tokens and pos == tokens[-1][1] else None) or (
-            _NUMBER_SEARCH.search(text, pos)
-        )
+        while d < len(after_dates) and after_dates[d] < pos:
+            d += 1
+        m = _NUMBER_AT.match(text, pos) if tokens and pos == tokens[-1][1] else None
+        m = m or _NUMBER_SEARCH.search(text, pos)
+        if d < len(after_dates) and (m is None or after_dates[d] < m.start()):
+            m = _NUMBER_AT.match(text, after_dates[d]) or m
         if m is None:
             break
         tok = _legal_token(text, m)
@@ -435,35 +468,48 @@ def _legal_tokens(text: str) -> list[tuple[int, int, str]]:
     return tokens
 
 
-def _is_number_cell(text: str, tok: tuple[int, int, str], nxt: tuple[int, int, str] | None) -> bool:
+def _is_number_cell(text: str, tokens: list[tuple[int, int, str]], k: int) -> bool:
     """A "Mã văn bản" cell is glued to its title or to the next title; a mention is not."""
-    start, end, number = tok
+    start, end, number = tokens[k]
+    nxt = tokens[k + 1] if k + 1 < len(tokens) else None
     # "…Môi trườngNghị định số 131/2025/NĐ-CP": the cell repeats the type and is glued on.
     prefix = _CELL_PREFIX.search(text, max(0, start - 20), start)
     prefixed = prefix is not None and text[prefix.start() - 1].islower()
+    glued_left = start > 0 and not text[start - 1].isspace() and text[start - 1] != "("
     after = text[end : end + 1]
     if after.isdigit():
-        # "Luật 04/2017/QH1404/2017/QH14": the first is quoted in the title, unless it is a
-        # prefixed cell followed by a different number ("…dụngLuật số 32/2024/QH1561/2025/…").
-        return prefixed and nxt is not None and nxt[0] == end and nxt[2] != number
+        # Another number follows: "…theo Luật số 37/2024/QH1519/2024/TT-BTP" quotes the first in
+        # the title, but a glued-on cell may be followed by a title that is a bare number
+        # ("…dụngLuật số 32/2024/QH1561/2025/TT-NHNN…", "Luật thú y79/2015/QH1324/2022/…").
+        if nxt is None or nxt[0] != end or nxt[2] == number:
+            return False
+        # … or when the next two numbers are a row of their own ("…NĐ 23/2026/NĐ-CP" followed
+        # by "14/2025/TT-BNNMT14/2025/TT-BNNMT").
+        return prefixed or glued_left or _repeated(text, nxt, tokens[k + 2] if k + 2 < len(tokens) else None)
     if text.startswith(("ngày", "của"), end):  # "Thông tư số 53/2025/TT-BCAngày 01/7/2025 …"
         return False
-    glued_left = start > 0 and not text[start - 1].isspace() and text[start - 1] != "("
     return glued_left or prefixed or after.isalpha() or not text[end:].strip()
 
 
-def _number_as_title(text: str, tok: tuple[int, int, str], nxt: tuple[int, int, str] | None) -> bool:
-    """True for a row whose title is just its number: "73/2025/TT-NHNNSố 73/2025/TT-NHNN"."""
+def _repeated(text: str, tok: tuple[int, int, str], nxt: tuple[int, int, str] | None) -> bool:
+    """True when the next number is the same one again, only type words between: the first is
+    the end of the title and the second is the cell ("Luật 04/2017/QH1404/2017/QH14",
+    "73/2025/TT-NHNNSố 73/2025/TT-NHNN", "Nghị định 101/2024/NĐ-CPNghị định 101/2024/NĐ-CP")."""
     if nxt is None or nxt[2] != tok[2]:
         return False
     return _TYPE_WORDS.fullmatch(text[tok[1] : nxt[0]].strip()) is not None
 
 
-def _camel_glue(text: str) -> int | None:
-    """Index of the first "lower|Upper lower" junction ("…Đầu tư côngLuật số 58…"), if any."""
-    for i in range(1, len(text) - 1):
-        if text[i - 1].islower() and text[i].isupper() and text[i + 1].islower():
+def _glue_in_title(title: str) -> int | None:
+    """Index of a sign that two rows ran together inside ``title``, if any: a "lower|Upper
+    lower" junction ("…Đầu tư côngLuật số 58…") or a number glued to a word or to another
+    number ("…QĐ-NHNN792/2000/…")."""
+    for i in range(1, len(title) - 1):
+        if title[i - 1].islower() and title[i].isupper() and title[i + 1].islower():
             return i
+    for start, end, _ in _legal_tokens(title):
+        if (start > 0 and title[start - 1].isalnum()) or title[end : end + 1].isdigit():
+            return start
     return None
 
 
@@ -482,7 +528,7 @@ def _legal_item(title: str, number: str) -> tuple[LegalDocument, str | None]:
         number = next((tok[2] for tok in _legal_tokens(title)), "")
         if not number:
             return LegalDocument(title, ""), f"không tìm thấy số hiệu: '{_short(title)}'"
-    glue = _camel_glue(title)
+    glue = _glue_in_title(title)
     if glue is not None:  # two rows run together: a number cell is missing or truncated
         excerpt = _short(title[max(0, glue - 30) : glue + 30])
         return LegalDocument(title, number), f"tên văn bản dính liền: '{excerpt}'"
@@ -503,18 +549,17 @@ def parse_legal_basis(text: str) -> Parsed[LegalDocument]:
     body = _strip_header(body, _LEGAL_HEADER)
     items: list[LegalDocument] = []
     problems: list[str] = []
-    pos = 0
+    pos, pair = 0, (-1, 0)  # pair: (index of a repeated number's cell, where its title ends)
     tokens = _legal_tokens(body)
-    for k, tok in enumerate(tokens):
-        nxt = tokens[k + 1] if k + 1 < len(tokens) else None
-        start, end, number = tok
+    for k, (start, end, number) in enumerate(tokens):
         if start < pos:
             continue
-        if not body[pos:start].strip() and _number_as_title(body, tok, nxt):
-            items.append(LegalDocument(number, number))
-            pos = nxt[1]
-        elif _is_number_cell(body, tok, nxt):
-            item, problem = _legal_item(body[pos:start], number)
+        if _repeated(body, tokens[k], tokens[k + 1] if k + 1 < len(tokens) else None):
+            pair = (k + 1, end)
+        elif pair[0] != k and not body[pos:start].strip():
+            continue  # a number opening a title ("…QH1326/2005/PL-UBTVQH11 - Ưu đãi…")
+        elif _is_number_cell(body, tokens, k):
+            item, problem = _legal_item(body[pos : pair[1] if pair[0] == k else start], number)
             items.append(item)
             problems += [problem] if problem else []
             pos = end
@@ -534,10 +579,8 @@ _CHROME = "Từ khóa"
 def _split_result(text: str) -> tuple[str, str]:
     """Split the result field into (results part, page chrome from "Từ khóa" on)."""
     body = _clean(text)
-    last_code = None
-    for last_code in _RESULT_CODE.finditer(body):
-        pass
-    cut = body.find(_CHROME, last_code.start(1) if last_code else 0)
+    codes = list(_RESULT_CODE.finditer(body))
+    cut = body.find(_CHROME, codes[-1].start(1) if codes else 0)
     return (body, "") if cut < 0 else (body[:cut], body[cut:])
 
 
@@ -657,4 +700,4 @@ def parse_steps(text: str) -> list[str]:
         return []
     cuts = sorted({m.start() for m in _STEP.finditer(body)})
     bounds = [0] + [c for c in cuts if c > 0] + [len(body)]
-    return [s for a, b in zip(bounds, bounds[1:]) if (s := body[a:b].strip())]
+    return [s for a, b in pairwise(bounds) if (s := body[a:b].strip())]

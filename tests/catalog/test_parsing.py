@@ -71,28 +71,63 @@ CHANNEL_CASES = [
     ),
     pytest.param(  # 1.000253: "Ngày", fee "Không có thông tin", description
         CH + "Trực tiếp7 NgàyKhông có thông tinNộp trực tiếp tại trụ sở Công an cấp xã",
-        [("direct", Decimal(7), "day", "Không có thông tin", False, None, "Nộp trực tiếp tại trụ sở Công an cấp xã")],
+        [
+            (
+                "direct",
+                Decimal(7),
+                "day",
+                "Không có thông tin",
+                False,
+                None,
+                "Nộp trực tiếp tại trụ sở Công an cấp xã",
+            )
+        ],
         True,
         id="day-no-info-fee",
     ),
     pytest.param(  # 1.115146: descriptions contain "Trực tiếp"/"Trực tuyến" mid-text
         CH + "Trực tiếp7 Ngày làm việcKhông có thông tin- Trực tiếp tại cơ quan, đơn vị tiếp nhận hồ sơ.\n"
         "07 ngày làm việc kể từ ngày nhận được hồ sơ.Trực tuyến7 Ngày làm việcKhông có thông tin- Trực tuyến "
-        "(Trong trường hợp hệ thống thông tin quốc gia về đầu tư).\n07 ngày làm việc kể từ ngày nhận được hồ sơ.",
+        "(Trong trường hợp hệ thống thông tin quốc gia về đầu tư).\n07 ngày làm việc kể "
+        "từ ngày nhận được hồ sơ.",
         [
-            ("direct", Decimal(7), "working_day", "Không có thông tin", False, None,
-             "- Trực tiếp tại cơ quan, đơn vị tiếp nhận hồ sơ.\n07 ngày làm việc kể từ ngày nhận được hồ sơ."),
-            ("online", Decimal(7), "working_day", "Không có thông tin", False, None,
-             "- Trực tuyến (Trong trường hợp hệ thống thông tin quốc gia về đầu tư).\n"
-             "07 ngày làm việc kể từ ngày nhận được hồ sơ."),
+            (
+                "direct",
+                Decimal(7),
+                "working_day",
+                "Không có thông tin",
+                False,
+                None,
+                "- Trực tiếp tại cơ quan, đơn vị tiếp nhận hồ sơ.\n07 ngày làm việc kể từ ngày "
+                "nhận được hồ sơ.",
+            ),
+            (
+                "online",
+                Decimal(7),
+                "working_day",
+                "Không có thông tin",
+                False,
+                None,
+                "- Trực tuyến (Trong trường hợp hệ thống thông tin quốc gia về đầu tư).\n"
+                "07 ngày làm việc kể từ ngày nhận được hồ sơ.",
+            ),
         ],
         True,
         id="label-inside-description",
     ),
     pytest.param(  # 1.000079-style: amount with "," thousands and a nested note
         CH + "Trực tiếp15 Ngày làm việc800,000 Việt Nam Đồng((áp dụng mức phí 400.000 đồng/hồ sơ))Nộp tại Sở",
-        [("direct", Decimal(15), "working_day", "800,000 Việt Nam Đồng((áp dụng mức phí 400.000 đồng/hồ sơ))",
-          False, 800000, "Nộp tại Sở")],
+        [
+            (
+                "direct",
+                Decimal(15),
+                "working_day",
+                "800,000 Việt Nam Đồng((áp dụng mức phí 400.000 đồng/hồ sơ))",
+                False,
+                800000,
+                "Nộp tại Sở",
+            )
+        ],
         True,
         id="amount-with-note",
     ),
@@ -122,7 +157,10 @@ CHANNEL_CASES = [
     ),
     pytest.param(  # 1.009055 / 1.014314: hours and months
         CH + "Trực tuyến1 GiờMiễn phíTrực tiếp12 ThángMiễn phí",
-        [("online", Decimal(1), "hour", "Miễn phí", True, 0, ""), ("direct", Decimal(12), "month", "Miễn phí", True, 0, "")],
+        [
+            ("online", Decimal(1), "hour", "Miễn phí", True, 0, ""),
+            ("direct", Decimal(12), "month", "Miễn phí", True, 0, ""),
+        ],
         True,
         id="hour-month",
     ),
@@ -133,7 +171,8 @@ CHANNEL_CASES = [
         id="usd",
     ),
     pytest.param(  # 1.011606-style: same channel twice, different cases
-        CH + "Trực tiếp12 Ngày làm việcMiễn phíTrường hợp cấp mớiTrực tiếp2 Ngày làm việcMiễn phíTrường hợp cấp lại",
+        CH + "Trực tiếp12 Ngày làm việcMiễn phíTrường hợp cấp mớiTrực tiếp2 Ngày làm việcMiễn "
+        "phíTrường hợp cấp lại",
         [
             ("direct", Decimal(12), "working_day", "Miễn phí", True, 0, "Trường hợp cấp mới"),
             ("direct", Decimal(2), "working_day", "Miễn phí", True, 0, "Trường hợp cấp lại"),
@@ -200,18 +239,35 @@ def _doc(d: RequiredDocument) -> tuple:
 
 DOCUMENT_CASES = [
     pytest.param(  # 1.000253: template glued after ")"
-        "--" + DOC + "Phiếu khai báo tạm trú cho người nước ngoài (mẫu NA17)101-Mau A17 tam tru cho nguoi nuoc "
+        "--"
+        + DOC
+        + "Phiếu khai báo tạm trú cho người nước ngoài (mẫu NA17)101-Mau A17 tam tru cho nguoi nuoc "
         "ngoai.doc1 bản chính",
-        [("", "Phiếu khai báo tạm trú cho người nước ngoài (mẫu NA17)",
-          ("101-Mau A17 tam tru cho nguoi nuoc ngoai.doc",), 1, None)],
+        [
+            (
+                "",
+                "Phiếu khai báo tạm trú cho người nước ngoài (mẫu NA17)",
+                ("101-Mau A17 tam tru cho nguoi nuoc ngoai.doc",),
+                1,
+                None,
+            )
+        ],
         True,
         id="template-after-paren",
     ),
     pytest.param(  # 1.007927: "NĐ-CPMẫu số 25.docx", then "0 bản chính,1 bản sao"
-        "--" + DOC + "Đơn đề nghị theo Mẫu số 25 ban hành kèm theo Nghị định số 33/2026/NĐ-CPMẫu số 25.docx1 bản "
+        "--"
+        + DOC
+        + "Đơn đề nghị theo Mẫu số 25 ban hành kèm theo Nghị định số 33/2026/NĐ-CPMẫu số 25.docx1 bản "
         "chínhBản sao Bằng tốt nghiệp đại học0 bản chính,1 bản sao",
         [
-            ("", "Đơn đề nghị theo Mẫu số 25 ban hành kèm theo Nghị định số 33/2026/NĐ-CP", ("Mẫu số 25.docx",), 1, None),
+            (
+                "",
+                "Đơn đề nghị theo Mẫu số 25 ban hành kèm theo Nghị định số 33/2026/NĐ-CP",
+                ("Mẫu số 25.docx",),
+                1,
+                None,
+            ),
             ("", "Bản sao Bằng tốt nghiệp đại học", (), 0, 1),
         ],
         True,
@@ -230,41 +286,77 @@ DOCUMENT_CASES = [
         id="count-after-date",
     ),
     pytest.param(  # 1.013807: two templates glued together
-        "--" + DOC + "Giấy đề nghị đăng ký tập sự hành nghề công chứng.Mẫu TP-TSCC-01a.docxMẫu TP-TSCC-01b.docx1 bản "
+        "--"
+        + DOC
+        + "Giấy đề nghị đăng ký tập sự hành nghề công chứng.Mẫu TP-TSCC-01a.docxMẫu TP-TSCC-01b.docx1 bản "
         "chính",
-        [("", "Giấy đề nghị đăng ký tập sự hành nghề công chứng.",
-          ("Mẫu TP-TSCC-01a.docx", "Mẫu TP-TSCC-01b.docx"), 1, None)],
+        [
+            (
+                "",
+                "Giấy đề nghị đăng ký tập sự hành nghề công chứng.",
+                ("Mẫu TP-TSCC-01a.docx", "Mẫu TP-TSCC-01b.docx"),
+                1,
+                None,
+            )
+        ],
         True,
         id="two-templates",
     ),
     pytest.param(  # 1.001280: a name may begin with "01 bản sao …" (followed by a space: prose)
-        "--" + DOC + "01 bản sao giấy khai sinh hoặc trích lục khai sinh0 bản chính,1 bản sao+ Giấy thông hành đã được "
+        "--"
+        + DOC
+        + "01 bản sao giấy khai sinh hoặc trích lục khai sinh0 bản chính,1 bản sao+ Giấy thông hành đã được "
         "cấp.1 bản chính,1 bản sao",
-        [("", "01 bản sao giấy khai sinh hoặc trích lục khai sinh", (), 0, 1),
-         ("", "+ Giấy thông hành đã được cấp.", (), 1, 1)],
+        [
+            ("", "01 bản sao giấy khai sinh hoặc trích lục khai sinh", (), 0, 1),
+            ("", "+ Giấy thông hành đã được cấp.", (), 1, 1),
+        ],
         True,
         id="name-starting-with-count-words",
     ),
     pytest.param(  # 1.004002: case headers, header repeated per case
         "* Xuất trình các loại giấy tờ sau:" + DOC + "Giấy chứng nhận an toàn kỹ thuật.1 bản chính,1 bản sao"
-        "* Giấy tờ phải nộp để lưu giữ:" + DOC + "Đơn đề nghị đăng ký lại phương tiện theo quy địnhMauon.docx1 bản chính",
-        [("* Xuất trình các loại giấy tờ sau:", "Giấy chứng nhận an toàn kỹ thuật.", (), 1, 1),
-         ("* Giấy tờ phải nộp để lưu giữ:", "Đơn đề nghị đăng ký lại phương tiện theo quy định", ("Mauon.docx",), 1, None)],
+        "* Giấy tờ phải nộp để lưu giữ:"
+        + DOC
+        + "Đơn đề nghị đăng ký lại phương tiện theo quy địnhMauon.docx1 bản chính",
+        [
+            ("* Xuất trình các loại giấy tờ sau:", "Giấy chứng nhận an toàn kỹ thuật.", (), 1, 1),
+            (
+                "* Giấy tờ phải nộp để lưu giữ:",
+                "Đơn đề nghị đăng ký lại phương tiện theo quy định",
+                ("Mauon.docx",),
+                1,
+                None,
+            ),
+        ],
         True,
         id="cases",
     ),
     pytest.param(  # 1.001664: tab before the count
-        "--" + DOC + "- Biên bản nghiệm thu hạng mục đầu tư.\t1 bản chính- Văn bản đề nghị giải ngân.\t1 bản chính",
-        [("", "- Biên bản nghiệm thu hạng mục đầu tư.", (), 1, None),
-         ("", "- Văn bản đề nghị giải ngân.", (), 1, None)],
+        "--"
+        + DOC
+        + "- Biên bản nghiệm thu hạng mục đầu tư.\t1 bản chính- Văn bản đề nghị giải ngân.\t1 bản chính",
+        [
+            ("", "- Biên bản nghiệm thu hạng mục đầu tư.", (), 1, None),
+            ("", "- Văn bản đề nghị giải ngân.", (), 1, None),
+        ],
         True,
         id="tab-before-count",
     ),
     pytest.param(  # 3.000244-style: squashed file name after a numbered full stop
-        "--" + DOC + "Tờ khai (Mẫu CT01 ban hành kèm theo Thông tư số 53/2025/TT-BCA).1.MuCT01banhnhkmtheoThngts53 "
+        "--"
+        + DOC
+        + "Tờ khai (Mẫu CT01 ban hành kèm theo Thông tư số 53/2025/TT-BCA).1.MuCT01banhnhkmtheoThngts53 "
         "(3).doc1 bản chính",
-        [("", "Tờ khai (Mẫu CT01 ban hành kèm theo Thông tư số 53/2025/TT-BCA).",
-          ("1.MuCT01banhnhkmtheoThngts53 (3).doc",), 1, None)],
+        [
+            (
+                "",
+                "Tờ khai (Mẫu CT01 ban hành kèm theo Thông tư số 53/2025/TT-BCA).",
+                ("1.MuCT01banhnhkmtheoThngts53 (3).doc",),
+                1,
+                None,
+            )
+        ],
         True,
         id="squashed-file-name",
     ),
@@ -321,93 +413,137 @@ LEGAL_CASES = [
     pytest.param(  # 1.000253: number cell repeats the type ("Luật 47/2014/QH13")
         LEG + "Luật Nhập cảnh, xuất cảnh, quá cảnh, cư trú của người nước ngoài tại Việt NamLuật 47/2014/QH13"
         "Thông tư quy định cách thức khai báo tạm trú53/2016/TT-BCA",
-        [LegalDocument("Luật Nhập cảnh, xuất cảnh, quá cảnh, cư trú của người nước ngoài tại Việt Nam", "47/2014/QH13"),
-         LegalDocument("Thông tư quy định cách thức khai báo tạm trú", "53/2016/TT-BCA")],
+        [
+            LegalDocument(
+                "Luật Nhập cảnh, xuất cảnh, quá cảnh, cư trú của người nước ngoài tại Việt Nam",
+                "47/2014/QH13",
+            ),
+            LegalDocument("Thông tư quy định cách thức khai báo tạm trú", "53/2016/TT-BCA"),
+        ],
         True,
         id="type-prefixed-cell",
     ),
     pytest.param(  # 2.001999: title ends with its own number ("QH14" + "04/2017/QH14")
-        LEG + "Luật 04/2017/QH1404/2017/QH14Nghị định số 80/2021/NĐ-CP của Chính phủ: Quy định chi tiết80/2021/NĐ-CP",
-        [LegalDocument("Luật 04/2017/QH14", "04/2017/QH14"),
-         LegalDocument("Nghị định số 80/2021/NĐ-CP của Chính phủ: Quy định chi tiết", "80/2021/NĐ-CP")],
+        LEG + "Luật 04/2017/QH1404/2017/QH14Nghị định số 80/2021/NĐ-CP của Chính phủ: Quy định "
+        "chi tiết80/2021/NĐ-CP",
+        [
+            LegalDocument("Luật 04/2017/QH14", "04/2017/QH14"),
+            LegalDocument("Nghị định số 80/2021/NĐ-CP của Chính phủ: Quy định chi tiết", "80/2021/NĐ-CP"),
+        ],
         True,
         id="title-contains-number",
     ),
     pytest.param(  # 1.009093: bare "167/2025" number cell
-        LEG + "Nghị định số 167/2025/NĐ-CP ngày 30/6/2025 của Chính phủ167/2025Thông tư quy định mức thu phí hải quan"
+        LEG + "Nghị định số 167/2025/NĐ-CP ngày 30/6/2025 của Chính phủ167/2025Thông tư quy "
+        "định mức thu phí hải quan"
         "14/2021/TT-BTC",
-        [LegalDocument("Nghị định số 167/2025/NĐ-CP ngày 30/6/2025 của Chính phủ", "167/2025"),
-         LegalDocument("Thông tư quy định mức thu phí hải quan", "14/2021/TT-BTC")],
+        [
+            LegalDocument("Nghị định số 167/2025/NĐ-CP ngày 30/6/2025 của Chính phủ", "167/2025"),
+            LegalDocument("Thông tư quy định mức thu phí hải quan", "14/2021/TT-BTC"),
+        ],
         True,
         id="bare-number",
     ),
     pytest.param(  # 2.002192: "66.7/2025/NQ-CP"
-        LEG + "Nghị quyết số 66.7/2025/NQ-CP của Chính phủ: Quy định cắt giảm thủ tục hành chính66.7/2025/NQ-CP",
-        [LegalDocument("Nghị quyết số 66.7/2025/NQ-CP của Chính phủ: Quy định cắt giảm thủ tục hành chính",
-                       "66.7/2025/NQ-CP")],
+        LEG
+        + "Nghị quyết số 66.7/2025/NQ-CP của Chính phủ: Quy định cắt giảm thủ tục hành chính66.7/2025/NQ-CP",
+        [
+            LegalDocument(
+                "Nghị quyết số 66.7/2025/NQ-CP của Chính phủ: Quy định cắt giảm thủ tục hành chính",
+                "66.7/2025/NQ-CP",
+            )
+        ],
         True,
         id="dotted-serial",
     ),
     pytest.param(  # 2.002029: title ends with a year, number glued on ("2020" + "76/2025/QH15")
-        LEG + "Luật sửa đổi, bổ sung một số điều của Luật Doanh nghiệp 202076/2025/QH15Luật Doanh nghiệp59/2020/QH14",
-        [LegalDocument("Luật sửa đổi, bổ sung một số điều của Luật Doanh nghiệp 2020", "76/2025/QH15"),
-         LegalDocument("Luật Doanh nghiệp", "59/2020/QH14")],
+        LEG + "Luật sửa đổi, bổ sung một số điều của Luật Doanh nghiệp 202076/2025/QH15Luật "
+        "Doanh nghiệp59/2020/QH14",
+        [
+            LegalDocument("Luật sửa đổi, bổ sung một số điều của Luật Doanh nghiệp 2020", "76/2025/QH15"),
+            LegalDocument("Luật Doanh nghiệp", "59/2020/QH14"),
+        ],
         True,
         id="year-glued-to-number",
     ),
     pytest.param(  # 3.000368 / 1.014903: issuer code glued to an all-caps or camel-case title
         LEG + "Về an ninh hàng không92/2015/NĐ-CPLUẬT  HÀNG KHÔNG DÂN DỤNG VIỆT NAM66/2006/QH11"
-        "Thông tư số 31/2025/TT-BCA quy định thẻ31/2025/TT_BCAVề phí25/2021/TT-BTCQUY ĐỊNH MỨC THU25/2021/TT-BTC",
-        [LegalDocument("Về an ninh hàng không", "92/2015/NĐ-CP"),
-         LegalDocument("LUẬT  HÀNG KHÔNG DÂN DỤNG VIỆT NAM", "66/2006/QH11"),
-         LegalDocument("Thông tư số 31/2025/TT-BCA quy định thẻ", "31/2025/TT_BCA"),
-         LegalDocument("Về phí", "25/2021/TT-BTC"),
-         LegalDocument("QUY ĐỊNH MỨC THU", "25/2021/TT-BTC")],
+        "Thông tư số 31/2025/TT-BCA quy định thẻ31/2025/TT_BCAVề phí25/2021/TT-BTCQUY "
+        "ĐỊNH MỨC THU25/2021/TT-BTC",
+        [
+            LegalDocument("Về an ninh hàng không", "92/2015/NĐ-CP"),
+            LegalDocument("LUẬT  HÀNG KHÔNG DÂN DỤNG VIỆT NAM", "66/2006/QH11"),
+            LegalDocument("Thông tư số 31/2025/TT-BCA quy định thẻ", "31/2025/TT_BCA"),
+            LegalDocument("Về phí", "25/2021/TT-BTC"),
+            LegalDocument("QUY ĐỊNH MỨC THU", "25/2021/TT-BTC"),
+        ],
         True,
         id="code-glued-to-title",
     ),
     pytest.param(  # 1.002520: number without year, page chrome "Trang chủ" between rows
         LEG + "Quyết định quy định cơ cấu tổ chức của Cục Quản lý Thi hành án dân sự.1898/QĐ-BTPTrang chủ\n"
         "Thông tư số 04/2023/TT-BTP của Bộ Tư pháp04/2023/TT-BTP",
-        [LegalDocument("Quyết định quy định cơ cấu tổ chức của Cục Quản lý Thi hành án dân sự.", "1898/QĐ-BTP"),
-         LegalDocument("Thông tư số 04/2023/TT-BTP của Bộ Tư pháp", "04/2023/TT-BTP")],
+        [
+            LegalDocument(
+                "Quyết định quy định cơ cấu tổ chức của Cục Quản lý Thi hành án dân sự.", "1898/QĐ-BTP"
+            ),
+            LegalDocument("Thông tư số 04/2023/TT-BTP của Bộ Tư pháp", "04/2023/TT-BTP"),
+        ],
         True,
         id="no-year-and-chrome",
     ),
     pytest.param(  # 2.001258: number cell "Thông tư số 106/2017/TT-BTC" after a lower-case title
-        LEG + "quy định mức thu phí thẩm định điều kiện đăng ký hoạt động của doanh nghiệp đấu giá tài sảnThông tư số "
+        LEG + "quy định mức thu phí thẩm định điều kiện đăng ký hoạt động của doanh nghiệp đấu "
+        "giá tài sảnThông tư số "
         "106/2017/TT-BTC",
-        [LegalDocument("quy định mức thu phí thẩm định điều kiện đăng ký hoạt động của doanh nghiệp đấu giá tài sản",
-                       "106/2017/TT-BTC")],
+        [
+            LegalDocument(
+                "quy định mức thu phí thẩm định điều kiện đăng ký hoạt động của doanh nghiệp đấu giá tài sản",
+                "106/2017/TT-BTC",
+            )
+        ],
         True,
         id="cell-with-type-and-so",
     ),
     pytest.param(  # 1.002755: a number quoted in the title glued to "ngày"
         LEG + "Thông tư số 53/2025/TT-BCAngày 01/7/2025 của Bộ Công an sửa đổi Thông tư số 55/2021/TT-BCA."
         "53/2025/TT-BCA",
-        [LegalDocument("Thông tư số 53/2025/TT-BCAngày 01/7/2025 của Bộ Công an sửa đổi Thông tư số 55/2021/TT-BCA.",
-                       "53/2025/TT-BCA")],
+        [
+            LegalDocument(
+                "Thông tư số 53/2025/TT-BCAngày 01/7/2025 của Bộ Công an sửa đổi Thông tư số 55/2021/TT-BCA.",
+                "53/2025/TT-BCA",
+            )
+        ],
         True,
         id="mention-glued-to-ngay",
     ),
     pytest.param(  # 1.001559: a row whose title is only its number
         LEG + "73/2025/TT-NHNNSố 73/2025/TT-NHNNLuật Các tổ chức tín dụngLuật số 32/2024/QH15",
-        [LegalDocument("73/2025/TT-NHNN", "73/2025/TT-NHNN"), LegalDocument("Luật Các tổ chức tín dụng", "32/2024/QH15")],
+        [
+            LegalDocument("73/2025/TT-NHNN", "73/2025/TT-NHNN"),
+            LegalDocument("Luật Các tổ chức tín dụng", "32/2024/QH15"),
+        ],
         True,
         id="number-as-title",
     ),
     pytest.param(  # 3.000164: page text after the last row
         LEG + "Lệnh 21/2014/L-CTN21/2014/L-CTNCơ quan thực hiệnTòa án nhân dân tối cao",
-        [LegalDocument("Lệnh 21/2014/L-CTN", "21/2014/L-CTN"),
-         LegalDocument("Cơ quan thực hiệnTòa án nhân dân tối cao", "")],
+        [
+            LegalDocument("Lệnh 21/2014/L-CTN", "21/2014/L-CTN"),
+            LegalDocument("Cơ quan thực hiệnTòa án nhân dân tối cao", ""),
+        ],
         False,
         id="trailing-junk",
     ),
     pytest.param(  # 1.012766: truncated number cell "Luật số 58" runs into the next row
         LEG + "Luật số 58/2024/QH15 của Quốc hội: Luật Đầu tư côngLuật số 58Nghị định 101/2024/NĐ-CP"
         "Nghị định 101/2024/NĐ-CP",
-        [LegalDocument("Luật số 58/2024/QH15 của Quốc hội: Luật Đầu tư côngLuật số 58Nghị định 101/2024/NĐ-CP",
-                       "101/2024/NĐ-CP")],
+        [
+            LegalDocument(
+                "Luật số 58/2024/QH15 của Quốc hội: Luật Đầu tư côngLuật số 58Nghị định 101/2024/NĐ-CP",
+                "101/2024/NĐ-CP",
+            )
+        ],
         False,
         id="truncated-number-cell",
     ),
@@ -433,14 +569,16 @@ RESULT_CASES = [
         id="single",
     ),
     pytest.param(  # 1.001660: two results, next name glued to the code
-        "Quyết định sửa đổi Giấy phépMã: KQ.G19.000505Văn bản từ chối cấp Quyết địnhMã: KQ.G19.000506" + CHROME,
+        "Quyết định sửa đổi Giấy phépMã: KQ.G19.000505Văn bản từ chối cấp Quyết địnhMã: KQ.G19.000506"
+        + CHROME,
         ["Quyết định sửa đổi Giấy phép", "Văn bản từ chối cấp Quyết định"],
         ["KQ.G19.000505", "KQ.G19.000506"],
         True,
         id="two",
     ),
     pytest.param(  # 1.008617: chrome without the filing button
-        "Xác nhận hàng hóa tạm nhập trên sổ ATAMã: KQ.G12.000387Từ khóaKhông có thông tinMô tảKhông có thông tin",
+        "Xác nhận hàng hóa tạm nhập trên sổ ATAMã: KQ.G12.000387Từ khóaKhông có thông "
+        "tinMô tảKhông có thông tin",
         ["Xác nhận hàng hóa tạm nhập trên sổ ATA"],
         ["KQ.G12.000387"],
         False,
@@ -461,7 +599,8 @@ RESULT_CASES = [
         id="long-code",
     ),
     pytest.param(  # 1.014966: junk codes glued to the next name
-        "Quyết định cấp lại chứng chỉ hành nghề Quản tài viênMã: utwChứng chỉ hành nghề Quản tài viênMã: sgga" + CHROME,
+        "Quyết định cấp lại chứng chỉ hành nghề Quản tài viênMã: utwChứng chỉ hành nghề Quản tài viênMã: sgga"
+        + CHROME,
         ["Quyết định cấp lại chứng chỉ hành nghề Quản tài viên", "Chứng chỉ hành nghề Quản tài viên"],
         ["utw", "sgga"],
         True,
@@ -519,8 +658,14 @@ def test_parse_levels(text, expected):
             ["Công dân Việt Nam", "Tổ chức (không bao gồm doanh nghiệp, HTX)", "Doanh nghiệp"],
         ),
         ("Tổ chức (không bao gồm doanh nghiệp, HTX)", ["Tổ chức (không bao gồm doanh nghiệp, HTX)"]),
-        ("Công dân Việt Nam, Cán bộ, công chức, viên chức", ["Công dân Việt Nam", "Cán bộ, công chức, viên chức"]),
-        ("Doanh nghiệp có vốn đầu tư nước ngoài, Hợp tác xã", ["Doanh nghiệp có vốn đầu tư nước ngoài", "Hợp tác xã"]),
+        (
+            "Công dân Việt Nam, Cán bộ, công chức, viên chức",
+            ["Công dân Việt Nam", "Cán bộ, công chức, viên chức"],
+        ),
+        (
+            "Doanh nghiệp có vốn đầu tư nước ngoài, Hợp tác xã",
+            ["Doanh nghiệp có vốn đầu tư nước ngoài", "Hợp tác xã"],
+        ),
         ("Người Việt Nam định cư ở nước ngoài", ["Người Việt Nam định cư ở nước ngoài"]),
         ("Đảng viên, Tổ chức Đảng", ["Đảng viên", "Tổ chức Đảng"]),
         ("Không có thông tin", []),
@@ -544,9 +689,14 @@ def test_parse_applicants(text, expected):
             ["Cục Thuế - Bộ tài chính", "Thuế tỉnh, thành phố", "Thuế cơ sở"],
         ),
         ("Sở Tài chính các tỉnh, thành phố", ["Sở Tài chính các tỉnh, thành phố"]),
-        ("Cục Quản lý và Xây dựng công trình thuỷ lợi -  Bộ NN và MT", ["Cục Quản lý và Xây dựng công trình thuỷ lợi - Bộ NN và MT"]),
-        ("Văn phòng đăng ký đất đai, Chi nhánh Văn phòng đăng ký đất đai",
-         ["Văn phòng đăng ký đất đai", "Chi nhánh Văn phòng đăng ký đất đai"]),
+        (
+            "Cục Quản lý và Xây dựng công trình thuỷ lợi -  Bộ NN và MT",
+            ["Cục Quản lý và Xây dựng công trình thuỷ lợi - Bộ NN và MT"],
+        ),
+        (
+            "Văn phòng đăng ký đất đai, Chi nhánh Văn phòng đăng ký đất đai",
+            ["Văn phòng đăng ký đất đai", "Chi nhánh Văn phòng đăng ký đất đai"],
+        ),
         ("Không có thông tin", []),
     ],
 )
@@ -556,16 +706,23 @@ def test_parse_agencies(text, expected):
 
 STEP_CASES = [
     pytest.param(  # 1.000253: continuation lines stay with their step
-        "Bước 1: Người khai báo tiếp nhận thông tin.\nBước 2: Khai, nộp Phiếu khai báo.\nCán bộ trực ban tiếp nhận:\n"
+        "Bước 1: Người khai báo tiếp nhận thông tin.\nBước 2: Khai, nộp Phiếu khai "
+        "báo.\nCán bộ trực ban tiếp nhận:\n"
         "Nếu đầy đủ thì tiếp nhận;\nBước 3: Nhận lại Phiếu.",
-        ["Bước 1: Người khai báo tiếp nhận thông tin.",
-         "Bước 2: Khai, nộp Phiếu khai báo.\nCán bộ trực ban tiếp nhận:\nNếu đầy đủ thì tiếp nhận;",
-         "Bước 3: Nhận lại Phiếu."],
+        [
+            "Bước 1: Người khai báo tiếp nhận thông tin.",
+            "Bước 2: Khai, nộp Phiếu khai báo.\nCán bộ trực ban tiếp nhận:\nNếu đầy đủ thì tiếp nhận;",
+            "Bước 3: Nhận lại Phiếu.",
+        ],
         id="plain",
     ),
     pytest.param(  # bullets "- Bước n:"
-        "- Bước 1: Nộp hồ sơ:\nTổ chức nộp 01 bộ hồ sơ.\n- Bước 2: Tiếp nhận, kiểm tra hồ sơ:\n+ Trường hợp hợp lệ.",
-        ["- Bước 1: Nộp hồ sơ:\nTổ chức nộp 01 bộ hồ sơ.", "- Bước 2: Tiếp nhận, kiểm tra hồ sơ:\n+ Trường hợp hợp lệ."],
+        "- Bước 1: Nộp hồ sơ:\nTổ chức nộp 01 bộ hồ sơ.\n- Bước 2: Tiếp nhận, kiểm tra "
+        "hồ sơ:\n+ Trường hợp hợp lệ.",
+        [
+            "- Bước 1: Nộp hồ sơ:\nTổ chức nộp 01 bộ hồ sơ.",
+            "- Bước 2: Tiếp nhận, kiểm tra hồ sơ:\n+ Trường hợp hợp lệ.",
+        ],
         id="dash-bullets",
     ),
     pytest.param(  # "a) Bước 1." lettered, full stop after the number
@@ -574,8 +731,13 @@ STEP_CASES = [
         id="lettered",
     ),
     pytest.param(  # preamble kept as a leading item
-        "a) Đối với công dân đã được cấp thẻ.\nBước 1: Công dân đến Công an cấp xã.\nBước 2: Công dân xuất trình thẻ.",
-        ["a) Đối với công dân đã được cấp thẻ.", "Bước 1: Công dân đến Công an cấp xã.", "Bước 2: Công dân xuất trình thẻ."],
+        "a) Đối với công dân đã được cấp thẻ.\nBước 1: Công dân đến Công an cấp "
+        "xã.\nBước 2: Công dân xuất trình thẻ.",
+        [
+            "a) Đối với công dân đã được cấp thẻ.",
+            "Bước 1: Công dân đến Công an cấp xã.",
+            "Bước 2: Công dân xuất trình thẻ.",
+        ],
         id="preamble",
     ),
     pytest.param(  # marker after a full stop on the same line
@@ -652,8 +814,32 @@ def test_nul_bytes_do_not_hide_structure():
 
 def _garbage(size: int, seed: int) -> str:
     rng = random.Random(seed)
-    pieces = ["Trực tiếp", "1", "Miễn phí", "(", ")", " bản chính", ".docx", "Mẫu", "/2020/", "NĐ-CP", "Mã: ",
-              "KQ.G01.", "Bước 1:", "\n", " ", "\t", ".", ",", "Từ khóa", "Nộp hồ sơ", "\x00", "\xa0", "ạ", "Q"]
+    pieces = [
+        "Trực tiếp",
+        "1",
+        "Miễn phí",
+        "(",
+        ")",
+        " bản chính",
+        ".docx",
+        "Mẫu",
+        "/2020/",
+        "NĐ-CP",
+        "Mã: ",
+        "KQ.G01.",
+        "Bước 1:",
+        "\n",
+        " ",
+        "\t",
+        ".",
+        ",",
+        "Từ khóa",
+        "Nộp hồ sơ",
+        "\x00",
+        "\xa0",
+        "ạ",
+        "Q",
+    ]
     out, length = [], 0
     while length < size:
         piece = rng.choice(pieces)

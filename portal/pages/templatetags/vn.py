@@ -8,8 +8,8 @@ from django.utils.translation import get_language
 register = template.Library()
 
 _UNITS = {
-    "vi": {"working_day": "ngày làm việc", "day": "ngày", "hour": "giờ", "": ""},
-    "en": {"working_day": "working days", "day": "days", "hour": "hours", "": ""},
+    "vi": {"working_day": "ngày làm việc", "day": "ngày", "hour": "giờ", "month": "tháng", "": ""},
+    "en": {"working_day": "working days", "day": "days", "hour": "hours", "month": "months", "": ""},
 }
 
 
