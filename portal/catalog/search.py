@@ -96,6 +96,7 @@ __all__ = ["Document", "Hit", "SearchIndex", "normalize"]
 
 # --- tuning -------------------------------------------------------------------------------------------------
 
+# BM25 saturation and length normalisation per field, field weights, then the name multipliers.
 K1 = 1.2
 B_TITLE = 0.3
 B_KEYWORDS = 0.5
@@ -105,6 +106,7 @@ W_KEYWORDS = 1.5
 W_ALL = 1.0
 W_PHRASE = 1.0
 W_COVERAGE = 1.0
+# Weight of a match through a correction (by edit distance), a Telex decoding, a split or a synonym.
 TYPO_FACTOR = {1: 0.7, 2: 0.5}
 TELEX_FACTOR = 0.9
 SPLIT_FACTOR = 0.9
@@ -113,6 +115,7 @@ FALLBACK_FACTOR = 0.5
 CODE_EXACT_SCORE = 1_000_000.0
 CODE_PREFIX_SCORE = 500_000.0
 
+# Bounds on the work per query.
 MAX_QUERY_CHARS = 200
 MAX_QUERY_TOKENS = 12
 MAX_TOKEN_CHARS = 40
@@ -279,7 +282,7 @@ def _telex_decode(token: str) -> str:
     """Undo Telex/VNI typed without an input method: "ddawngf" -> "dang", "d9a8ng" -> "dang"."""
     if any(c.isdigit() for c in token):
         letters = "".join(c for c in token if not c.isdigit())
-        return letters if letters.isalpha() else token
+        return _Y_FOLD.get(letters, letters) if letters.isalpha() else token
     if len(token) >= 3 and token[-1] in "sfrxj":
         token = token[:-1]
     for old, new in (("dd", "d"), ("aa", "a"), ("aw", "a"), ("ee", "e"), ("oo", "o"), ("ow", "o")):
