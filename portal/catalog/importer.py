@@ -237,22 +237,18 @@ class CatalogImporter:
         )
 
     def _field(self, name: str) -> Field | None:
-        if not name:
-            return None
-        name = name[:200]
-        if name not in self._fields:
-            self._fields[name] = Field.objects.get_or_create(
-                name=name, defaults={"slug": _unique_slug(Field, name)}
-            )[0]
-        return self._fields[name]
+        return _term(Field, self._fields, name) if name else None
 
     def _applicant(self, name: str) -> ApplicantType:
-        name = name[:200]
-        if name not in self._applicants:
-            self._applicants[name] = ApplicantType.objects.get_or_create(
-                name=name, defaults={"slug": _unique_slug(ApplicantType, name)}
-            )[0]
-        return self._applicants[name]
+        return _term(ApplicantType, self._applicants, name)
+
+
+def _term(model, known: dict, name: str):
+    """The vocabulary entry called ``name``, created with a unique slug the first time it is seen."""
+    name = name[:200]
+    if name not in known:
+        known[name] = model.objects.get_or_create(name=name, defaults={"slug": _unique_slug(model, name)})[0]
+    return known[name]
 
 
 def online_class(

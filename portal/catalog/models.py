@@ -9,34 +9,34 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
-class Field(models.Model):
+class Term(models.Model):
+    """A named entry of a small vocabulary the catalogue is filtered by, with a slug for URLs."""
+
+    name = models.CharField("tên", max_length=200, unique=True)
+    slug = models.SlugField("đường dẫn", max_length=200, unique=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Field(Term):
     """A field of administration (lĩnh vực), e.g. Hộ tịch, Đất đai."""
 
-    name = models.CharField("tên lĩnh vực", max_length=200, unique=True)
-    slug = models.SlugField("đường dẫn", max_length=200, unique=True)
-
-    class Meta:
+    class Meta(Term.Meta):
         verbose_name = "lĩnh vực"
         verbose_name_plural = "lĩnh vực"
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
-class ApplicantType(models.Model):
+class ApplicantType(Term):
     """Who may file (đối tượng thực hiện), e.g. Công dân Việt Nam, Doanh nghiệp."""
 
-    name = models.CharField("đối tượng", max_length=200, unique=True)
-    slug = models.SlugField("đường dẫn", max_length=200, unique=True)
-
-    class Meta:
+    class Meta(Term.Meta):
         verbose_name = "đối tượng thực hiện"
         verbose_name_plural = "đối tượng thực hiện"
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Procedure(models.Model):
