@@ -262,6 +262,7 @@ def test_results_are_sorted_unique_and_limited(index):
         ("ly lich tu phapp", "lý lịch tư pháp"),
         ("giay phep xay dungg", "giấy phép xây dựng"),
         ("ddawng kys khai sinh", "đăng ký khai sinh"),  # Telex typed without an input method
+        ("d9a8ng ky1 khai sinh", "đăng ký khai sinh"),  # VNI typed without an input method
         ("khaisinh", "khai sinh"),  # missing space
         ("căn cươc", "căn cước"),
     ],
@@ -382,6 +383,12 @@ def test_garbage_queries_do_not_raise(index, query):
     hits = index.search(query)
     assert isinstance(hits, list)
     assert all(isinstance(hit, Hit) for hit in hits)
+
+
+def test_only_the_start_of_a_long_query_is_used(index):
+    query = "đăng ký khai sinh " * 600
+    assert index.search(query) == index.search(query[: search.MAX_QUERY_CHARS])
+    assert index.search(query)[0].id == index.search("đăng ký khai sinh")[0].id
 
 
 def test_non_string_queries_return_nothing(index):
