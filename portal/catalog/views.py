@@ -39,8 +39,18 @@ def _catalog_response(
         status = 400
     context = {**context, "form": form, "page": page, "query_string": _query_without_page(request)}
     if request.htmx and not request.htmx.boosted:
-        return render(request, f"{template}#results", context, status=status)
+        response = render(request, f"{template}#results", context, status=status)
+        # Live search sends every field; the address bar keeps only the ones in use, so a shared link stays short.
+        response["HX-Push-Url"] = _canonical_url(request)
+        return response
     return render(request, template, context, status=status)
+
+
+def _canonical_url(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    for name in [name for name, value in params.items() if not value.strip()]:
+        del params[name]
+    return f"{request.path}?{params.urlencode()}" if params else request.path
 
 
 def _query_without_page(request: HttpRequest) -> str:

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.urls import translate_url
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -8,7 +9,10 @@ _VIETNAMESE_PART = mark_safe(' lang="vi"')
 
 
 def site(request):
-    """Contact details every page shows in its header and footer, and the language mark for Vietnamese data."""
+    """Contact details every page shows in its header and footer, the language switch's target, and the language
+    mark for Vietnamese data."""
+    vietnamese = (get_language() or "vi").startswith("vi")
+    other = "en" if vietnamese else "vi"
     return {
         "site": {
             "name": settings.PORTAL_SITE_NAME,
@@ -16,5 +20,8 @@ def site(request):
             "email": settings.PORTAL_CONTACT_EMAIL,
             "address": settings.PORTAL_ADDRESS,
         },
-        "data_lang": "" if (get_language() or "vi").startswith("vi") else _VIETNAMESE_PART,
+        # The switch posts to /i18n/setlang/, which cannot resolve a path of another language: translate it here,
+        # while the page's own language is active.
+        "language_switch": {"code": other, "next": translate_url(request.get_full_path(), other)},
+        "data_lang": "" if vietnamese else _VIETNAMESE_PART,
     }

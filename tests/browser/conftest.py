@@ -12,8 +12,10 @@ How the pages are served, and why not ``live_server``
     transactional test ends with ``flush``: it would empty the tables that ``tests/conftest.py`` filled once
     per session with the real catalogue (units, agencies, 1,601 procedures), for the browser tests and for every
     test that runs after them. ``serialized_rollback=True`` does not help: the snapshot it restores is taken when
-    the test database is created, before the catalogue is loaded, so it would restore empty tables (and
-    re-serialising the catalogue to restore it after each test would cost seconds per test).
+    the test database is created, before the catalogue is loaded, so it would restore empty tables; and
+    re-serialising the catalogue to restore it after each test would cost about 20 s per test (some 84,000
+    rows: serialising takes 2 s, deserialising 18 s on SQLite). Reloading with the import commands after
+    each flush would cost the 6-12 s that loading takes at the start of the session.
 
     So the server is pytest-django's ``LiveServer`` (the object behind ``live_server``: Django's
     ``LiveServerThread`` with static files, sharing the in-memory SQLite connection with the server thread),
@@ -30,8 +32,14 @@ Async safety
     to stop. Django then takes every ORM call from the main thread (the ``django_db`` rollback after each
     test, for one) for a call from async code and raises ``SynchronousOnlyOperation``. Nothing here runs
     concurrently with that loop, so ``DJANGO_ALLOW_ASYNC_UNSAFE`` is set, but only while Playwright runs: the
-    ``browser`` fixture is package-scoped, sets it on start and removes it (and stops Playwright, which ends
-    the loop) when the last browser test is done, so the rest of the suite keeps Django's check.
+    ``playwright_runtime`` fixture is package-scoped, sets it on start and removes it (and stops Playwright,
+    which ends the loop) when the last browser test is done, so the rest of the suite keeps Django's check.
+
+    The visible loop has a second effect: Django keeps database connections in an asgiref ``Local`` that
+    switches to per-context storage while a loop runs, so the main thread gets a second set of connections
+    for as long as Playwright runs. ``portal_server`` therefore starts after Playwright (the server shares
+    the same connections as the tests), and ``playwright_runtime`` closes those connections before stopping;
+    left open, one of them made PostgreSQL refuse to drop the test database at the end of the run.
 
 One Chromium serves the whole package (the browser tests all live here); each test gets a fresh context.
 """
@@ -67,12 +75,16 @@ class BrowserTools:
     axe: Path
 
 
-def _find_chromium() -> Path | None:
-    candidates = [os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium", shutil.which("chromium")]
+def _find_chromium() -> tuple[Path | None, str]:
+    """The Chromium to drive and, for the skip message, where it was looked for."""
+    if configured := os.environ.get("CHROMIUM_PATH"):
+        candidates, where = [configured], f"CHROMIUM_PATH={configured}"
+    else:
+        candidates, where = ["/usr/bin/chromium", shutil.which("chromium")], "/usr/bin/chromium and PATH"
     for candidate in candidates:
         if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
-            return Path(candidate)
-    return None
+            return Path(candidate), where
+    return None, where
 
 
 def _unavailable(reason: str):
@@ -88,51 +100,66 @@ def browser_tools() -> BrowserTools:
         import playwright.sync_api  # noqa: F401
     except ImportError:
         _unavailable("the playwright package is not installed")
-    chromium = _find_chromium()
+    chromium, where = _find_chromium()
     if chromium is None:
-        where = os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium or PATH"
-        _unavailable(f"Chromium not found (looked at CHROMIUM_PATH, {where}); install Debian's chromium")
+        _unavailable(
+            f"Chromium not found (looked at {where}); install Debian's chromium or set CHROMIUM_PATH"
+        )
     if not AXE_PATH.is_file():
         _unavailable(f"axe-core not found at {AXE_PATH.relative_to(REPO_ROOT)}; run `npm ci`")
     return BrowserTools(chromium=chromium, axe=AXE_PATH)
 
 
 @pytest.fixture(scope="package")
-def browser(browser_tools):
-    """One headless Chromium for all browser tests (see the module docstring for the async-safety switch)."""
+def playwright_runtime(browser_tools, django_db_blocker):
+    """Playwright's sync API, running for the browser tests only (see "Async safety" in the module docstring)."""
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    # Playwright's sync API leaves an event loop running in this thread; see "Async safety" above.
+    # Playwright's sync API leaves an asyncio event loop running in this thread, and Django refuses ORM calls
+    # while it sees one; nothing async touches the database here, so allow them while Playwright runs.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     playwright = sync_playwright().start()
-    try:
-        chromium = playwright.chromium.launch(executable_path=str(browser_tools.chromium), args=CHROMIUM_ARGS)
-    except Exception as exc:
-        playwright.stop()
-        _restore_env("DJANGO_ALLOW_ASYNC_UNSAFE", previous)
-        _unavailable(f"Chromium at {browser_tools.chromium} did not start: {exc}")
-    yield chromium
-    chromium.close()
+    yield playwright
+    # Close the database connections opened while the loop was visible before it goes: afterwards this thread
+    # no longer sees them (they live in the loop-era storage) and one left open blocks DROP DATABASE.
+    with django_db_blocker.unblock():
+        connections.close_all()
     playwright.stop()
-    _restore_env("DJANGO_ALLOW_ASYNC_UNSAFE", previous)
-
-
-def _restore_env(name: str, value: str | None) -> None:
-    if value is None:
-        os.environ.pop(name, None)
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     else:
-        os.environ[name] = value
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture(scope="package")
-def portal_server(request, django_db_setup, django_db_blocker):
-    """The portal over HTTP on 127.0.0.1, one server for the package, over the session's test database."""
+def browser(playwright_runtime, browser_tools):
+    """One headless Chromium for all browser tests."""
+    try:
+        chromium = playwright_runtime.chromium.launch(
+            executable_path=str(browser_tools.chromium), args=CHROMIUM_ARGS
+        )
+    except Exception as exc:
+        _unavailable(f"Chromium at {browser_tools.chromium} did not start: {exc}")
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture(scope="package")
+def portal_server(request, playwright_runtime, django_db_setup, django_db_blocker):
+    """The portal over HTTP on 127.0.0.1: one server for the package, over the session's test database.
+
+    It starts after Playwright so that it, the ``django_db`` tests and the shared in-memory SQLite connection
+    all use the same (loop-era) database connections; see "Async safety" in the module docstring.
+    """
     from pytest_django.live_server_helper import LiveServer
 
     with django_db_blocker.unblock():
         _ensure_catalogue()
-    addr = request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "127.0.0.1"
+    addr = (
+        request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "127.0.0.1"
+    )
     server = LiveServer(addr)
     server._live_server_modified_settings.enable()  # adds the host to ALLOWED_HOSTS
     yield server
@@ -160,11 +187,18 @@ def _ensure_catalogue() -> None:
 
 
 @pytest.fixture
-def new_context(browser, portal_server):
+def new_context(request, browser, portal_server):
     """Make a browser context on the live portal (Vietnamese locale, base URL set); all are closed after the test.
 
     Every page opened in it records uncaught JavaScript errors and 5xx responses; the test fails if any occurred.
     """
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or marker.kwargs.get("transaction"):
+        pytest.fail(
+            "browser tests must be marked @pytest.mark.django_db (not transactional): the server needs database "
+            "access, and a transactional test would flush the session's catalogue (see tests/browser/conftest.py)",
+            pytrace=False,
+        )
     contexts = []
     problems: list[str] = []
 
@@ -227,7 +261,9 @@ def axe_check(browser_tools):
         blocking = [v for v in violations if v["impact"] in AXE_BLOCKING_IMPACTS]
         assert not blocking, f"axe found serious/critical WCAG violations on {page.url}:\n" + "\n".join(
             f"- {v['id']} ({v['impact']}): {v['help']} <{v['helpUrl']}>\n"
-            + "\n".join(f"    {json.dumps(n['target'], ensure_ascii=False)}: {n['summary']}" for n in v["nodes"])
+            + "\n".join(
+                f"    {json.dumps(n['target'], ensure_ascii=False)}: {n['summary']}" for n in v["nodes"]
+            )
             for v in blocking
         )
         return violations

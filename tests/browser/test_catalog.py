@@ -1,5 +1,7 @@
 """A citizen's first visit in a real browser: the home page, searching, the catalogue with and without
-JavaScript, a procedure, the English switch and an agency's page, each checked with axe-core."""
+JavaScript, a procedure, the English switch and an agency's page, the pages checked with axe-core.
+
+Every test here must stay ``django_db`` and non-transactional: see the docstring of ``conftest.py``."""
 
 import re
 from urllib.parse import parse_qs, urlsplit
@@ -61,7 +63,7 @@ def test_search_from_the_home_page(page, axe_check):
     axe_check(page)
 
 
-def test_live_search_updates_results_without_reloading(page):
+def test_live_search_updates_results_without_reloading(page, axe_check):
     page.goto("/thu-tuc/")
     expect(page.locator(FIRST_RESULT)).to_have_count(20)
     page.evaluate("window.__sameDocument = true")  # lost if the browser loads a new document
@@ -70,12 +72,15 @@ def test_live_search_updates_results_without_reloading(page):
         page.get_by_label("Từ khóa").press_sequentially("khai sihn", delay=20)
     assert response_info.value.status == 200
 
-    expect(page).to_have_url(re.compile(r"/thu-tuc/\?.*q=khai(\+|%20)sihn"))  # pushed into history
+    expect(page).to_have_url(
+        re.compile(r"/thu-tuc/\?q=khai(\+|%20)sihn$")
+    )  # pushed into history, empty fields left out
     assert urlsplit(page.url).path == "/thu-tuc/" and _query(page) == {"q": "khai sihn"}
     expect(page.locator(FIRST_RESULT).first).to_contain_text("khai sinh")
     expect(page.locator(".result-summary")).to_contain_text("khai sihn")
     assert page.evaluate("window.__sameDocument") is True
     expect(page.locator("h1")).to_have_count(1)  # only the results were swapped, not a whole page nested in
+    axe_check(page)  # the swapped-in results too
 
     page.go_back()  # history holds the unfiltered catalogue
     expect(page).to_have_url(re.compile(r"/thu-tuc/$"))
@@ -102,17 +107,23 @@ def test_procedure_page_from_the_results(page, axe_check):
     axe_check(page)
 
 
-def test_switch_to_english_and_back(page):
+def test_switch_to_english(page, axe_check):
     page.goto("/thu-tuc/?q=khai+sinh")
     page.get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page).to_have_url(re.compile(r"/en/thu-tuc/\?q=khai(\+|%20)sinh$"))
     expect(page.locator(FIRST_RESULT).first).to_contain_text("khai sinh")
+    expect(page.get_by_role("button", name="Tiếng Việt")).to_be_visible()
+    axe_check(page)
 
-    page.get_by_role("button", name="Tiếng Việt").click()
-    expect(page.locator("html")).to_have_attribute("lang", "vi")
-    expect(page).to_have_url(re.compile(r"/thu-tuc/\?q=khai(\+|%20)sinh$"))
-    assert "/en/" not in page.url
+
+def test_switch_back_to_vietnamese(page):
+    page.goto("/en/thu-tuc/?q=khai+sinh")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tiếng Việt").click()
+    assert urlsplit(page.url).path == "/thu-tuc/", page.url
+    assert page.locator("html").get_attribute("lang") == "vi"
+    assert _query(page) == {"q": "khai sinh"}
 
 
 def test_catalogue_filters_work_without_javascript(new_context):
@@ -168,3 +179,12 @@ def test_agency_page_offers_an_embed_snippet_and_a_keyboard_operable_filter(page
     page.goto(embed_url)
     expect(page.locator("h1")).to_contain_text("Sở Tư pháp")
     axe_check(page)
+
+
+def test_axe_check_catches_violations(page, axe_check):
+    """Guard against a silently empty check: a page with known violations must fail it, naming them."""
+    page.set_content('<html><body><img src="data:,"><a href="/x"></a></body></html>')
+    with pytest.raises(AssertionError) as failure:
+        axe_check(page)
+    for rule in ["html-has-lang", "image-alt", "link-name"]:
+        assert rule in str(failure.value)

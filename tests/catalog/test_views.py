@@ -184,3 +184,23 @@ def test_english_version_is_one_click_away(client):
     body = client.get("/en/thu-tuc/").content.decode()
     assert '<html lang="en">' in body
     assert "Administrative procedures" in body
+
+
+def test_live_search_pushes_a_short_url_without_empty_fields(client):
+    response = client.get(
+        "/thu-tuc/",
+        {"q": "khai sinh", "agency": "", "field": "", "level": "xa"},
+        headers={"HX-Request": "true"},
+    )
+    assert response["HX-Push-Url"] == "/thu-tuc/?q=khai+sinh&level=xa"
+
+
+def test_language_switch_targets_the_same_page_in_the_other_language(client):
+    assert (
+        'name="next" type="hidden" value="/en/thu-tuc/?q=khai+sinh"'
+        in client.get("/thu-tuc/?q=khai+sinh").content.decode()
+    )
+    body = client.get("/en/thu-tuc/?q=khai+sinh").content.decode()
+    assert 'name="next" type="hidden" value="/thu-tuc/?q=khai+sinh"' in body
+    response = client.post("/i18n/setlang/", {"language": "vi", "next": "/thu-tuc/?q=khai+sinh"})
+    assert response["Location"] == "/thu-tuc/?q=khai+sinh"
