@@ -28,7 +28,7 @@ $(VENV)/.dev-installed: requirements/dev.lock | $(BIN)/python
 	@touch $@ $(VENV)/.base-installed
 
 var:
-	@mkdir -p var
+	@mkdir -p var/static
 
 migrate: $(VENV)/.base-installed | var
 	$(BIN)/python manage.py migrate --noinput -v 0
