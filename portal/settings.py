@@ -216,3 +216,8 @@ DEMO_PASSWORD = env.str("DEMO_PASSWORD", "")
 if PORTAL_ENV == "test":
     # Hashing cost is not what the tests check; a fast hasher keeps the suite quick.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Seconds a public catalogue page stays in the cache (0 turns the page cache off). Edits bump the catalogue version,
+# so this bounds memory, not staleness.
+# Tests render every page unless a test turns the cache on.
+PORTAL_PAGE_CACHE_SECONDS = env.int("PORTAL_PAGE_CACHE_SECONDS", 0 if PORTAL_ENV == "test" else 600)

@@ -6,6 +6,7 @@ version with the catalogue's version (a cache key that writers bump, backed by o
 """
 
 import threading
+import uuid
 
 from django.core.cache import cache
 from django.db.models import Count, Max
@@ -14,7 +15,10 @@ from portal.catalog.models import Procedure
 from portal.catalog.search import Document, SearchIndex
 
 VERSION_KEY = "catalog:version"
-VERSION_TTL = 60  # seconds; a bump deletes the key, so this only bounds how stale another host's view can be
+# A bump stores a fresh token for an hour; without one the version is derived from the table and kept a minute, so
+# even a write that forgot to bump (a shell session) shows within a minute.
+BUMP_TTL = 3600
+DERIVED_TTL = 60
 
 _lock = threading.Lock()
 _current: tuple[str, SearchIndex] | None = None
@@ -25,12 +29,17 @@ def catalog_version() -> str:
     if version is None:
         stats = Procedure.objects.aggregate(n=Count("id"), last=Max("updated_at"))
         version = f"{stats['n']}:{stats['last'].isoformat() if stats['last'] else '-'}"
-        cache.set(VERSION_KEY, version, VERSION_TTL)
+        cache.add(VERSION_KEY, version, DERIVED_TTL)  # add: never overwrite a concurrent bump
     return version
 
 
 def catalog_version_bump() -> None:
-    """Call after any write to procedures so every process rebuilds its index on its next search."""
+    """Call after any write to the catalogue: every process rebuilds its index and re-renders cached pages."""
+    cache.set(VERSION_KEY, f"bump:{uuid.uuid4().hex}", BUMP_TTL)
+
+
+def catalog_version_forget() -> None:
+    """Drop the stored version so it is derived from the table again (tests roll back to the same table)."""
     cache.delete(VERSION_KEY)
 
 

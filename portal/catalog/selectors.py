@@ -7,12 +7,13 @@ related list), so pages stay fast with 20,000 procedures.
 from dataclasses import dataclass
 from math import ceil
 
+from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from portal.agencies.models import Agency
 from portal.catalog.models import ApplicantType, Channel, Field, Procedure, ProcedureAgency
-from portal.catalog.search_index import search_index
+from portal.catalog.search_index import catalog_version, search_index
 
 SEARCH_RESULT_LIMIT = 500  # a citizen never pages past this; it bounds the id list sent to the database
 
@@ -78,9 +79,26 @@ def procedures_filtered(filters: CatalogFilters) -> QuerySet[Procedure]:
     return queryset
 
 
+LIST_COLUMNS = (
+    "id",
+    "code",
+    "name",
+    "online_level",
+    "online_scope",
+    "is_ministry_level",
+    "is_province_level",
+    "is_commune_level",
+    "field__name",
+    "field__slug",
+)
+
+
 def _with_list_relations(queryset: QuerySet[Procedure]) -> QuerySet[Procedure]:
-    return queryset.select_related("field").prefetch_related(
-        Prefetch("channels", queryset=Channel.objects.order_by("position"))
+    """Only what a result row shows: the long original texts stay in the database."""
+    return (
+        queryset.select_related("field")
+        .only(*LIST_COLUMNS)
+        .prefetch_related(Prefetch("channels", queryset=Channel.objects.order_by("position")))
     )
 
 
@@ -130,12 +148,17 @@ def procedure_get(code: str) -> Procedure:
 
 
 def filter_choices() -> dict:
-    """The options for the catalogue's filter form (three queries)."""
-    return {
-        "field_choices": list(Field.objects.values_list("slug", "name")),
-        "agency_choices": list(Agency.objects.filter(is_active=True).values_list("code", "name", "kind")),
-        "applicant_choices": list(ApplicantType.objects.values_list("slug", "name")),
-    }
+    """The options for the catalogue's filter form: three queries, then cached until the catalogue changes."""
+    key = f"catalog:filter-choices:{catalog_version()}"
+    choices = cache.get(key)
+    if choices is None:
+        choices = {
+            "field_choices": list(Field.objects.values_list("slug", "name")),
+            "agency_choices": list(Agency.objects.filter(is_active=True).values_list("code", "name", "kind")),
+            "applicant_choices": list(ApplicantType.objects.values_list("slug", "name")),
+        }
+        cache.set(key, choices, 3600)
+    return choices
 
 
 def agency_get(code: str) -> Agency:

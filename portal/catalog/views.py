@@ -6,6 +6,7 @@ from django.views.decorators.http import require_safe
 
 from portal.catalog import selectors
 from portal.catalog.forms import CatalogFilterForm
+from portal.catalog.page_cache import public_page_cache
 from portal.catalog.selectors import CatalogFilters
 
 
@@ -60,11 +61,13 @@ def _query_without_page(request: HttpRequest) -> str:
 
 
 @require_safe
+@public_page_cache
 def procedure_list(request: HttpRequest) -> HttpResponse:
     return _catalog_response(request, "catalog/procedure_list.html", {})
 
 
 @require_safe
+@public_page_cache
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     procedure = selectors.procedure_get(code)
     links = list(procedure.agency_links.all())
@@ -80,11 +83,13 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_safe
+@public_page_cache
 def agency_list(request: HttpRequest) -> HttpResponse:
     return render(request, "catalog/agency_list.html", {"groups": selectors.agencies_grouped()})
 
 
 @require_safe
+@public_page_cache
 def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
     agency = selectors.agency_get(code)
     embed_url = request.build_absolute_uri(agency.get_absolute_url() + "nhung/")
@@ -98,6 +103,7 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_safe
 @xframe_options_exempt
+@public_page_cache
 def agency_embed(request: HttpRequest, code: str) -> HttpResponse:
     """A small page agencies put on their own website in an iframe: their procedures and a search box."""
     agency = selectors.agency_get(code)

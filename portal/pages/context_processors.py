@@ -20,8 +20,8 @@ def site(request):
             "email": settings.PORTAL_CONTACT_EMAIL,
             "address": settings.PORTAL_ADDRESS,
         },
-        # The switch posts to /i18n/setlang/, which cannot resolve a path of another language: translate it here,
-        # while the page's own language is active.
+        # The switch is a plain link to the same page in the other language (the URL prefix picks the language):
+        # one click, no JavaScript, no form token, so public pages stay cacheable.
         "language_switch": {"code": other, "next": translate_url(request.get_full_path(), other)},
         "data_lang": "" if vietnamese else _VIETNAMESE_PART,
     }

@@ -7,11 +7,13 @@ from django.views.decorators.http import require_safe
 
 from portal.catalog.forms import CatalogFilterForm
 from portal.catalog.models import Field, Procedure
+from portal.catalog.page_cache import public_page_cache
 from portal.pages import health
 from portal.pages.sitemaps import SITEMAPS
 
 
 @require_safe
+@public_page_cache
 def home(request: HttpRequest) -> HttpResponse:
     stats = Procedure.objects.filter(is_active=True).aggregate(
         total=Count("id"),
@@ -25,6 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@public_page_cache
 def site_map(request: HttpRequest) -> HttpResponse:
     fields = Field.objects.annotate(n=Count("procedures")).order_by("name")
     return render(request, "pages/site_map.html", {"fields": fields})

@@ -109,18 +109,18 @@ def test_procedure_page_from_the_results(page, axe_check):
 
 def test_switch_to_english(page, axe_check):
     page.goto("/thu-tuc/?q=khai+sinh")
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page).to_have_url(re.compile(r"/en/thu-tuc/\?q=khai(\+|%20)sinh$"))
     expect(page.locator(FIRST_RESULT).first).to_contain_text("khai sinh")
-    expect(page.get_by_role("button", name="Tiếng Việt")).to_be_visible()
+    expect(page.get_by_role("link", name="Tiếng Việt")).to_be_visible()
     axe_check(page)
 
 
 def test_switch_back_to_vietnamese(page):
     page.goto("/en/thu-tuc/?q=khai+sinh")
     with page.expect_navigation():
-        page.get_by_role("button", name="Tiếng Việt").click()
+        page.get_by_role("link", name="Tiếng Việt").click()
     assert urlsplit(page.url).path == "/thu-tuc/", page.url
     assert page.locator("html").get_attribute("lang") == "vi"
     assert _query(page) == {"q": "khai sinh"}
