@@ -20,6 +20,7 @@ case "${1:-web}" in
       cp -R "$STATIC_BUILD/." "$VAR_DIR/static/"
     fi
     exec gunicorn portal.wsgi:application \
+      --config python:portal.gunicorn_conf \
       --bind "0.0.0.0:${PORT:-8000}" \
       --workers "${WEB_CONCURRENCY:-3}" \
       --threads "${GUNICORN_THREADS:-1}" \
