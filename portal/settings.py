@@ -47,10 +47,12 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_htmx",
     "portal.territory",
+    "portal.workdays",
     "portal.agencies",
     "portal.accounts",
     "portal.catalog",
     "portal.pages",
+    "dossiers",
 ]
 
 MIDDLEWARE = [
@@ -118,7 +120,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "dossiers:my_dossiers"
+LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
@@ -221,3 +225,13 @@ if PORTAL_ENV == "test":
 # so this bounds memory, not staleness.
 # Tests render every page unless a test turns the cache on.
 PORTAL_PAGE_CACHE_SECONDS = env.int("PORTAL_PAGE_CACHE_SECONDS", 0 if PORTAL_ENV == "test" else 600)
+
+# SMS gateway (integrations/sms): empty URL writes messages to the log instead of sending them.
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", "")
+
+# Dossier uploads: limits shown on the filing form and enforced by content, not by name.
+PORTAL_UPLOAD_MAX_FILE_MB = env.int("PORTAL_UPLOAD_MAX_FILE_MB", 10)
+PORTAL_UPLOAD_MAX_DOSSIER_MB = env.int("PORTAL_UPLOAD_MAX_DOSSIER_MB", 50)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -20,6 +20,8 @@ urlpatterns += i18n_patterns(
     path("", pages.home, name="home"),
     path("so-do-trang/", pages.site_map, name="site_map"),
     path("", include("portal.catalog.urls")),
+    path("tai-khoan/", include("portal.accounts.urls")),
+    path("ho-so/", include("dossiers.urls")),
     path("quan-tri/", admin.site.urls),
     prefix_default_language=False,
 )

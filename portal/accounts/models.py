@@ -25,6 +25,8 @@ class User(AbstractUser):
     full_name = models.CharField("họ và tên", max_length=150, blank=True)
     phone = models.CharField("số điện thoại", max_length=20, blank=True)
     job_title = models.CharField("chức danh", max_length=120, blank=True)
+    notify_email = models.BooleanField("nhận thông báo qua thư điện tử", default=True)
+    notify_sms = models.BooleanField("nhận thông báo qua tin nhắn SMS", default=False)
     agencies = models.ManyToManyField(
         "agencies.Agency",
         through="AgencyMembership",

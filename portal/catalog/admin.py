@@ -152,6 +152,10 @@ class ProvinceAdminOnly(admin.ModelAdmin):
     def has_add_permission(self, request):
         return self.has_module_permission(request)
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        catalog_version_bump()
+
 
 @admin.register(Field)
 class FieldAdmin(ProvinceAdminOnly):

@@ -1,0 +1,65 @@
+"""Who may see a dossier and act on it. Deny by default: anyone else gets a 404, never a hint it exists."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from dossiers.models import Dossier, DossierFile
+from dossiers.workflow import Actor
+from portal.accounts.models import User
+
+
+def _agency_ids(user: User) -> list[int]:
+    cached = getattr(user, "_agency_ids", None)
+    if cached is None:
+        cached = list(user.memberships.values_list("agency_id", flat=True))
+        user._agency_ids = cached
+    return cached
+
+
+def actors_for(user: User, dossier: Dossier) -> set[str]:
+    """The capacities in which ``user`` may act on ``dossier``."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    actors = set()
+    if dossier.applicant_id == user.pk:
+        actors.add(Actor.APPLICANT)
+    if user.is_officer:
+        agencies = _agency_ids(user)
+        if user.role == User.Role.ONESTOP_OFFICER and dossier.receiving_agency_id in agencies:
+            actors.add(Actor.RECEIVER)
+        if user.role == User.Role.HANDLING_OFFICER and dossier.handling_agency_id in agencies:
+            actors.add(Actor.HANDLER)
+        if user.role == User.Role.LEADER and dossier.handling_agency_id in agencies:
+            actors.add(Actor.LEADER)
+    return actors
+
+
+def dossiers_visible_to(user: User) -> QuerySet[Dossier]:
+    """An applicant's own dossiers; for staff, those received by or handled in one of their agencies."""
+    if not user.is_authenticated or not user.is_active:
+        return Dossier.objects.none()
+    condition = Q(applicant=user)
+    if user.is_officer:
+        agencies = _agency_ids(user)
+        condition |= Q(receiving_agency_id__in=agencies) & ~Q(state=Dossier.State.DRAFT)
+        condition |= Q(handling_agency_id__in=agencies)
+    return Dossier.objects.filter(condition)
+
+
+def dossier_get_for_user(*, user: User, pk: int) -> Dossier:
+    dossier = (
+        dossiers_visible_to(user)
+        .select_related("procedure", "receiving_agency", "handling_agency")
+        .filter(pk=pk)
+        .first()
+    )
+    if dossier is None:
+        raise Http404("Không tìm thấy hồ sơ")
+    return dossier
+
+
+def dossier_file_get_for_user(*, user: User, pk: int) -> DossierFile:
+    dossier_file = DossierFile.objects.filter(pk=pk, dossier__in=dossiers_visible_to(user)).first()
+    if dossier_file is None:
+        raise Http404("Không tìm thấy tệp")
+    return dossier_file

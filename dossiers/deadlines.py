@@ -1,0 +1,52 @@
+"""Deadlines of a dossier, from its procedure's processing time for the channel it came through."""
+
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.utils import timezone
+
+from dossiers.models import Dossier
+from portal.catalog.models import Channel
+from portal.workdays import calendar as workdays
+
+_CHANNEL_KIND = {
+    Dossier.Channel.DIRECT: Channel.Kind.DIRECT,
+    Dossier.Channel.ONLINE: Channel.Kind.ONLINE,
+    Dossier.Channel.POSTAL: Channel.Kind.POSTAL,
+}
+
+
+def processing_time(dossier: Dossier) -> tuple[Decimal, str] | None:
+    """(amount, unit) for the dossier's channel, falling back to any channel with a time; None when unknown."""
+    channels = [c for c in dossier.procedure.channels.all() if c.duration is not None]
+    wanted = _CHANNEL_KIND[dossier.channel]
+    for channel in sorted(channels, key=lambda c: (c.kind != wanted, c.position)):
+        return channel.duration, channel.duration_unit
+    return None
+
+
+def due_date(start: datetime, amount: Decimal, unit: str) -> datetime:
+    """The due moment for ``amount`` of ``unit`` from ``start``. "Ngày" without "làm việc" and a missing unit count
+    as working days, as the national catalogue mostly means; months are calendar months, ending on a working day."""
+    if unit == Channel.DurationUnit.HOUR:
+        return workdays.add_working_hours(start, amount)
+    if unit == Channel.DurationUnit.MONTH:
+        return workdays.add_working_days(start + relativedelta(months=int(amount)), 0)
+    # Half days are the finest the calendar counts; 0.3 days would be an unreadable deadline.
+    return workdays.add_working_days(start, (amount * 2).to_integral_value() / 2)
+
+
+def dossier_due_date(dossier: Dossier, start: datetime) -> datetime | None:
+    time = processing_time(dossier)
+    return due_date(start, *time) if time else None
+
+
+def apology_deadline(due_at: datetime) -> datetime:
+    """The apology (Mẫu 04) must go out at least one working day before the due date: the close of the last
+    working day before it."""
+    day = timezone.localtime(due_at).date() - timedelta(days=1)
+    while not workdays.is_working_day(day):
+        day -= timedelta(days=1)
+    # 0 working days from any moment of a working day is the close of that day.
+    return workdays.add_working_days(timezone.make_aware(datetime.combine(day, time(0))), 0)

@@ -1,0 +1,311 @@
+"""Dossiers (hồ sơ) and everything recorded about them: files, history, codes, national statuses, the outbox.
+
+The workflow's rules live in ``dossiers/workflow.py`` (which state may go where, by which role) and
+``dossiers/services.py`` (one function per transition). These models only hold state.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Dossier(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Bản nháp")
+        SUBMITTED = "submitted", _("Chờ tiếp nhận")
+        RECEIVED = "received", _("Đã tiếp nhận")
+        REFUSED = "refused", _("Từ chối tiếp nhận")
+        SUPPLEMENT = "supplement", _("Yêu cầu bổ sung")
+        PROCESSING = "processing", _("Đang xử lý")
+        CONSULTING = "consulting", _("Đang lấy ý kiến cơ quan khác")
+        AWAITING_APPROVAL = "awaiting_approval", _("Chờ lãnh đạo phê duyệt")
+        FINANCIAL = "financial", _("Chờ thực hiện nghĩa vụ tài chính")
+        AWAITING_RETURN = "awaiting_return", _("Có kết quả, chờ trả")
+        RETURNED = "returned", _("Đã trả kết quả")
+        WITHDRAWN = "withdrawn", _("Công dân đã rút hồ sơ")
+        STOPPED = "stopped", _("Dừng xử lý")
+
+    class Channel(models.IntegerChoices):
+        DIRECT = 1, _("Trực tiếp")
+        ONLINE = 2, _("Trực tuyến")
+        POSTAL = 3, _("Bưu chính công ích")
+
+    class ApplicantKind(models.IntegerChoices):
+        CITIZEN = 1, _("Công dân")
+        BUSINESS = 2, _("Doanh nghiệp")
+        STATE_BODY = 3, _("Cơ quan nhà nước")
+        OTHER = 4, _("Tổ chức khác")
+
+    class Delivery(models.TextChoices):
+        OFFICE = "office", _("Nhận tại nơi nộp hồ sơ")
+        POST = "post", _("Nhận qua bưu chính")
+
+    code = models.CharField("mã hồ sơ", max_length=40, unique=True, null=True, blank=True)
+    procedure = models.ForeignKey("catalog.Procedure", verbose_name="thủ tục", on_delete=models.PROTECT)
+    receiving_agency = models.ForeignKey(
+        "agencies.Agency", verbose_name="nơi tiếp nhận", on_delete=models.PROTECT, related_name="+"
+    )
+    handling_agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name="cơ quan giải quyết",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="tài khoản người nộp",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dossiers",
+    )
+    applicant_kind = models.PositiveSmallIntegerField(
+        "loại chủ hồ sơ", choices=ApplicantKind.choices, default=ApplicantKind.CITIZEN
+    )
+    applicant_name = models.CharField("chủ hồ sơ", max_length=200)
+    applicant_id_number = models.CharField("số định danh / mã số thuế", max_length=20, blank=True)
+    applicant_phone = models.CharField("điện thoại", max_length=20, blank=True)
+    applicant_email = models.EmailField("thư điện tử", blank=True)
+    applicant_address = models.CharField("địa chỉ", max_length=300, blank=True)
+    channel = models.PositiveSmallIntegerField("kênh nộp", choices=Channel.choices, default=Channel.ONLINE)
+    state = models.CharField("trạng thái", max_length=20, choices=State.choices, default=State.DRAFT)
+    delivery = models.CharField(
+        "hình thức nhận kết quả", max_length=10, choices=Delivery.choices, default=Delivery.OFFICE
+    )
+    delivery_address = models.CharField("địa chỉ nhận kết quả", max_length=300, blank=True)
+    # Optimistic lock: every transition checks and increments it, so of two officers acting at once one wins and
+    # the other is told the dossier changed under them.
+    version = models.PositiveIntegerField(default=0)
+    submitted_at = models.DateTimeField("ngày nộp", null=True, blank=True)
+    received_at = models.DateTimeField("ngày tiếp nhận", null=True, blank=True)
+    due_at = models.DateTimeField("ngày hẹn trả", null=True, blank=True)
+    original_due_at = models.DateTimeField("ngày hẹn trả ban đầu", null=True, blank=True)
+    due_reset = models.BooleanField("đã gia hạn (xin lỗi, hẹn lại)", default=False)
+    paused_at = models.DateTimeField("tạm dừng tính thời hạn từ", null=True, blank=True)
+    finished_at = models.DateTimeField("ngày có kết quả", null=True, blank=True)
+    returned_at = models.DateTimeField("ngày trả kết quả", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "hồ sơ"
+        verbose_name_plural = "hồ sơ"
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["applicant", "-created_at"]),
+            models.Index(fields=["receiving_agency", "state", "due_at"]),
+            models.Index(fields=["handling_agency", "state", "due_at"]),
+            models.Index(fields=["state", "due_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.code or f"Bản nháp #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("dossiers:citizen_detail", args=[self.pk])
+
+
+class DossierFile(models.Model):
+    """A stored file of a dossier: an application document, a supplement, a generated form or a result."""
+
+    class Kind(models.TextChoices):
+        APPLICATION = "application", _("Thành phần hồ sơ")
+        SUPPLEMENT = "supplement", _("Hồ sơ bổ sung")
+        FORM = "form", _("Biểu mẫu, phiếu")
+        RESULT = "result", _("Kết quả giải quyết")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="files")
+    kind = models.CharField("loại", max_length=12, choices=Kind.choices, default=Kind.APPLICATION)
+    requirement = models.ForeignKey(
+        "catalog.RequiredDocument",
+        verbose_name="thành phần",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    label = models.CharField("tên giấy tờ", max_length=500)
+    file = models.FileField("tệp", upload_to="dossiers/%Y/%m/", max_length=300)
+    original_name = models.CharField("tên tệp gốc", max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    form_code = models.CharField("mẫu", max_length=10, blank=True, help_text="01–06 for generated forms")
+    vault_document = models.ForeignKey(
+        "dossiers.VaultDocument", on_delete=models.SET_NULL, null=True, blank=True, related_name="reuses"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "tệp hồ sơ"
+        verbose_name_plural = "tệp hồ sơ"
+        ordering = ["dossier", "created_at"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class VaultDocument(models.Model):
+    """A document in a citizen's store (kho dữ liệu điện tử, Decree 45/2020), reused instead of uploading again."""
+
+    class Source(models.TextChoices):
+        UPLOADED = "uploaded", _("Công dân tải lên")
+        DIGITISED = "digitised", _("Số hóa tại bộ phận một cửa")
+        RESULT = "result", _("Kết quả giải quyết TTHC")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="vault_documents"
+    )
+    source = models.CharField("nguồn", max_length=10, choices=Source.choices, default=Source.UPLOADED)
+    doc_type = models.CharField("loại giấy tờ", max_length=300)
+    number = models.CharField("số, ký hiệu", max_length=100, blank=True)
+    issuer = models.CharField("cơ quan cấp", max_length=200, blank=True)
+    issued_on = models.DateField("ngày cấp", null=True, blank=True)
+    valid_until = models.DateField("có giá trị đến", null=True, blank=True)
+    file = models.FileField("tệp", upload_to="vault/%Y/%m/", max_length=300)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "giấy tờ trong kho dữ liệu"
+        verbose_name_plural = "kho dữ liệu công dân"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.doc_type
+
+
+class DossierEvent(models.Model):
+    """One step of the dossier's history: the process control slip (Mẫu 05) is printed from these rows."""
+
+    class Outcome(models.TextChoices):
+        EARLY = "early", _("Trước hạn")
+        ON_TIME = "on_time", _("Đúng hạn")
+        LATE = "late", _("Quá hạn")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField("thao tác", max_length=30)
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    actor_title = models.CharField("chức danh", max_length=120, blank=True)
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField("thời điểm")
+    note = models.TextField("nội dung", blank=True)
+    step_deadline = models.DateTimeField("hạn xử lý bước", null=True, blank=True)
+    outcome = models.CharField("kết quả", max_length=10, choices=Outcome.choices, blank=True)
+    visible_to_applicant = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = "bước xử lý"
+        verbose_name_plural = "quá trình xử lý"
+        ordering = ["dossier", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+class SupplementRequest(models.Model):
+    """A request to the applicant listing everything missing (Mẫu 02); the clock stops until it is answered."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="supplement_requests")
+    items = models.JSONField("giấy tờ cần bổ sung", default=list)
+    reason = models.TextField("lý do")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "yêu cầu bổ sung"
+        verbose_name_plural = "yêu cầu bổ sung"
+        ordering = ["dossier", "requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.requested_at:%Y-%m-%d}"
+
+
+class DailyCounter(models.Model):
+    """The last sequence number used by a receiving unit on a day, locked while a code is issued."""
+
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "day"], name="unique_counter_per_agency_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.day} {self.last}"
+
+
+class NationalStatus(models.Model):
+    """How a local state maps to the national portal's dossier status (1–10); a table, so it can be corrected."""
+
+    state = models.CharField("trạng thái nội bộ", max_length=20, unique=True, choices=Dossier.State.choices)
+    code = models.PositiveSmallIntegerField("mã trạng thái DVCQG")
+    name = models.CharField("tên trạng thái DVCQG", max_length=120)
+
+    class Meta:
+        verbose_name = "trạng thái DVCQG"
+        verbose_name_plural = "bảng ánh xạ trạng thái DVCQG"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class OutboxEvent(models.Model):
+    """A change that must reach the national portal, written in the same transaction as the change itself."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="outbox")
+    event = models.ForeignKey(DossierEvent, on_delete=models.CASCADE, related_name="+")
+    national_status = models.PositiveSmallIntegerField()
+    payload = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "sự kiện chờ đồng bộ"
+        verbose_name_plural = "hàng đợi đồng bộ DVCQG"
+        indexes = [models.Index(fields=["sent_at", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} → {self.national_status}"
+
+
+class Notification(models.Model):
+    """A message to a user about one of their dossiers, shown in their inbox and sent by their chosen channels."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="notifications", null=True)
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    sms_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "thông báo"
+        verbose_name_plural = "thông báo"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,471 @@
+"""One function per dossier action. Each checks the state machine (``workflow.py``) and the actor's right, locks the
+dossier row, writes the change, the history entry and the outbox event in one transaction, and queues follow-up
+work (forms to render, notifications to deliver) with ``transaction.on_commit``.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from dossiers import notifications
+from dossiers.access import actors_for
+from dossiers.codes import dossier_code_issue
+from dossiers.deadlines import apology_deadline, dossier_due_date
+from dossiers.errors import ConcurrentChange, InvalidInput, NotYourDossier, TransitionNotAllowed
+from dossiers.models import (
+    Dossier,
+    DossierEvent,
+    DossierFile,
+    NationalStatus,
+    OutboxEvent,
+    SupplementRequest,
+    VaultDocument,
+)
+from dossiers.workflow import PAUSED_STATES, TRANSITIONS, Actor
+from portal.accounts.models import User
+from portal.agencies.models import Agency
+from portal.workdays import calendar as workdays
+
+S = Dossier.State
+
+
+@dataclass(frozen=True)
+class Step:
+    """What a transition records besides the state: the history note, its deadline and the agency it happened in."""
+
+    note: str = ""
+    step_deadline: datetime | None = None
+    agency: Agency | None = None
+    visible_to_applicant: bool = True
+
+
+def _lock(dossier: Dossier, expected_version: int | None) -> Dossier:
+    locked = Dossier.objects.select_for_update().select_related("procedure").get(pk=dossier.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise ConcurrentChange()
+    return locked
+
+
+def _check(dossier: Dossier, action: str, user: User | None) -> None:
+    transition = TRANSITIONS[action]
+    if dossier.state not in transition.sources:
+        raise TransitionNotAllowed()
+    if user is not None and not (actors_for(user, dossier) & transition.actors):
+        raise NotYourDossier()
+
+
+def _record(
+    dossier: Dossier, action: str, user: User | None, from_state: str, step: Step, now: datetime
+) -> DossierEvent:
+    outcome = ""
+    if step.step_deadline:
+        outcome = workdays.outcome(now, step.step_deadline)
+    event = DossierEvent.objects.create(
+        dossier=dossier,
+        action=action,
+        from_state=from_state,
+        to_state=dossier.state,
+        actor=user,
+        actor_title=(user.job_title or user.get_role_display()) if user else "",
+        agency=step.agency,
+        at=now,
+        note=step.note,
+        step_deadline=step.step_deadline,
+        outcome=outcome,
+        visible_to_applicant=step.visible_to_applicant,
+    )
+    status = NationalStatus.objects.filter(state=dossier.state).values_list("code", flat=True).first()
+    if status is not None:
+        OutboxEvent.objects.create(
+            dossier=dossier,
+            event=event,
+            national_status=status,
+            payload={
+                "MaHoSo": dossier.code,
+                "TrangThaiHoSo": status,
+                "ThaoTac": action,
+                "NoiDung": step.note[:500],
+            },
+        )
+    return event
+
+
+def _apply(dossier: Dossier, action: str, user: User | None, step: Step, **changes) -> DossierEvent:
+    """Move a locked dossier along ``action``: set fields, bump the version, record history and outbox."""
+    now = timezone.now()
+    from_state = dossier.state
+    target = TRANSITIONS[action].target
+    if target is not None:
+        dossier.state = target
+    for name, value in changes.items():
+        setattr(dossier, name, value)
+    dossier.version += 1
+    dossier.save()
+    event = _record(dossier, action, user, from_state, step, now)
+    notifications.dossier_changed(dossier, event)
+    return event
+
+
+def _user_agency(user: User, *candidates: Agency | None) -> Agency | None:
+    member_of = set(user.memberships.values_list("agency_id", flat=True))
+    return next((a for a in candidates if a is not None and a.pk in member_of), None)
+
+
+# --- applicant ---------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def dossier_submit(*, dossier: Dossier, user: User, expected_version: int | None = None) -> DossierEvent:
+    """The applicant submits a draft: it gets its code (reception unit, today, next number) and joins the queue."""
+    dossier = _lock(dossier, expected_version)
+    _check(dossier, "submit", user)
+    if not dossier.files.exists():
+        raise InvalidInput("Hồ sơ chưa có giấy tờ nào. Vui lòng tải lên các thành phần hồ sơ trước khi nộp.")
+    now = timezone.now()
+    code = dossier_code_issue(agency=dossier.receiving_agency, day=timezone.localdate(now))
+    return _apply(
+        dossier,
+        "submit",
+        user,
+        Step(note="Nộp hồ sơ trực tuyến", agency=dossier.receiving_agency),
+        code=code,
+        submitted_at=now,
+    )
+
+
+@transaction.atomic
+def dossier_resubmit(*, dossier: Dossier, user: User, expected_version: int | None = None) -> DossierEvent:
+    """The applicant sends the missing items: back to reception, or to handling with a fresh clock (art. 19)."""
+    dossier = _lock(dossier, expected_version)
+    _check(dossier, "resubmit", user)
+    request = dossier.supplement_requests.filter(answered_at__isnull=True).order_by("-requested_at").first()
+    now = timezone.now()
+    if request:
+        request.answered_at = now
+        request.save(update_fields=["answered_at"])
+    asked_during_handling = dossier.received_at is not None
+    changes = {"paused_at": None}
+    if asked_during_handling:
+        changes["state"] = S.PROCESSING
+        due = dossier_due_date(dossier, now)
+        if due:
+            changes["due_at"] = due
+    else:
+        changes["state"] = S.SUBMITTED
+    return _apply(dossier, "resubmit", user, Step(note="Công dân nộp bổ sung hồ sơ"), **changes)
+
+
+@transaction.atomic
+def dossier_withdraw(
+    *, dossier: Dossier, user: User, reason: str, expected_version: int | None = None
+) -> DossierEvent:
+    dossier = _lock(dossier, expected_version)
+    _check(dossier, "withdraw", user)
+    return _apply(
+        dossier, "withdraw", user, Step(note=reason or "Công dân rút hồ sơ"), finished_at=timezone.now()
+    )
+
+
+# --- one-stop officer ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def dossier_receive(
+    *,
+    dossier: Dossier,
+    officer: User,
+    due_at: datetime | None = None,
+    note: str = "",
+    expected_version: int | None = None,
+) -> DossierEvent:
+    """Accept a complete dossier: the receipt (Mẫu 01) carries the due date, counted from now in working days."""
+    dossier = _lock(dossier, expected_version)
+    _check(dossier, "receive", officer)
+    now = timezone.now()
+    if due_at is not None and due_at <= now:
+        raise InvalidInput("Ngày hẹn trả phải sau thời điểm tiếp nhận.")
+    due = due_at or dossier_due_date(dossier, now)
+    if due is None:
+        raise InvalidInput("Thủ tục chưa có thời hạn giải quyết: vui lòng nhập ngày hẹn trả.")
+    event = _apply(
+        dossier,
+        "receive",
+        officer,
+        Step(
+            note=note or "Tiếp nhận hồ sơ, hẹn trả kết quả",
+            agency=dossier.receiving_agency,
+            step_deadline=due,
+        ),
+        received_at=now,
+        due_at=due,
+        original_due_at=due,
+    )
+    notifications.form_requested(dossier, "01")
+    return event
+
+
+@transaction.atomic
+def dossier_request_supplement(
+    *, dossier: Dossier, officer: User, items: list[str], reason: str, expected_version: int | None = None
+) -> DossierEvent:
+    """One request listing everything missing (Mẫu 02); the clock stops until the applicant resubmits."""
+    dossier = _lock(dossier, expected_version)
+    _check(dossier, "request_supplement", officer)
+    items = [item.strip() for item in items if item.strip()]
+    if not items:
+        raise InvalidInput("Vui lòng liệt kê ít nhất một giấy tờ cần bổ sung.")
+    now = timezone.now()
+    SupplementRequest.objects.create(
+        dossier=dossier, items=items, reason=reason, requested_by=officer, requested_at=now
+    )
+    agency = _user_agency(officer, dossier.receiving_agency, dossier.handling_agency)
+    event = _apply(
+        dossier,
+        "request_supplement",
+        officer,
+        Step(note=f"Yêu cầu bổ sung: {'; '.join(items)}. {reason}".strip(), agency=agency),
+        paused_at=now,
+    )
+    notifications.form_requested(dossier, "02")
+    return event
+
+
+@transaction.atomic
+def dossier_refuse(
+    *, dossier: Dossier, officer: User, reason: str, expected_version: int | None = None
+) -> DossierEvent:
+    dossier = _lock(dossier, expected_version)
+    _check(dossier, "refuse", officer)
+    if not reason.strip():
+        raise InvalidInput("Vui lòng nêu rõ lý do từ chối.")
+    event = _apply(
+        dossier,
+        "refuse",
+        officer,
+        Step(note=reason.strip(), agency=dossier.receiving_agency),
+        finished_at=timezone.now(),
+    )
+    notifications.form_requested(dossier, "03")
+    return event
+
+
+@transaction.atomic
+def dossier_transfer(
+    *, dossier: Dossier, officer: User, handling_agency: Agency, expected_version: int | None = None
+) -> DossierEvent:
+    """Hand over to the handling agency; paper dossiers received after the cut-off (15:00) count from the next
+    working day (art. 18), which is the deadline of this step."""
+    dossier = _lock(dossier, expected_version)
+    _check(dossier, "transfer", officer)
+    deadline = workdays.handover_due(dossier.received_at)
+    return _apply(
+        dossier,
+        "transfer",
+        officer,
+        Step(
+            note=f"Chuyển {handling_agency.name} giải quyết",
+            agency=dossier.receiving_agency,
+            step_deadline=deadline,
+        ),
+        handling_agency=handling_agency,
+    )
+
+
+@transaction.atomic
+def dossier_return_result(
+    *, dossier: Dossier, officer: User, note: str = "", expected_version: int | None = None
+) -> DossierEvent:
+    dossier = _lock(dossier, expected_version)
+    _check(dossier, "return_result", officer)
+    results_to_vault(dossier)
+    event = _apply(
+        dossier,
+        "return_result",
+        officer,
+        Step(
+            note=note or "Trả kết quả cho công dân",
+            agency=dossier.receiving_agency,
+            step_deadline=dossier.due_at,
+        ),
+        returned_at=timezone.now(),
+    )
+    notifications.form_requested(dossier, "05")
+    return event
+
+
+# --- handling officer and leader ----------------------------------------------------------------------------------
+
+
+def _handling_step(dossier: Dossier, note: str) -> Step:
+    return Step(note=note, agency=dossier.handling_agency, step_deadline=dossier.due_at)
+
+
+@transaction.atomic
+def dossier_consult(
+    *,
+    dossier: Dossier,
+    officer: User,
+    agency: Agency,
+    question: str,
+    reply_by: datetime,
+    expected_version: int | None = None,
+) -> DossierEvent:
+    """Ask another agency (an inter-agency step with its own deadline)."""
+    dossier = _lock(dossier, expected_version)
+    _check(dossier, "consult", officer)
+    if reply_by <= timezone.now():
+        raise InvalidInput("Hạn trả lời phải ở tương lai.")
+    step = Step(
+        note=f"Lấy ý kiến {agency.name}: {question}", agency=dossier.handling_agency, step_deadline=reply_by
+    )
+    return _apply(dossier, "consult", officer, step)
+
+
+@transaction.atomic
+def dossier_consult_reply(
+    *, dossier: Dossier, officer: User, reply: str, expected_version: int | None = None
+) -> DossierEvent:
+    dossier = _lock(dossier, expected_version)
+    _check(dossier, "consult_reply", officer)
+    asked = dossier.events.filter(action="consult").order_by("-at").first()
+    deadline = asked.step_deadline if asked else None
+    return _apply(
+        dossier,
+        "consult_reply",
+        officer,
+        Step(note=reply, agency=dossier.handling_agency, step_deadline=deadline),
+    )
+
+
+@transaction.atomic
+def dossier_financial(
+    *, dossier: Dossier, officer: User, note: str, expected_version: int | None = None
+) -> DossierEvent:
+    dossier = _lock(dossier, expected_version)
+    _check(dossier, "financial", officer)
+    return _apply(dossier, "financial", officer, _handling_step(dossier, note), paused_at=timezone.now())
+
+
+@transaction.atomic
+def dossier_financial_done(
+    *, dossier: Dossier, officer: User, expected_version: int | None = None
+) -> DossierEvent:
+    """The obligation is met: the paused working days are added to the due date."""
+    dossier = _lock(dossier, expected_version)
+    _check(dossier, "financial_done", officer)
+    changes = {"paused_at": None}
+    if dossier.paused_at and dossier.due_at:
+        changes["due_at"] = workdays.extend_for_pause(dossier.due_at, dossier.paused_at, timezone.now())
+    return _apply(
+        dossier,
+        "financial_done",
+        officer,
+        _handling_step(dossier, "Đã hoàn thành nghĩa vụ tài chính"),
+        **changes,
+    )
+
+
+@transaction.atomic
+def dossier_propose(
+    *, dossier: Dossier, officer: User, note: str, expected_version: int | None = None
+) -> DossierEvent:
+    dossier = _lock(dossier, expected_version)
+    _check(dossier, "propose", officer)
+    return _apply(
+        dossier, "propose", officer, _handling_step(dossier, note or "Trình lãnh đạo phê duyệt kết quả")
+    )
+
+
+@transaction.atomic
+def dossier_send_back(
+    *, dossier: Dossier, leader: User, reason: str, expected_version: int | None = None
+) -> DossierEvent:
+    dossier = _lock(dossier, expected_version)
+    _check(dossier, "send_back", leader)
+    if not reason.strip():
+        raise InvalidInput("Vui lòng ghi rõ nội dung cần xử lý lại.")
+    return _apply(dossier, "send_back", leader, _handling_step(dossier, reason.strip()))
+
+
+@transaction.atomic
+def dossier_approve(
+    *, dossier: Dossier, leader: User, note: str = "", expected_version: int | None = None
+) -> DossierEvent:
+    """Sign off: the result is ready for return; it goes to the applicant's vault when returned."""
+    dossier = _lock(dossier, expected_version)
+    _check(dossier, "approve", leader)
+    return _apply(
+        dossier,
+        "approve",
+        leader,
+        _handling_step(dossier, note or "Phê duyệt kết quả"),
+        finished_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def dossier_apologise(
+    *, dossier: Dossier, officer: User, reason: str, new_due_at: datetime, expected_version: int | None = None
+) -> DossierEvent:
+    """A written apology with a new date (Mẫu 04), at least one working day before the due date, only once."""
+    dossier = _lock(dossier, expected_version)
+    _check(dossier, "apologise", officer)
+    if dossier.due_reset:
+        raise InvalidInput("Hồ sơ đã được hẹn lại ngày trả một lần; không được gia hạn thêm.")
+    if not reason.strip():
+        raise InvalidInput("Vui lòng nêu lý do chậm trễ.")
+    if dossier.due_at is None or new_due_at <= dossier.due_at:
+        raise InvalidInput("Ngày hẹn mới phải sau ngày hẹn trả hiện tại.")
+    event = _apply(
+        dossier,
+        "apologise",
+        officer,
+        Step(
+            note=reason.strip(),
+            agency=dossier.handling_agency,
+            step_deadline=apology_deadline(dossier.due_at),
+        ),
+        due_at=new_due_at,
+        due_reset=True,
+    )
+    notifications.form_requested(dossier, "04")
+    return event
+
+
+@transaction.atomic
+def dossier_stop(
+    *, dossier: Dossier, leader: User, reason: str, expected_version: int | None = None
+) -> DossierEvent:
+    dossier = _lock(dossier, expected_version)
+    _check(dossier, "stop", leader)
+    if not reason.strip():
+        raise InvalidInput("Vui lòng nêu lý do dừng xử lý.")
+    return _apply(
+        dossier, "stop", leader, _handling_step(dossier, reason.strip()), finished_at=timezone.now()
+    )
+
+
+def results_to_vault(dossier: Dossier) -> list[VaultDocument]:
+    """On return, each result document joins the applicant's vault (once)."""
+    if dossier.applicant_id is None:
+        return []
+    added = []
+    for result in dossier.files.filter(kind=DossierFile.Kind.RESULT, vault_document__isnull=True):
+        result.vault_document = VaultDocument.objects.create(
+            owner_id=dossier.applicant_id, source=VaultDocument.Source.RESULT, doc_type=result.label[:300],
+            number=dossier.code or "", issuer=(dossier.handling_agency.name if dossier.handling_agency else "")[:200],
+            issued_on=timezone.localdate(), file=result.file.name, original_name=result.original_name,
+            content_type=result.content_type, size=result.size, sha256=result.sha256,
+        )  # fmt: skip
+        result.save(update_fields=["vault_document"])
+        added.append(result.vault_document)
+    return added
+
+
+def is_paused(dossier: Dossier) -> bool:
+    return dossier.state in PAUSED_STATES
+
+
+__all__ = [name for name in dir() if name.startswith("dossier_")] + ["Actor", "Step", "is_paused"]

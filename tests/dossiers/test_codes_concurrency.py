@@ -1,0 +1,81 @@
+"""Dossier codes stay unique and gap-free when many submissions reach one unit at the same moment (PostgreSQL)."""
+
+import threading
+from datetime import date
+
+import pytest
+from django.db import connection, connections, transaction
+
+from dossiers.codes import dossier_code_issue
+from dossiers.models import DailyCounter
+from portal.agencies.models import Agency
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="row locking under concurrency needs PostgreSQL"
+    ),
+]
+DAY = date(
+    2001, 1, 1
+)  # a day no other test issues codes for; the rows these threads commit are removed after
+
+
+class RolledBack(Exception):
+    pass
+
+
+def _issue_in_own_transaction(
+    agency: Agency, results: list, errors: list, barrier: threading.Barrier, roll_back: bool
+):
+    try:
+        barrier.wait(timeout=30)
+        try:
+            with transaction.atomic():
+                code = dossier_code_issue(agency=agency, day=DAY)
+                if roll_back:
+                    raise RolledBack
+            results.append(code)
+        except RolledBack:
+            pass
+    except Exception as exc:  # reported by the test, not swallowed
+        errors.append(exc)
+    finally:
+        connections.close_all()
+
+
+def test_forty_simultaneous_submissions_get_forty_consecutive_codes():
+    agency = Agency.objects.get(code="000.00.01.H01")
+    results, errors = [], []
+    workers = 40
+    barrier = threading.Barrier(workers)
+    # Every fifth submission fails after taking a number; its number must go back, leaving no gap.
+    threads = [
+        threading.Thread(
+            target=_issue_in_own_transaction, args=(agency, results, errors, barrier, i % 5 == 4)
+        )
+        for i in range(workers)
+    ]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert not errors, errors
+        sequences = sorted(int(code.rsplit("-", 1)[1]) for code in results)
+        assert len(results) == len(set(results)) == 32
+        assert sequences == list(range(1, 33))
+        assert all(code.startswith("000.00.01.H01-010101-") for code in results)
+    finally:
+        _cleanup(agency)
+
+
+def _cleanup(agency: Agency) -> None:
+    # The threads committed on their own connections; remove their row from outside the test's transaction.
+    def remove():
+        DailyCounter.objects.filter(agency=agency, day=DAY).delete()
+        connections.close_all()
+
+    thread = threading.Thread(target=remove)
+    thread.start()
+    thread.join(timeout=30)
