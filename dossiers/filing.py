@@ -21,10 +21,19 @@ from portal.catalog.models import Procedure, RequiredDocument
 EDITABLE_BY_APPLICANT = {Dossier.State.DRAFT, Dossier.State.SUPPLEMENT}
 
 
+def receiving_agencies_for(procedure: Procedure) -> list[Agency]:
+    """Where a dossier of ``procedure`` may be filed: the agencies linked to it and, for province-level procedures,
+    the provincial public administration service centre, which receives for every department."""
+    agencies = [link.agency for link in procedure.agency_links.select_related("agency") if link.agency.is_active]
+    if procedure.is_province_level:
+        agencies = list(Agency.objects.filter(kind=Agency.Kind.SERVICE_CENTRE, is_active=True)) + agencies
+    return agencies
+
+
 @transaction.atomic
 def dossier_draft_create(*, user: User, procedure: Procedure, receiving_agency: Agency) -> Dossier:
     """A new online draft, prefilled from the applicant's profile."""
-    if not procedure.agency_links.filter(agency=receiving_agency).exists():
+    if receiving_agency not in receiving_agencies_for(procedure):
         raise InvalidInput("Cơ quan đã chọn không tiếp nhận thủ tục này.")
     return Dossier.objects.create(
         procedure=procedure,

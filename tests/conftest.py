@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from portal.catalog.search_index import catalog_version_bump, catalog_version_forget
+from portal.workdays.calendar import calendar_forget
 
 
 @pytest.fixture(scope="session")
@@ -16,6 +17,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         out = io.StringIO()
         call_command("load_units", stdout=out)
         call_command("load_agencies", stdout=out)
+        call_command("seed_holidays", stdout=out)
         call_command("import_procedures", quiet_incomplete=True, stdout=out, stderr=out)
         catalog_version_bump()
 
@@ -26,6 +28,7 @@ def _fresh_search_index_after_test():
     table as it is again (and reuses the index built for it when nothing changed)."""
     yield
     catalog_version_forget()
+    calendar_forget()
 
 
 @pytest.fixture

@@ -54,7 +54,9 @@ def office_hours() -> list[Session]:
     sessions = [(_as_time(opens), _as_time(closes)) for opens, closes in raw]
     bounds = [t for session in sessions for t in session]
     if not sessions or bounds != sorted(bounds) or any(opens >= closes for opens, closes in sessions):
-        raise ImproperlyConfigured("PORTAL_OFFICE_HOURS must list (opens, closes) sessions in order, not overlapping")
+        raise ImproperlyConfigured(
+            "PORTAL_OFFICE_HOURS must list (opens, closes) sessions in order, not overlapping"
+        )
     return sessions
 
 
@@ -105,7 +107,9 @@ def working_days_between(start: datetime, end: datetime) -> Decimal:
     if end < start:
         return -working_days_between(end, start)
     micro = timedelta(microseconds=1)
-    per_day = sum((datetime.combine(date.min, c) - datetime.combine(date.min, o) for o, c in office_hours()), micro * 0)
+    per_day = sum(
+        (datetime.combine(date.min, c) - datetime.combine(date.min, o) for o, c in office_hours()), micro * 0
+    )
     ratio = Decimal(_office_time(start, end) // micro) / Decimal(per_day // micro)
     return ratio.quantize(Decimal("0.01"), ROUND_HALF_UP)
 
@@ -127,10 +131,11 @@ def next_working_day_start(moment: datetime) -> datetime:
 
 def handover_due(received_at: datetime, *, cutoff: time | None = None) -> datetime:
     """When a paper dossier must reach the handling agency (art. 18): the close of the day of reception, or of the
-    next working day when received after ``cutoff`` (default ``PORTAL_TRANSFER_CUTOFF``) or on a day off."""
+    next working day when received after ``cutoff`` (default ``PORTAL_TRANSFER_CUTOFF``; 15:00 itself is in time) or
+    on a day off."""
     received = _local(received_at, "received_at")
     calendar, day = _Days(received.date()), received.date()
-    if not (calendar.working(day) and received.time() < (cutoff or transfer_cutoff())):
+    if not (calendar.working(day) and received.time() <= (cutoff or transfer_cutoff())):
         day = calendar.next_after(day)
     return _at(day, office_hours()[-1][1])
 
@@ -165,7 +170,12 @@ def _add_office_time(start: datetime, remaining: timedelta) -> datetime:
 
 
 def _office_time(start: datetime, end: datetime) -> timedelta:
-    sessions, calendar, day, total = office_hours(), _Days(start.date(), end.date()), start.date(), timedelta()
+    sessions, calendar, day, total = (
+        office_hours(),
+        _Days(start.date(), end.date()),
+        start.date(),
+        timedelta(),
+    )
     while day <= end.date():
         if calendar.working(day):
             for opens, closes in sessions:
@@ -269,7 +279,9 @@ def _load(version: str, first_year: int, last_year: int) -> _Calendar:
     on, off = set(), set()
     for day, kind in holidays.union(exceptions, all=True):
         (on if kind == CalendarException.Kind.WORKING_DAY else off).add(day)
-    return _Calendar(version, monotonic_clock.monotonic(), first_year, last_year, frozenset(off), frozenset(on))
+    return _Calendar(
+        version, monotonic_clock.monotonic(), first_year, last_year, frozenset(off), frozenset(on)
+    )
 
 
 def calendar_version() -> str:

@@ -27,6 +27,7 @@ class Command(BaseCommand):
             raise CommandError("Không tạo dữ liệu mẫu trong môi trường production.")
         call_command("load_units", stdout=self.stdout)
         call_command("load_agencies", stdout=self.stdout)
+        call_command("seed_holidays", stdout=self.stdout)
         if not Procedure.objects.exists():
             call_command("import_procedures", quiet_incomplete=True, stdout=self.stdout, stderr=self.stderr)
         password_file = settings.VAR_DIR / "demo-password.txt"
