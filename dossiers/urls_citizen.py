@@ -1,1 +1,20 @@
-urlpatterns = []
+"""The citizen's dossier pages and the permission-checked downloads, under /ho-so/ (Vietnamese slugs)."""
+
+from django.urls import path
+
+from dossiers.views import citizen, files, tracking
+
+urlpatterns = [
+    path("cua-toi/", citizen.my_dossiers, name="my_dossiers"),
+    path("nop/<str:code>/", citizen.dossier_start, name="start"),
+    path("<int:pk>/", citizen.dossier_detail, name="citizen_detail"),
+    path("<int:pk>/soan/", citizen.dossier_draft, name="draft"),
+    path("<int:pk>/rut/", citizen.dossier_withdraw, name="withdraw"),
+    path("<int:pk>/bo-sung/", citizen.dossier_resubmit, name="resubmit"),
+    path("thong-bao/", citizen.notification_list, name="notifications"),
+    path("thong-bao/da-doc/", citizen.notification_mark_read, name="notifications_read"),
+    path("kho-du-lieu/", citizen.vault, name="vault"),
+    path("kho-du-lieu/<int:pk>/tai-ve/", files.vault_document_download, name="vault_download"),
+    path("tep/<int:pk>/", files.file_download, name="file_download"),
+    path("tra-cuu/", tracking.track, name="track"),
+]

@@ -235,3 +235,49 @@ PORTAL_UPLOAD_MAX_FILE_MB = env.int("PORTAL_UPLOAD_MAX_FILE_MB", 10)
 PORTAL_UPLOAD_MAX_DOSSIER_MB = env.int("PORTAL_UPLOAD_MAX_DOSSIER_MB", 50)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Single sign-on through the national public-service portal (DVCQG, VNeID): OpenID Connect with mozilla-django-oidc,
+# under the library's own setting names (portal/accounts/oidc.py). Off until OIDC_RP_CLIENT_ID is set; then the other
+# endpoints must be set too. Login starts at /oidc/authenticate/ and returns to /oidc/callback/ (register that
+# address, and the site's home page as post-logout address, with the provider).
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", "")
+# The provider's end-session endpoint (RP-initiated logout); empty: sign-out ends the portal's session only.
+OIDC_OP_LOGOUT_ENDPOINT = env.str("OIDC_OP_LOGOUT_ENDPOINT", "")
+# The provider's issuer as its ID tokens state it; when set, a token from any other issuer is refused.
+OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER", "")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", "openid")
+OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"acr_values": env.str("OIDC_ACR_VALUES", "LoA1")}
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+# Seconds to wait for each call to the provider (token, keys, user info); a slow provider ends on a friendly page.
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", 10)
+# Seconds of clock difference with the provider tolerated when checking a token's times.
+OIDC_CLOCK_LEEWAY = env.int("OIDC_CLOCK_LEEWAY", 30)
+# The ID token is kept in the session only to end the provider's session at sign-out.
+OIDC_STORE_ID_TOKEN = bool(OIDC_OP_LOGOUT_ENDPOINT)
+OIDC_OP_LOGOUT_URL_METHOD = "portal.accounts.oidc.logout_url"
+OIDC_AUTHENTICATE_CLASS = "portal.accounts.oidc.SSOAuthenticateView"
+OIDC_CALLBACK_CLASS = "portal.accounts.oidc.SSOCallbackView"
+LOGIN_REDIRECT_URL_FAILURE = "/tai-khoan/dang-nhap-that-bai/"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+if OIDC_RP_CLIENT_ID:
+    _oidc_missing = [
+        name
+        for name in (
+            "OIDC_RP_CLIENT_SECRET",
+            "OIDC_OP_AUTHORIZATION_ENDPOINT",
+            "OIDC_OP_TOKEN_ENDPOINT",
+            "OIDC_OP_USER_ENDPOINT",
+            "OIDC_OP_JWKS_ENDPOINT",
+        )
+        if not globals()[name]
+    ]
+    if _oidc_missing:
+        raise ImproperlyConfigured(f"OIDC_RP_CLIENT_ID is set, so these must be too: {', '.join(_oidc_missing)}")
+    AUTHENTICATION_BACKENDS.append("portal.accounts.oidc.NationalSSOBackend")

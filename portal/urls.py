@@ -15,6 +15,10 @@ urlpatterns = [
     path("sitemap.xml", pages.sitemap_xml, name="sitemap_xml"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    # Single sign-on through the national portal (mozilla-django-oidc, views from portal/accounts/oidc.py):
+    # /oidc/authenticate/, /oidc/callback/ and /oidc/logout/, at addresses registered with the provider, so not
+    # under a language prefix.
+    path("oidc/", include("mozilla_django_oidc.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", pages.home, name="home"),

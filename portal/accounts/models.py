@@ -1,5 +1,9 @@
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
+
+# Căn cước / personal identification number: 12 digits (province, sex and century, year, serial).
+personal_id_validator = RegexValidator(r"^\d{12}\Z", "Số định danh cá nhân gồm đúng 12 chữ số.")
 
 
 class User(AbstractUser):
@@ -25,6 +29,10 @@ class User(AbstractUser):
     full_name = models.CharField("họ và tên", max_length=150, blank=True)
     phone = models.CharField("số điện thoại", max_length=20, blank=True)
     job_title = models.CharField("chức danh", max_length=120, blank=True)
+    personal_id = models.CharField(
+        "số định danh cá nhân", max_length=12, blank=True, validators=[personal_id_validator]
+    )
+    birth_date = models.DateField("ngày sinh", null=True, blank=True)
     notify_email = models.BooleanField("nhận thông báo qua thư điện tử", default=True)
     notify_sms = models.BooleanField("nhận thông báo qua tin nhắn SMS", default=False)
     agencies = models.ManyToManyField(
@@ -69,3 +77,36 @@ class AgencyMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.agency}"
+
+
+class ExternalIdentity(models.Model):
+    """A user's identity at an outside identity provider (the national portal's single sign-on, VNeID).
+
+    The key is the provider's issuer with its subject, or with ``TechID`` when the provider sends one (the national
+    portal's stable key); e-mail is never a key. One user may hold a password, identities, or both. ``claims`` keeps
+    what the provider last sent, for support, without the personal id number (that lives on the user, validated).
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name="người dùng", on_delete=models.CASCADE, related_name="external_identities"
+    )
+    issuer = models.CharField("nhà cung cấp định danh", max_length=255)
+    subject = models.CharField("mã chủ thể (sub)", max_length=255)
+    tech_id = models.CharField("mã TechID", max_length=255, blank=True)
+    is_organisation = models.BooleanField("tài khoản tổ chức", default=False)
+    claims = models.JSONField("thông tin nhận được", default=dict, blank=True)
+    created_at = models.DateTimeField("liên kết lúc", auto_now_add=True)
+    last_login_at = models.DateTimeField("đăng nhập gần nhất", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "định danh liên kết"
+        verbose_name_plural = "định danh liên kết"
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="unique_identity_subject"),
+            models.UniqueConstraint(
+                fields=["issuer", "tech_id"], condition=~models.Q(tech_id=""), name="unique_identity_tech_id"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} · {self.tech_id or self.subject}"

@@ -1,0 +1,255 @@
+"""What each printable form (Mẫu 01–05, Circular 01/2018) says about a dossier: one context builder per form.
+
+Every date printed comes from the dossier and its history, never from the clock, so rendering the same dossier
+twice gives the same document.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from dossiers.deadlines import _CHANNEL_KIND, processing_time
+from dossiers.errors import DossierError
+from dossiers.models import Dossier, DossierEvent, DossierFile
+from dossiers.pdf.dates import vn_date, vn_datetime
+from dossiers.pdf.qr import qr_svg, tracking_url
+from dossiers.tracking_book import tracking_book_line
+from dossiers.workflow import TRANSITIONS
+from portal.agencies.models import Agency
+from portal.catalog.models import Channel
+
+
+class FormNotApplicable(DossierError):
+    message = "Hồ sơ chưa có thông tin để lập biểu mẫu này."
+
+
+@dataclass(frozen=True)
+class ReceivedDocument:
+    name: str
+    originals: int | None
+    copies: int | None
+    pages: int | None = None  # not recorded for scans: the column stays blank
+
+
+@dataclass(frozen=True)
+class ControlStep:
+    agency: str
+    at: str
+    giver: str
+    receiver: str
+    outcome: str
+    action: str
+    note: str
+
+
+def _person(user, title: str = "") -> str:
+    if user is None:
+        return ""
+    name = user.full_name or user.get_username()
+    return f"{name} ({title})" if title else name
+
+
+def _latest_event(dossier: Dossier, action: str) -> DossierEvent | None:
+    events = dossier.events.filter(action=action).select_related("actor", "agency")
+    return events.order_by("-at", "-id").first()
+
+
+def _common(dossier: Dossier, agency: Agency, issued_at: datetime | None, form_code: str) -> dict:
+    agency = Agency.objects.select_related("parent", "unit").get(pk=agency.pk)
+    return {
+        "form_code": form_code,
+        "title": FORMS[form_code].title,
+        "dossier": dossier,
+        "procedure": dossier.procedure,
+        "agency": agency,
+        "receiving_agency": dossier.receiving_agency,
+        "handling_agency": dossier.handling_agency,
+        "place": agency.unit.name if agency.unit else "",
+        "issued": vn_date(issued_at or timezone.now()),
+        "track_url": tracking_url(dossier.code) if dossier.code else "",
+        "qr_svg": qr_svg(tracking_url(dossier.code)) if dossier.code else "",
+    }
+
+
+# --- Mẫu 01 ---------------------------------------------------------------------------------------------------------
+
+
+def _channel(dossier: Dossier) -> Channel | None:
+    wanted = _CHANNEL_KIND[dossier.channel]
+    return next((c for c in dossier.procedure.channels.all() if c.kind == wanted), None)
+
+
+def _number(amount: Decimal) -> str:
+    return f"{amount.normalize():f}".replace(".", ",")
+
+
+def _duration(dossier: Dossier) -> str:
+    time = processing_time(dossier)
+    if time is None:
+        return ""
+    amount, unit = time
+    return f"{_number(amount)} {Channel.DurationUnit(unit).label if unit else 'ngày làm việc'}"
+
+
+def _fee(channel: Channel | None) -> str:
+    if channel is None:
+        return ""
+    if channel.fee_text.strip():
+        return channel.fee_text.strip()
+    if channel.fee_free:
+        return "Miễn phí"
+    return f"{channel.fee_amount:,} đồng".replace(",", ".") if channel.fee_amount else ""
+
+
+def _return_place(dossier: Dossier) -> str:
+    if dossier.delivery == Dossier.Delivery.POST:
+        return f"Nhận qua dịch vụ bưu chính, địa chỉ: {dossier.delivery_address}"
+    agency = dossier.receiving_agency
+    return f"{agency.name}{f', {agency.address}' if agency.address else ''}"
+
+
+def received_documents(dossier: Dossier) -> list[ReceivedDocument]:
+    """The papers filed (application and supplement files), with the originals/copies their requirement asks."""
+    files = dossier.files.filter(kind__in=[DossierFile.Kind.APPLICATION, DossierFile.Kind.SUPPLEMENT])
+    return [
+        ReceivedDocument(
+            name=f.label or (f.requirement.name if f.requirement else f.original_name),
+            originals=f.requirement.originals if f.requirement else None,
+            copies=f.requirement.copies if f.requirement else None,
+        )
+        for f in files.select_related("requirement").order_by("created_at", "id")
+    ]
+
+
+def receipt_context(dossier: Dossier) -> dict:
+    """Mẫu 01: receipt and appointment, with the dossier's line in the receiving agency's tracking book."""
+    received = _latest_event(dossier, "receive")
+    return {
+        **_common(dossier, dossier.receiving_agency, dossier.received_at or dossier.submitted_at, "01"),
+        "documents": received_documents(dossier),
+        "duration": _duration(dossier),
+        "received": vn_datetime(dossier.received_at or dossier.submitted_at),
+        "due": vn_datetime(dossier.due_at),
+        "return_place": _return_place(dossier),
+        "fee": _fee(_channel(dossier)),
+        "book": str(timezone.localtime(dossier.received_at).year) if dossier.received_at else "",
+        "line": tracking_book_line(dossier),
+        "officer": _person(received.actor) if received else "",
+    }
+
+
+# --- Mẫu 02, 03, 04 -------------------------------------------------------------------------------------------------
+
+
+def supplement_context(dossier: Dossier) -> dict:
+    """Mẫu 02: everything the latest supplement request lists as missing, and why."""
+    request = (
+        dossier.supplement_requests.select_related("requested_by").order_by("-requested_at", "-id").first()
+    )
+    if request is None:
+        raise FormNotApplicable("Hồ sơ chưa có yêu cầu bổ sung.")
+    event = _latest_event(dossier, "request_supplement")
+    agency = (event.agency if event else None) or dossier.receiving_agency
+    return {
+        **_common(dossier, agency, request.requested_at, "02"),
+        "items": request.items,
+        "reason": request.reason,
+        "requested_short": f"{timezone.localtime(request.requested_at):%d/%m/%Y}",
+        "officer": _person(request.requested_by),
+    }
+
+
+def refusal_context(dossier: Dossier) -> dict:
+    """Mẫu 03: the refusal and its reason (the latest "refuse" step)."""
+    event = _latest_event(dossier, "refuse")
+    if event is None:
+        raise FormNotApplicable("Hồ sơ chưa bị từ chối tiếp nhận.")
+    return {
+        **_common(dossier, event.agency or dossier.receiving_agency, event.at, "03"),
+        "reason": event.note,
+        "officer": _person(event.actor),
+    }
+
+
+def apology_context(dossier: Dossier) -> dict:
+    """Mẫu 04: the apology (the latest "apologise" step) with the first and the new due date."""
+    event = _latest_event(dossier, "apologise")
+    if event is None:
+        raise FormNotApplicable("Hồ sơ chưa có văn bản xin lỗi, hẹn lại ngày trả.")
+    agency = event.agency or dossier.handling_agency or dossier.receiving_agency
+    return {
+        **_common(dossier, agency, event.at, "04"),
+        "reason": event.note,
+        "received": vn_date(dossier.received_at),
+        "old_due": vn_datetime(dossier.original_due_at),
+        "new_due": vn_datetime(dossier.due_at),
+    }
+
+
+# --- Mẫu 05 ---------------------------------------------------------------------------------------------------------
+
+
+def control_steps(dossier: Dossier) -> list[ControlStep]:
+    """The history as hand-overs: each step is given by its actor and received by whoever recorded the next one.
+    Notes the applicant may not see are left out; the step itself stays."""
+    events = list(dossier.events.select_related("actor", "agency").order_by("at", "id"))
+    receivers = [_person(e.actor, e.actor_title) for e in events[1:]] + [""]
+    return [
+        ControlStep(
+            agency=event.agency.name if event.agency else "",
+            at=vn_datetime(event.at),
+            giver=_person(event.actor, event.actor_title),
+            receiver=receiver,
+            outcome=event.get_outcome_display() if event.outcome else "",
+            action=_action_label(event.action),
+            note=event.note if event.visible_to_applicant else "",
+        )
+        for event, receiver in zip(events, receivers, strict=True)
+    ]
+
+
+def _action_label(action: str) -> str:
+    if action in TRANSITIONS:
+        return TRANSITIONS[action].label
+    return {"register": "Đăng ký hồ sơ tại bộ phận một cửa"}.get(action, action)
+
+
+def control_slip_context(dossier: Dossier) -> dict:
+    """Mẫu 05: the process control slip, one row per recorded step."""
+    steps = control_steps(dossier)
+    last = dossier.events.order_by("-at", "-id").values_list("at", flat=True).first()
+    return {
+        **_common(dossier, dossier.receiving_agency, last, "05"),
+        "steps": steps,
+        "due": vn_datetime(dossier.due_at),
+    }
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    code: str
+    title: str
+    build: Callable[[Dossier], dict]
+
+    @property
+    def label(self) -> str:
+        return f"Mẫu {self.code} – {self.title}"
+
+    @property
+    def template(self) -> str:
+        return f"dossiers/pdf/form_{self.code}.html"
+
+
+FORMS = {
+    spec.code: spec
+    for spec in [
+        FormSpec("01", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả", receipt_context),
+        FormSpec("02", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ", supplement_context),
+        FormSpec("03", "Phiếu từ chối tiếp nhận giải quyết hồ sơ", refusal_context),
+        FormSpec("04", "Phiếu xin lỗi và hẹn lại ngày trả kết quả", apology_context),
+        FormSpec("05", "Phiếu kiểm soát quá trình giải quyết hồ sơ", control_slip_context),
+    ]
+}

@@ -1,0 +1,283 @@
+"""Staff work queues: which dossiers wait for a one-stop officer, a handling officer or a leader of their units.
+
+A queue is a condition on (agency, state[, due_at]), so each branch runs on the (receiving_agency, state, due_at) or
+(handling_agency, state, due_at) index. A page of a queue costs two queries (count, rows with their procedure and
+agencies joined) and the counts of all of a user's queues one more, whatever the page size.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from dossiers.access import _agency_ids
+from dossiers.models import Dossier
+from dossiers.workflow import PAUSED_STATES
+from portal.accounts.models import User
+from portal.agencies.models import Agency
+from portal.catalog.models import Procedure
+from portal.workdays import calendar as workdays
+
+S = Dossier.State
+Role = User.Role
+
+QUEUE_PAGE_SIZE = 25
+SOON_WORKING_DAYS = 2
+# States whose due date is running: a late dossier in one of these is late now (a paused clock is not).
+CLOCK_RUNNING = frozenset({S.RECEIVED, S.PROCESSING, S.CONSULTING, S.AWAITING_APPROVAL, S.AWAITING_RETURN})
+
+
+@dataclass(frozen=True)
+class Branch:
+    """Dossiers of the user's agencies in ``field`` (receiving or handling agency) and in one of ``states``."""
+
+    field: str
+    states: tuple[str, ...]
+
+    def condition(self, agency_ids: list[int]) -> Q:
+        return Q(**{f"{self.field}__in": agency_ids, "state__in": self.states})
+
+
+@dataclass(frozen=True)
+class Queue:
+    slug: str
+    label: Promise
+    role: str
+    branches: tuple[Branch, ...]
+    watch: bool = False  # a deadline watch list: only dossiers overdue or due within SOON_WORKING_DAYS
+
+    @property
+    def states(self) -> list[str]:
+        seen = dict.fromkeys(state for branch in self.branches for state in branch.states)
+        return list(seen)
+
+    def condition(self, agency_ids: list[int], clock: "Clock") -> Q:
+        condition = Q()
+        for branch in self.branches:
+            condition |= branch.condition(agency_ids)
+        if self.watch:
+            condition &= Q(due_at__lte=clock.soon_limit)
+        return condition
+
+
+RECEIVING, HANDLING = "receiving_agency_id", "handling_agency_id"
+QUEUES = (
+    # Every channel: a paper dossier registered at the counter but not received at once must not drop out of sight.
+    Queue("cho-tiep-nhan", _("Chờ tiếp nhận"), Role.ONESTOP_OFFICER, (Branch(RECEIVING, (S.SUBMITTED,)),)),
+    Queue(
+        "cho-chuyen",
+        _("Đã tiếp nhận – chờ chuyển"),
+        Role.ONESTOP_OFFICER,
+        (Branch(RECEIVING, (S.RECEIVED,)),),
+    ),
+    Queue(
+        "cho-tra-ket-qua",
+        _("Chờ trả kết quả"),
+        Role.ONESTOP_OFFICER,
+        (Branch(RECEIVING, (S.AWAITING_RETURN,)),),
+    ),
+    Queue("cho-bo-sung", _("Chờ bổ sung"), Role.ONESTOP_OFFICER, (Branch(RECEIVING, (S.SUPPLEMENT,)),)),
+    Queue(
+        "dang-xu-ly",
+        _("Đang giải quyết"),
+        Role.HANDLING_OFFICER,
+        (Branch(HANDLING, (S.PROCESSING, S.CONSULTING, S.FINANCIAL)),),
+    ),
+    Queue("cho-phe-duyet", _("Chờ phê duyệt"), Role.LEADER, (Branch(HANDLING, (S.AWAITING_APPROVAL,)),)),
+    Queue(
+        "han-xu-ly",
+        _("Quá hạn / sắp đến hạn"),
+        Role.LEADER,
+        (
+            Branch(HANDLING, (S.PROCESSING, S.CONSULTING, S.AWAITING_APPROVAL)),
+            Branch(RECEIVING, (S.RECEIVED, S.AWAITING_RETURN)),
+        ),
+        watch=True,
+    ),
+)
+QUEUES_BY_SLUG = {queue.slug: queue for queue in QUEUES}
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The moments a request compares due dates with, computed once so every row and count agrees."""
+
+    now: datetime
+    end_of_today: datetime
+    soon_limit: datetime
+
+    @classmethod
+    def at(cls, now: datetime | None = None) -> "Clock":
+        now = now or timezone.now()
+        local = timezone.localtime(now)
+        end_of_today = local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+        soon = workdays.add_working_days(now, SOON_WORKING_DAYS)
+        return cls(now=now, end_of_today=end_of_today, soon_limit=max(soon, end_of_today))
+
+    def deadline(self, dossier: Dossier) -> str:
+        """'overdue', 'today', 'soon', 'paused' or '' for a dossier's due date as of now."""
+        if dossier.state in PAUSED_STATES:
+            return "paused"
+        if dossier.due_at is None or dossier.state not in CLOCK_RUNNING:
+            return ""
+        if dossier.due_at < self.now:
+            return "overdue"
+        if dossier.due_at < self.end_of_today:
+            return "today"
+        if dossier.due_at <= self.soon_limit:
+            return "soon"
+        return ""
+
+
+DUE_FILTERS = ("qua-han", "hom-nay", "sap-den-han")
+SORTS = {
+    "han": (F("due_at").asc(nulls_last=True), "pk"),
+    "-han": (F("due_at").desc(nulls_last=True), "-pk"),
+    "nop": (F("submitted_at").asc(nulls_last=True), "pk"),
+    "-nop": (F("submitted_at").desc(nulls_last=True), "-pk"),
+    "ma": ("code", "pk"),
+}
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    due: str = ""  # one of DUE_FILTERS
+    state: str = ""
+    procedure: str = ""  # part of the procedure's code or name
+    channel: int | None = None
+    sort: str = "han"
+    page: int = 1
+
+
+def queues_for(user: User) -> list[Queue]:
+    if not (user.is_authenticated and user.is_active and user.is_officer):
+        return []
+    return [queue for queue in QUEUES if queue.role == user.role]
+
+
+def queue_get(user: User, slug: str) -> Queue | None:
+    queue = QUEUES_BY_SLUG.get(slug)
+    return queue if queue is not None and queue.role == getattr(user, "role", None) else None
+
+
+def _due_condition(due: str, clock: Clock) -> Q:
+    running = Q(state__in=CLOCK_RUNNING)
+    if due == "qua-han":
+        return running & Q(due_at__lt=clock.now)
+    if due == "hom-nay":
+        return running & Q(due_at__gte=clock.now, due_at__lt=clock.end_of_today)
+    if due == "sap-den-han":
+        return running & Q(due_at__gte=clock.end_of_today, due_at__lte=clock.soon_limit)
+    return Q()
+
+
+def queue_dossiers(*, user: User, queue: Queue, filters: QueueFilters, clock: Clock) -> QuerySet[Dossier]:
+    queryset = Dossier.objects.filter(queue.condition(_agency_ids(user), clock))
+    if filters.due:
+        queryset = queryset.filter(_due_condition(filters.due, clock))
+    if filters.state:
+        queryset = queryset.filter(state=filters.state)
+    if filters.channel:
+        queryset = queryset.filter(channel=filters.channel)
+    if filters.procedure:
+        words = filters.procedure.strip()
+        queryset = queryset.filter(Q(procedure__code__icontains=words) | Q(procedure__name__icontains=words))
+    return queryset.order_by(*SORTS[filters.sort])
+
+
+ROW_FIELDS = (
+    "id", "code", "state", "channel", "applicant_name", "applicant_phone", "version", "submitted_at",
+    "received_at", "due_at", "due_reset", "procedure_id", "receiving_agency_id", "handling_agency_id",
+    "procedure__code", "procedure__name", "receiving_agency__name", "handling_agency__name",
+)  # fmt: skip
+
+
+def queue_page(
+    *, user: User, queue: Queue, filters: QueueFilters, clock: Clock, page_size: int | None = None
+) -> Page:
+    """One page of a queue (the last one when ``filters.page`` is past the end); each row carries ``.deadline``."""
+    queryset = (
+        queue_dossiers(user=user, queue=queue, filters=filters, clock=clock)
+        .select_related("procedure", "receiving_agency", "handling_agency")
+        .only(*ROW_FIELDS)
+    )
+    paginator = Paginator(queryset, page_size or QUEUE_PAGE_SIZE)
+    page = paginator.page(min(filters.page, paginator.num_pages))
+    page.object_list = list(page.object_list)
+    for dossier in page.object_list:
+        dossier.deadline = clock.deadline(dossier)
+    return page
+
+
+def queue_counts(user: User, clock: Clock) -> dict[str, int]:
+    """The number of dossiers in each of the user's queues, plus 'overdue' across all of them, in one query."""
+    queues = queues_for(user)
+    if not queues:
+        return {}
+    agency_ids = _agency_ids(user)
+    if not agency_ids:
+        return {queue.slug: 0 for queue in queues} | {"overdue": 0}
+    conditions = {queue.slug: queue.condition(agency_ids, clock) for queue in queues}
+    scope = Q()
+    for condition in conditions.values():
+        scope |= condition
+    overdue = scope & Q(state__in=CLOCK_RUNNING, due_at__lt=clock.now)
+    counts = Dossier.objects.filter(scope).aggregate(
+        **{slug: Count("pk", filter=condition) for slug, condition in conditions.items()},
+        overdue=Count("pk", filter=overdue),
+    )
+    return {name: value or 0 for name, value in counts.items()}
+
+
+def deadline_counts(*, user: User, queue: Queue, clock: Clock) -> dict[str, int]:
+    """How many dossiers of a queue are overdue, due today and due within the next working days (keys 'overdue',
+    'today', 'soon'), in one query."""
+    names = {"overdue": "qua-han", "today": "hom-nay", "soon": "sap-den-han"}
+    base = Dossier.objects.filter(queue.condition(_agency_ids(user), clock))
+    counts = base.aggregate(
+        **{name: Count("pk", filter=_due_condition(due, clock)) for name, due in names.items()}
+    )
+    return {name: value or 0 for name, value in counts.items()}
+
+
+def to_do_total(counts: dict[str, int], user: User) -> int:
+    """What the navigation shows: dossiers waiting in the user's to-do queues (the watch list overlaps them)."""
+    return sum(counts.get(queue.slug, 0) for queue in queues_for(user) if not queue.watch)
+
+
+# --- Counter registration ------------------------------------------------------------------------------------------
+
+
+def receiving_agencies_of(user: User) -> QuerySet[Agency]:
+    return Agency.objects.filter(pk__in=_agency_ids(user), is_active=True).order_by("name")
+
+
+def procedures_receivable(
+    agency: Agency | None = None, *, agencies=None, query: str = ""
+) -> QuerySet[Procedure]:
+    """Procedures a one-stop counter takes: those linked to its agency; the provincial service centre takes every
+    province-level procedure as well, since it receives for the departments."""
+    agencies = [agency] if agency is not None else list(agencies or [])
+    condition = Q(agency_links__agency__in=agencies)
+    if any(a.kind == Agency.Kind.SERVICE_CENTRE for a in agencies):
+        condition |= Q(is_province_level=True)
+    queryset = Procedure.objects.filter(condition, is_active=True)
+    if query.strip():
+        words = query.strip()
+        queryset = queryset.filter(Q(code__icontains=words) | Q(name__icontains=words))
+    ids = queryset.values("pk")
+    return Procedure.objects.filter(pk__in=ids).only("id", "code", "name").order_by("name", "code")
+
+
+def competent_agency(procedure: Procedure, receiving_agency: Agency | None = None) -> Agency | None:
+    """The agency a transfer should go to by default: the procedure's competent agency (the receiving agency itself
+    when it is one of them)."""
+    links = [link for link in procedure.agency_links.select_related("agency") if link.agency.is_active]
+    competent = [link.agency for link in links if link.role == "competent"]
+    if receiving_agency is not None and receiving_agency in competent:
+        return receiving_agency
+    return competent[0] if competent else None

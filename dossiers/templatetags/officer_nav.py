@@ -1,0 +1,33 @@
+"""The staff entry of the site navigation ("Xử lý hồ sơ" with the number of dossiers waiting).
+
+Public pages are cached and must not vary by visitor: without a session cookie this renders nothing and does not
+even look at ``request.user`` (which would read the session and add ``Vary: Cookie``).
+"""
+
+from django import template
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from dossiers.selectors import to_do_total
+from dossiers.views.officer.common import request_queue_counts
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def officer_nav_item(context) -> str:
+    request = context.get("request")
+    if request is None or settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return ""
+    user = request.user
+    if not (user.is_authenticated and user.is_active and user.is_officer):
+        return ""
+    counts = request_queue_counts(request)
+    return render_to_string(
+        "dossiers/officer/_nav_item.html",
+        {
+            "waiting": to_do_total(counts, user),
+            "overdue": counts.get("overdue", 0),
+            "current": (getattr(request.resolver_match, "url_name", "") or "").startswith("officer_"),
+        },
+    )

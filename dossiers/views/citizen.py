@@ -1,0 +1,480 @@
+"""The citizen's pages: start a dossier, fill and submit the draft, follow it, answer a supplement request, withdraw,
+read notifications, keep papers in the vault.
+
+Every page finds the dossier through ``access`` (a stranger gets 404, whether the dossier exists or not) and every
+change goes through ``filing`` or ``services``. A refused action (``DossierError``) is shown on the page with a
+400 status and nothing written: the services are atomic, and a request that attaches several files runs them in
+one transaction and removes the stored bytes again if it rolls back.
+"""
+
+from collections import defaultdict
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from dossiers import access, filing, services
+from dossiers.errors import ConcurrentChange, DossierError, InvalidInput
+from dossiers.forms_citizen import DraftDetailsForm, StartForm, VaultDocumentForm, VersionForm, WithdrawForm
+from dossiers.models import Dossier, DossierEvent, DossierFile, VaultDocument
+from dossiers.workflow import TRANSITIONS, Actor
+from portal.agencies.models import Agency
+from portal.catalog.models import Procedure
+
+PAGE_SIZE = 20
+S = Dossier.State
+
+
+def _draft_changed() -> str:
+    return _(
+        "Bản nháp vừa được lưu ở nơi khác (một thẻ hoặc thiết bị khác). Trang dưới đây là nội dung mới nhất; "
+        "vui lòng kiểm tra rồi thao tác lại."
+    )
+
+
+def _already_done() -> str:
+    return _(
+        "Thao tác này đã được thực hiện hoặc hồ sơ vừa thay đổi (có thể do bấm nút hai lần). "
+        "Trang dưới đây là trạng thái mới nhất của hồ sơ."
+    )
+
+
+def _message(error: DossierError) -> str:
+    return _already_done() if isinstance(error, ConcurrentChange) else error.message
+
+
+def _own_dossier(request: HttpRequest, pk: int) -> Dossier:
+    """The signed-in person's own dossier; anyone else's is 404, like one that does not exist."""
+    dossier = access.dossier_get_for_user(user=request.user, pk=pk)
+    if dossier.applicant_id != request.user.pk:
+        raise Http404("Không tìm thấy hồ sơ")
+    return dossier
+
+
+def _reload(dossier: Dossier) -> Dossier:
+    return Dossier.objects.select_related("procedure", "receiving_agency", "handling_agency").get(
+        pk=dossier.pk
+    )
+
+
+# --- starting a dossier -------------------------------------------------------------------------------------------
+
+
+def _receiving_agencies(procedure: Procedure) -> list[Agency]:
+    """Where this procedure may be filed online: a commune-level procedure at a commune, otherwise the province's
+    receiving bodies (the service centre and the competent department)."""
+    agencies = list({agency.pk: agency for agency in filing.receiving_agencies_for(procedure)}.values())
+    communes = [agency for agency in agencies if agency.kind == Agency.Kind.COMMUNE]
+    if procedure.is_commune_level and communes and not procedure.is_province_level:
+        return communes
+    return agencies
+
+
+def _filed_online(procedure: Procedure) -> bool:
+    return procedure.online_level >= Procedure.OnlineLevel.SUBMISSION
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def dossier_start(request: HttpRequest, code: str) -> HttpResponse:
+    """Confirm where the dossier goes, then create the draft (the procedure page posts here directly)."""
+    procedure = get_object_or_404(Procedure, code=code, is_active=True)
+    agencies = _receiving_agencies(procedure)
+    context = {"procedure": procedure, "online": _filed_online(procedure) and bool(agencies)}
+    if not context["online"]:
+        return render(
+            request, "dossiers/citizen/start.html", context, status=400 if request.method == "POST" else 200
+        )
+    if request.method != "POST":
+        form = StartForm(initial={"co_quan": request.GET.get("co_quan", "")}, agencies=agencies)
+        return render(request, "dossiers/citizen/start.html", {**context, "form": form})
+    form = StartForm(request.POST, agencies=agencies)
+    if form.is_valid():
+        try:
+            dossier = filing.dossier_draft_create(
+                user=request.user, procedure=procedure, receiving_agency=form.cleaned_data["co_quan"]
+            )
+        except DossierError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Đã tạo bản nháp hồ sơ. Bạn có thể lưu nháp và tiếp tục sau."))
+            return redirect("dossiers:draft", pk=dossier.pk)
+    return render(request, "dossiers/citizen/start.html", {**context, "form": form}, status=400)
+
+
+# --- the draft ------------------------------------------------------------------------------------------------------
+
+
+def _details_initial(dossier: Dossier) -> dict:
+    return {
+        "expected_version": dossier.version,
+        "applicant_kind": dossier.applicant_kind,
+        "applicant_name": dossier.applicant_name,
+        # The identity number from the national sign-on, until the applicant types another one.
+        "applicant_id_number": dossier.applicant_id_number or getattr(dossier.applicant, "personal_id", ""),
+        "applicant_phone": dossier.applicant_phone,
+        "applicant_email": dossier.applicant_email,
+        "applicant_address": dossier.applicant_address,
+        "delivery": dossier.delivery,
+        "delivery_address": dossier.delivery_address,
+    }
+
+
+def _draft_page(
+    request: HttpRequest, dossier: Dossier, form: DraftDetailsForm, *, error: str = "", status: int = 200
+) -> HttpResponse:
+    requirements = list(dossier.procedure.documents.all())
+    files = list(dossier.files.exclude(kind=DossierFile.Kind.FORM))
+    attached = defaultdict(list)
+    for dossier_file in files:
+        attached[dossier_file.requirement_id].append(dossier_file)
+    rows = [(requirement, attached.pop(requirement.pk, [])) for requirement in requirements]
+    other_files = [dossier_file for group in attached.values() for dossier_file in group]
+    used = sum(dossier_file.size for dossier_file in files)
+    context = {
+        "dossier": dossier,
+        "form": form,
+        "rows": rows,
+        # Documents grouped by case ("Trường hợp ...") sit one heading level below their case.
+        "heading": "h4" if any(requirement.case for requirement in requirements) else "h3",
+        "other_files": other_files,
+        "vault_documents": list(request.user.vault_documents.all()),
+        "max_file_mb": settings.PORTAL_UPLOAD_MAX_FILE_MB,
+        "max_dossier_mb": settings.PORTAL_UPLOAD_MAX_DOSSIER_MB,
+        "used_mb": round(used / (1024 * 1024), 1),
+        "error": error,
+    }
+    return render(request, "dossiers/citizen/draft.html", context, status=status)
+
+
+def _parse_slot(suffix: str, requirement_ids: set[int]) -> int | None:
+    """The required document a form field belongs to: ``tep_12`` → 12, ``tep_khac`` → None (another paper)."""
+    if suffix in {"khac", "bo_sung"}:
+        return None
+    if suffix.isdigit() and int(suffix) in requirement_ids:
+        return int(suffix)
+    raise InvalidInput(_("Thành phần hồ sơ không thuộc thủ tục này."))
+
+
+def _attach(
+    request: HttpRequest, dossier: Dossier, requirement_ids: set[int], added: list[DossierFile]
+) -> None:
+    """Attach every uploaded file (``tep_<slot>``) and every vault document picked (``kho_<slot>``), appending
+    each new row to ``added`` as it is stored, so a failure further on can remove what was already written."""
+    for key in sorted(request.FILES):
+        if not key.startswith("tep_"):
+            continue
+        requirement_id = _parse_slot(key.removeprefix("tep_"), requirement_ids)
+        for upload in request.FILES.getlist(key):
+            added.append(
+                filing.dossier_file_add(
+                    dossier=dossier, user=request.user, upload=upload, requirement_id=requirement_id
+                )
+            )
+    for key in sorted(request.POST):
+        value = request.POST.get(key, "").strip()
+        if not key.startswith("kho_") or not value:
+            continue
+        requirement_id = _parse_slot(key.removeprefix("kho_"), requirement_ids)
+        document = VaultDocument.objects.filter(
+            owner=request.user, pk=value if value.isdigit() else 0
+        ).first()
+        if document is None:
+            raise InvalidInput(_("Không tìm thấy giấy tờ đã chọn trong kho dữ liệu của bạn."))
+        if dossier.files.filter(vault_document=document, requirement_id=requirement_id).exists():
+            continue  # attached already: a second click does not add a copy
+        added.append(
+            filing.dossier_file_from_vault(
+                dossier=dossier, user=request.user, vault_document=document, requirement_id=requirement_id
+            )
+        )
+
+
+def _discard_stored(added: list[DossierFile]) -> None:
+    """Delete the bytes written for rows that were rolled back (vault documents are shared, never deleted)."""
+    for dossier_file in added:
+        if dossier_file.vault_document_id is None and dossier_file.file.name:
+            dossier_file.file.storage.delete(dossier_file.file.name)
+
+
+def _remove(request: HttpRequest, dossier: Dossier, file_id: str) -> None:
+    dossier_file = dossier.files.filter(pk=file_id if file_id.isdigit() else 0).first()
+    if dossier_file is None:
+        raise InvalidInput(_("Tệp cần gỡ không còn trong hồ sơ."))
+    filing.dossier_file_remove(dossier_file=dossier_file, user=request.user)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def dossier_draft(request: HttpRequest, pk: int) -> HttpResponse:
+    """The filing form: applicant details, delivery, and each required document (upload or from the vault)."""
+    dossier = _own_dossier(request, pk)
+    if request.method == "POST":
+        return _draft_save(request, dossier)
+    if dossier.state != S.DRAFT:
+        return redirect(dossier)
+    return _draft_page(request, dossier, DraftDetailsForm(initial=_details_initial(dossier)))
+
+
+def _draft_save(request: HttpRequest, dossier: Dossier) -> HttpResponse:
+    if dossier.state != S.DRAFT:
+        return _detail_page(request, dossier, error=_submitted_already(dossier), status=400)
+    form = DraftDetailsForm(request.POST)
+    if not form.is_valid():
+        return _draft_page(
+            request, dossier, form, error=_("Vui lòng sửa các thông tin được đánh dấu bên dưới."), status=400
+        )
+    action = request.POST.get("hanh_dong", "luu")
+    remove = request.POST.get("xoa_tep", "")
+    requirement_ids = set(dossier.procedure.documents.values_list("pk", flat=True))
+    added: list[DossierFile] = []
+    try:
+        with transaction.atomic():
+            if form.cleaned_data["expected_version"] != dossier.version:
+                raise ConcurrentChange(_draft_changed())
+            dossier = filing.dossier_details_update(dossier=dossier, user=request.user, **form.details())
+            _attach(request, dossier, requirement_ids, added)
+            if remove:
+                _remove(request, dossier, remove)
+            elif action == "nop":
+                services.dossier_submit(dossier=dossier, user=request.user, expected_version=dossier.version)
+    except DossierError as error:
+        _discard_stored(added)
+        dossier = _reload(dossier)
+        if dossier.state != S.DRAFT:
+            return _detail_page(request, dossier, error=_submitted_already(dossier), status=400)
+        if isinstance(error, ConcurrentChange):
+            form = DraftDetailsForm(initial=_details_initial(dossier))
+        return _draft_page(request, dossier, form, error=error.message, status=400)
+    except Exception:
+        _discard_stored(added)
+        raise
+    if action == "nop" and not remove:
+        dossier = _reload(dossier)
+        messages.success(
+            request,
+            _("Đã nộp hồ sơ. Mã hồ sơ của bạn: %(code)s. Vui lòng ghi lại mã để tra cứu.")
+            % {"code": dossier.code},
+        )
+        return redirect(dossier)
+    messages.success(request, _("Đã gỡ tệp khỏi hồ sơ.") if remove else _("Đã lưu bản nháp."))
+    target = reverse("dossiers:draft", args=[dossier.pk])
+    # After working on the documents, come back to them; after "save", to the top where the message is.
+    return redirect(target + "#thanh-phan" if remove or action == "dinh_kem" else target)
+
+
+def _submitted_already(dossier: Dossier) -> str:
+    if dossier.code:
+        return _("Hồ sơ đã được nộp với mã %(code)s, không cần nộp lại.") % {"code": dossier.code}
+    return _already_done()
+
+
+# --- following a dossier ------------------------------------------------------------------------------------------
+
+
+def _detail_page(
+    request: HttpRequest,
+    dossier: Dossier,
+    *,
+    error: str = "",
+    status: int = 200,
+    withdraw_form: WithdrawForm | None = None,
+) -> HttpResponse:
+    is_applicant = Actor.APPLICANT in access.actors_for(request.user, dossier)
+    files = list(dossier.files.all())
+    supplement = None
+    if dossier.state == S.SUPPLEMENT:
+        supplement = (
+            dossier.supplement_requests.filter(answered_at__isnull=True).order_by("-requested_at").first()
+        )
+    version = {"expected_version": dossier.version}
+    context = {
+        "dossier": dossier,
+        "is_applicant": is_applicant,
+        "events": dossier.events.filter(visible_to_applicant=True).select_related("agency"),
+        "application_files": [
+            f for f in files if f.kind in {DossierFile.Kind.APPLICATION, DossierFile.Kind.SUPPLEMENT}
+        ],
+        "form_files": [f for f in files if f.kind == DossierFile.Kind.FORM],
+        "result_files": [f for f in files if f.kind == DossierFile.Kind.RESULT],
+        "supplement": supplement,
+        "can_resubmit": is_applicant and supplement is not None,
+        "can_withdraw": is_applicant and dossier.state in TRANSITIONS["withdraw"].sources,
+        "withdraw_form": withdraw_form or WithdrawForm(initial=version),
+        "version_form": VersionForm(initial=version),
+        "vault_documents": list(request.user.vault_documents.all()) if is_applicant else [],
+        "max_file_mb": settings.PORTAL_UPLOAD_MAX_FILE_MB,
+        "max_dossier_mb": settings.PORTAL_UPLOAD_MAX_DOSSIER_MB,
+        "error": error,
+    }
+    return render(request, "dossiers/citizen/detail.html", context, status=status)
+
+
+@login_required
+@never_cache
+@require_safe
+def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = access.dossier_get_for_user(user=request.user, pk=pk)
+    if dossier.state == S.DRAFT and dossier.applicant_id == request.user.pk:
+        return redirect("dossiers:draft", pk=dossier.pk)
+    return _detail_page(request, dossier)
+
+
+@login_required
+@require_POST
+def dossier_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = _own_dossier(request, pk)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        return _detail_page(
+            request,
+            dossier,
+            error=_("Vui lòng nêu lý do rút hồ sơ."),
+            status=400,
+            withdraw_form=form,
+        )
+    try:
+        services.dossier_withdraw(
+            dossier=dossier,
+            user=request.user,
+            reason=form.cleaned_data["reason"].strip(),
+            expected_version=form.cleaned_data["expected_version"],
+        )
+    except DossierError as error:
+        return _detail_page(request, _reload(dossier), error=_message(error), status=400)
+    messages.success(request, _("Đã rút hồ sơ. Cơ quan sẽ dừng giải quyết hồ sơ này."))
+    return redirect(dossier)
+
+
+@login_required
+@require_POST
+def dossier_resubmit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Answer the open supplement request: attach the papers asked for and send the dossier back, in one go."""
+    dossier = _own_dossier(request, pk)
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        return _detail_page(request, dossier, error=_already_done(), status=400)
+    requirement_ids = set(dossier.procedure.documents.values_list("pk", flat=True))
+    added: list[DossierFile] = []
+    try:
+        with transaction.atomic():
+            if form.cleaned_data["expected_version"] != dossier.version:
+                raise ConcurrentChange()
+            _attach(request, dossier, requirement_ids, added)
+            if not added:
+                raise InvalidInput(_("Vui lòng đính kèm giấy tờ bổ sung trước khi nộp."))
+            services.dossier_resubmit(
+                dossier=dossier, user=request.user, expected_version=form.cleaned_data["expected_version"]
+            )
+    except DossierError as error:
+        _discard_stored(added)
+        return _detail_page(request, _reload(dossier), error=_message(error), status=400)
+    except Exception:
+        _discard_stored(added)
+        raise
+    messages.success(request, _("Đã nộp bổ sung hồ sơ. Cơ quan sẽ tiếp tục giải quyết."))
+    return redirect(dossier)
+
+
+@login_required
+@never_cache
+@require_safe
+def my_dossiers(request: HttpRequest) -> HttpResponse:
+    """The person's dossiers, drafts included, newest first: a fixed number of queries per page."""
+    last_step = (
+        DossierEvent.objects.filter(dossier=OuterRef("pk"), visible_to_applicant=True)
+        .order_by("-at", "-id")
+        .values("action")[:1]
+    )
+    dossiers = (
+        Dossier.objects.filter(applicant=request.user)
+        .select_related("procedure", "receiving_agency", "handling_agency")
+        .only(
+            "code",
+            "state",
+            "due_at",
+            "created_at",
+            "submitted_at",
+            "procedure__code",
+            "procedure__name",
+            "receiving_agency__name",
+            "handling_agency__name",
+        )
+        .annotate(last_action=Subquery(last_step))
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("trang"))
+    return render(request, "dossiers/citizen/my_dossiers.html", {"page": page})
+
+
+# --- notifications ------------------------------------------------------------------------------------------------
+
+
+@login_required
+@never_cache
+@require_safe
+def notification_list(request: HttpRequest) -> HttpResponse:
+    notifications = request.user.notifications.only(
+        "title", "body", "created_at", "read_at", "dossier_id"
+    ).order_by("-created_at", "-pk")
+    page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("trang"))
+    return render(request, "dossiers/citizen/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_mark_read(request: HttpRequest) -> HttpResponse:
+    """Mark one notification (``id``) or all of them as read."""
+    unread = request.user.notifications.filter(read_at__isnull=True)
+    one = request.POST.get("id", "")
+    if one:
+        unread = unread.filter(pk=one if one.isdigit() else 0)
+    unread.update(read_at=timezone.now())
+    page = request.POST.get("trang", "")
+    target = reverse("dossiers:notifications")
+    return redirect(f"{target}?trang={page}" if page.isdigit() else target)
+
+
+# --- the vault ------------------------------------------------------------------------------------------------------
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def vault(request: HttpRequest) -> HttpResponse:
+    """The person's store of documents (Decree 45/2020), reused in later dossiers instead of uploading again."""
+    form = VaultDocumentForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                filing.vault_document_add(
+                    user=request.user, upload=data["file"], doc_type=data["doc_type"], number=data["number"],
+                    issuer=data["issuer"], issued_on=data["issued_on"], valid_until=data["valid_until"],
+                )  # fmt: skip
+            except DossierError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Đã thêm giấy tờ vào kho dữ liệu."))
+                return redirect("dossiers:vault")
+    context = {
+        "form": form,
+        "documents": request.user.vault_documents.all(),
+        "today": timezone.localdate(),
+        "max_file_mb": settings.PORTAL_UPLOAD_MAX_FILE_MB,
+    }
+    return render(request, "dossiers/citizen/vault.html", context, status=status)

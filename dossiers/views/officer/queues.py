@@ -1,0 +1,56 @@
+"""Queue pages: the overview of a user's queues, and one queue with its filters, sorting and pages."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from dossiers.forms_officer import QueueFilterForm
+from dossiers.selectors import Clock, QueueFilters, deadline_counts, queue_get, queue_page
+from dossiers.views.officer.common import officer_required, queue_nav
+from portal.accounts.models import User
+
+
+@require_safe
+@officer_required
+def officer_home(request: HttpRequest) -> HttpResponse:
+    context = queue_nav(request, Clock.at())
+    context["is_receiver"] = request.user.role == User.Role.ONESTOP_OFFICER
+    return render(request, "dossiers/officer/home.html", context)
+
+
+@require_safe
+@officer_required
+def queue_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """One queue; bad parameters get a 400 page that says which value is wrong. htmx asks for the results only."""
+    queue = queue_get(request.user, slug)
+    if queue is None:
+        raise Http404("Không có hàng đợi này")
+    clock = Clock.at()
+    form = QueueFilterForm(request.GET, queue=queue)
+    page, status = None, 400
+    if form.is_valid():
+        page = queue_page(user=request.user, queue=queue, filters=QueueFilters(**form.filters()), clock=clock)
+        status = 200
+    context = {
+        **queue_nav(request, clock),
+        "queue": queue,
+        "form": form,
+        "page": page,
+        "query_string": _query_without(request, "trang"),
+        "sort_query": _query_without(request, "trang", "sap_xep"),
+        "sort": form.cleaned_data.get("sap_xep") or "han" if form.is_valid() else "han",
+        "deadlines": deadline_counts(user=request.user, queue=queue, clock=clock) if queue.watch else None,
+    }
+    template = "dossiers/officer/queue.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    return render(request, template, context, status=status)
+
+
+def _query_without(request: HttpRequest, *names: str) -> str:
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    for name in [name for name, value in params.items() if not value.strip()]:
+        del params[name]
+    return params.urlencode()

@@ -1,0 +1,281 @@
+"""The dossier work page: what the dossier is, who filed it, its files and history, and a form for each action the
+officer may take now. Every form posts the version it was rendered from; a stale one changes nothing (409)."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.views.decorators.http import require_POST, require_safe
+
+from dossiers import filing, services
+from dossiers.access import actors_for, dossier_get_for_user
+from dossiers.errors import ConcurrentChange, DossierError, NotYourDossier, TransitionNotAllowed
+from dossiers.forms_officer import ACTION_FORMS, ActionForm, has_result_file
+from dossiers.models import Dossier
+from dossiers.selectors import Clock
+from dossiers.views.officer.common import officer_required, queue_nav
+from dossiers.workflow import TRANSITIONS, Actor, Transition, transitions_from
+
+
+@dataclass
+class Panel:
+    """One action on the work page: its transition, its form, or why it cannot be used."""
+
+    transition: Transition
+    form: ActionForm | None
+    unavailable: str = ""
+    open: bool = False
+
+
+def _officer_actions(user, dossier: Dossier) -> list[Transition]:
+    """``transitions_from(state)`` that the user may take as staff (an officer's own dossier does not count)."""
+    actors = actors_for(user, dossier) - {Actor.APPLICANT}
+    return [t for t in transitions_from(dossier.state) if t.actors & actors and t.action in ACTION_FORMS]
+
+
+def _apology_used(dossier: Dossier) -> str:
+    def shown(moment):
+        return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT") if moment else "—"
+
+    return (
+        f"Đã xin lỗi và hẹn lại ngày trả một lần (từ {shown(dossier.original_due_at)} "
+        f"sang {shown(dossier.due_at)}). Theo Nghị định 61/2018 (điều 19), ngày hẹn chỉ được điều chỉnh một lần."
+    )
+
+
+def _render(
+    request: HttpRequest,
+    dossier: Dossier,
+    *,
+    bound: ActionForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    clock = Clock.at()
+    files = list(dossier.files.order_by("created_at", "pk"))
+    has_result = has_result_file(files)
+    panels = []
+    for transition in _officer_actions(request.user, dossier):
+        if transition.action == "apologise" and dossier.due_reset:
+            panels.append(Panel(transition, None, _apology_used(dossier)))
+            continue
+        if bound is not None and bound.action == transition.action:
+            panels.append(Panel(transition, bound, open=True))
+        else:
+            form = ACTION_FORMS[transition.action](dossier=dossier, has_result=has_result)
+            panels.append(Panel(transition, form))
+    events = dossier.events.select_related("actor", "agency").order_by("at", "pk")
+    context = {
+        **queue_nav(request, clock),
+        "dossier": dossier,
+        "deadline": clock.deadline(dossier),
+        "files": files,
+        "events": events,
+        "panels": panels,
+        "error": error,
+        "supplement": dossier.supplement_requests.order_by("-requested_at").first()
+        if dossier.state == Dossier.State.SUPPLEMENT
+        else None,
+    }
+    return render(request, "dossiers/officer/work.html", context, status=status)
+
+
+@require_safe
+@officer_required
+def dossier_work(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = dossier_get_for_user(user=request.user, pk=pk)
+    return _render(request, dossier)
+
+
+@require_POST
+@officer_required
+def dossier_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    dossier = dossier_get_for_user(user=request.user, pk=pk)
+    form_class = ACTION_FORMS.get(action)
+    if form_class is None:
+        raise Http404("Không có thao tác này")
+    has_result = has_result_file(list(dossier.files.all()))
+    form = form_class(request.POST, request.FILES, dossier=dossier, has_result=has_result)
+    valid = form.is_valid()
+    if form.stale_version():
+        return _conflict(request, dossier)
+    transition = TRANSITIONS[action]
+    if transition not in _officer_actions(request.user, dossier):
+        allowed_now = dossier.state in transition.sources
+        error = NotYourDossier() if allowed_now else TransitionNotAllowed()
+        return _render(request, dossier, error=error.message, status=400)
+    if not valid:
+        version_errors = form.errors.get("expected_version")
+        error = version_errors[0] if version_errors else "Vui lòng kiểm tra lại thông tin."
+        return _render(request, dossier, bound=form, error=error, status=400)
+    try:
+        PERFORM[action](dossier, request.user, form)
+    except ConcurrentChange:
+        return _conflict(request, dossier)
+    except DossierError as error:
+        return _render(request, dossier, bound=form, error=error.message, status=400)
+    messages.success(request, f"Đã thực hiện: {transition.label}.")
+    return redirect("dossiers:officer_dossier", pk=dossier.pk)
+
+
+def _conflict(request: HttpRequest, dossier: Dossier) -> HttpResponse:
+    """Someone else acted first: show the dossier as it is now, with fresh forms, and change nothing."""
+    fresh = dossier_get_for_user(user=request.user, pk=dossier.pk)
+    return _render(request, fresh, error=ConcurrentChange.message, status=409)
+
+
+# --- One call per action -----------------------------------------------------------------------------------------
+
+
+def _receive(dossier, user, form):
+    data = form.cleaned_data
+    services.dossier_receive(
+        dossier=dossier,
+        officer=user,
+        due_at=data["due_at"],
+        note=data["note"].strip(),
+        expected_version=data["expected_version"],
+    )
+
+
+def _request_supplement(dossier, user, form):
+    data = form.cleaned_data
+    services.dossier_request_supplement(
+        dossier=dossier,
+        officer=user,
+        items=data["items"],
+        reason=data["reason"].strip(),
+        expected_version=data["expected_version"],
+    )
+
+
+def _refuse(dossier, user, form):
+    data = form.cleaned_data
+    services.dossier_refuse(
+        dossier=dossier, officer=user, reason=data["reason"], expected_version=data["expected_version"]
+    )
+
+
+def _transfer(dossier, user, form):
+    data = form.cleaned_data
+    services.dossier_transfer(
+        dossier=dossier,
+        officer=user,
+        handling_agency=data["handling_agency"],
+        expected_version=data["expected_version"],
+    )
+
+
+def _consult(dossier, user, form):
+    data = form.cleaned_data
+    services.dossier_consult(
+        dossier=dossier,
+        officer=user,
+        agency=data["agency"],
+        question=data["question"].strip(),
+        reply_by=data["reply_by"],
+        expected_version=data["expected_version"],
+    )
+
+
+def _consult_reply(dossier, user, form):
+    data = form.cleaned_data
+    services.dossier_consult_reply(
+        dossier=dossier, officer=user, reply=data["reply"].strip(), expected_version=data["expected_version"]
+    )
+
+
+def _financial(dossier, user, form):
+    data = form.cleaned_data
+    services.dossier_financial(
+        dossier=dossier, officer=user, note=data["note"].strip(), expected_version=data["expected_version"]
+    )
+
+
+def _financial_done(dossier, user, form):
+    services.dossier_financial_done(
+        dossier=dossier, officer=user, expected_version=form.cleaned_data["expected_version"]
+    )
+
+
+@transaction.atomic
+def _propose(dossier, user, form):
+    """Propose, then attach the result in the same transaction: the proposal locks the dossier and checks the
+    version first, so a losing officer's file is never stored."""
+    data = form.cleaned_data
+    services.dossier_propose(
+        dossier=dossier, officer=user, note=data["note"].strip(), expected_version=data["expected_version"]
+    )
+    upload, checked = data["result"], form.checked
+    if upload is None:
+        return
+    upload.seek(0)
+    filing.dossier_result_add(
+        dossier=dossier,
+        officer=user,
+        name=data["result_name"].strip() or checked.display_name,
+        content=upload.read(),
+        content_type=checked.content_type,
+        extension=checked.extension,
+    )
+
+
+def _send_back(dossier, user, form):
+    data = form.cleaned_data
+    services.dossier_send_back(
+        dossier=dossier, leader=user, reason=data["reason"], expected_version=data["expected_version"]
+    )
+
+
+def _approve(dossier, user, form):
+    data = form.cleaned_data
+    services.dossier_approve(
+        dossier=dossier, leader=user, note=data["note"].strip(), expected_version=data["expected_version"]
+    )
+
+
+def _apologise(dossier, user, form):
+    data = form.cleaned_data
+    services.dossier_apologise(
+        dossier=dossier,
+        officer=user,
+        reason=data["reason"],
+        new_due_at=data["new_due_at"],
+        expected_version=data["expected_version"],
+    )
+
+
+def _return_result(dossier, user, form):
+    data = form.cleaned_data
+    services.dossier_return_result(
+        dossier=dossier, officer=user, note=data["note"].strip(), expected_version=data["expected_version"]
+    )
+
+
+def _stop(dossier, user, form):
+    data = form.cleaned_data
+    services.dossier_stop(
+        dossier=dossier, leader=user, reason=data["reason"], expected_version=data["expected_version"]
+    )
+
+
+PERFORM = {
+    "receive": _receive,
+    "request_supplement": _request_supplement,
+    "refuse": _refuse,
+    "transfer": _transfer,
+    "consult": _consult,
+    "consult_reply": _consult_reply,
+    "financial": _financial,
+    "financial_done": _financial_done,
+    "propose": _propose,
+    "send_back": _send_back,
+    "approve": _approve,
+    "apologise": _apologise,
+    "return_result": _return_result,
+    "stop": _stop,
+}

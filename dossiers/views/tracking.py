@@ -1,0 +1,122 @@
+"""Public tracking of a dossier (tra cứu hồ sơ) by its code and a second factor, without signing in.
+
+Codes are printed on receipts and follow a guessable pattern, so a code alone shows nothing: the visitor also gives
+the last four digits of the applicant's phone number or personal identity number. The page then shows the status,
+dates and the steps with their units, never personal data. "No such code" and "wrong digits" give the same page,
+and attempts are limited per client address and per code (failures), in the shared cache.
+"""
+
+import hashlib
+import hmac
+import re
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from dossiers.forms_citizen import TrackingForm
+from dossiers.models import Dossier
+
+WINDOW_SECONDS = 10 * 60
+ATTEMPTS_PER_ADDRESS = 10  # every lookup from one address
+FAILURES_PER_CODE = 5  # failed lookups of one code, whoever makes them
+_NO_MATCH = b"\x00" * 4
+TEMPLATE = "dossiers/citizen/track.html"
+
+
+def client_address(request: HttpRequest) -> str:
+    """The visitor's address. Behind ``PORTAL_TRUSTED_PROXY_COUNT`` reverse proxies that append to
+    X-Forwarded-For, the entry the nearest trusted proxy saw; otherwise the socket's peer (never a header a
+    visitor could forge)."""
+    proxies = getattr(settings, "PORTAL_TRUSTED_PROXY_COUNT", 0)
+    if proxies:
+        forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",")]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _key(kind: str, value: str) -> str:
+    return f"track:{kind}:" + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _count(key: str) -> int:
+    """Add one to a counter that lives WINDOW_SECONDS from its first use."""
+    cache.add(key, 0, WINDOW_SECONDS)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, WINDOW_SECONDS)
+        return 1
+
+
+def _last4(value: str) -> bytes:
+    digits = re.sub(r"\D", "", value or "")
+    return digits[-4:].encode() if len(digits) >= 4 else _NO_MATCH
+
+
+def _factor_matches(dossier: Dossier | None, factor: str) -> bool:
+    """Both comparisons always run, in constant time, whether or not the dossier exists."""
+    given = factor.encode()
+    phone = _last4(dossier.applicant_phone) if dossier else _NO_MATCH
+    id_number = _last4(dossier.applicant_id_number) if dossier else _NO_MATCH
+    by_phone = hmac.compare_digest(phone, given)
+    by_id = hmac.compare_digest(id_number, given)
+    return dossier is not None and (by_phone | by_id)
+
+
+def _too_many(request: HttpRequest) -> HttpResponse:
+    response = render(
+        request,
+        TEMPLATE,
+        {
+            "form": TrackingForm(initial={"ma": request.GET.get("ma", "")[:40]}),
+            "error": _("Bạn đã tra cứu quá nhiều lần. Vui lòng thử lại sau %(minutes)s phút.")
+            % {"minutes": WINDOW_SECONDS // 60},
+        },
+        status=429,
+    )
+    response["Retry-After"] = str(WINDOW_SECONDS)
+    return response
+
+
+@never_cache
+@require_safe
+def track(request: HttpRequest) -> HttpResponse:
+    if "xac_thuc" not in request.GET:
+        # The QR code on the receipt links here with the code alone: fill it in and ask for the digits.
+        form = TrackingForm(initial={"ma": request.GET.get("ma", "")[:40]})
+        return render(request, TEMPLATE, {"form": form, "asked": "ma" in request.GET})
+    address_key = _key("address", client_address(request))
+    if cache.get(address_key, 0) >= ATTEMPTS_PER_ADDRESS:
+        return _too_many(request)
+    _count(address_key)
+    form = TrackingForm(request.GET)
+    if not form.is_valid():
+        return render(request, TEMPLATE, {"form": form, "asked": True}, status=400)
+    code, factor = form.cleaned_data["ma"], form.cleaned_data["xac_thuc"]
+    code_key = _key("code", code)
+    if cache.get(code_key, 0) >= FAILURES_PER_CODE:
+        return _too_many(request)
+    dossier = (
+        Dossier.objects.filter(code=code)
+        .exclude(state=Dossier.State.DRAFT)
+        .select_related("procedure", "receiving_agency", "handling_agency")
+        .first()
+    )
+    if not _factor_matches(dossier, factor):
+        _count(code_key)
+        return render(
+            request,
+            TEMPLATE,
+            {"form": TrackingForm(initial={"ma": code}), "asked": True, "not_found": True},
+        )
+    events = dossier.events.filter(visible_to_applicant=True).select_related("agency")
+    return render(
+        request, TEMPLATE, {"form": TrackingForm(initial={"ma": code}), "dossier": dossier, "events": events}
+    )

@@ -1,0 +1,43 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+
+from portal.accounts.forms import SignInForm
+from portal.accounts.oidc import provider_logout_url, sso_configured, sso_link_start
+
+
+class SignInView(auth_views.LoginView):
+    """Username and password, and the button to the national portal's single sign-on when it is configured."""
+
+    template_name = "accounts/login.html"
+    authentication_form = SignInForm
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "sso_enabled": sso_configured()}
+
+
+class SignOutView(auth_views.LogoutView):
+    """End the local session and, after a single sign-on, the provider's session too (RP-initiated logout)."""
+
+    def post(self, request, *args, **kwargs):
+        at_provider = provider_logout_url(request) if request.user.is_authenticated else None
+        response = super().post(request, *args, **kwargs)
+        return HttpResponseRedirect(at_provider) if at_provider else response
+
+
+@login_required
+def identities(request: HttpRequest) -> HttpResponse:
+    """The national identities linked to the signed-in account, and the button to link one."""
+    return render(
+        request,
+        "accounts/identities.html",
+        {"identities": request.user.external_identities.order_by("created_at"), "sso_enabled": sso_configured()},
+    )
+
+
+@require_POST
+@login_required
+def identity_link(request: HttpRequest) -> HttpResponse:
+    return sso_link_start(request)

@@ -1,0 +1,108 @@
+"""Factories for the staff pages' tests: a commune that receives birth registrations, its officers, Sở Tư pháp as
+the competent agency, and dossiers registered at the counter and walked along the workflow by the real services."""
+
+from dataclasses import dataclass
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from dossiers import filing, services
+from dossiers.models import Dossier
+from portal.accounts.models import User
+from portal.agencies.models import Agency
+from portal.catalog.models import Procedure
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+BIRTH = "1.001193"
+JUSTICE = "000.00.05.H01"
+
+
+def pdf(name: str = "ban-quet.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+@dataclass
+class Staff:
+    birth: Procedure
+    commune: Agency
+    other_commune: Agency
+    justice: Agency
+    citizen: User
+    receiver: User
+    receiver_2: User
+    handler: User
+    leader: User
+    stranger: User  # a one-stop officer of another commune
+
+    def register(
+        self, *, procedure=None, channel=Dossier.Channel.DIRECT, name="Nguyễn Văn An", applicant=None
+    ):
+        return filing.dossier_register_at_counter(
+            officer=self.receiver,
+            procedure=procedure or self.birth,
+            receiving_agency=self.commune,
+            applicant=applicant,
+            uploads=[("Tờ khai đăng ký khai sinh", pdf())],
+            channel=channel,
+            applicant_name=name,
+            applicant_phone="0912345678",
+        )
+
+    def walk(self, dossier: Dossier, to: str) -> Dossier:
+        """Move a registered dossier along the main path until it reaches state ``to``."""
+        S = Dossier.State
+        steps = [
+            (S.RECEIVED, lambda d: services.dossier_receive(dossier=d, officer=self.receiver)),
+            (
+                S.PROCESSING,
+                lambda d: services.dossier_transfer(
+                    dossier=d, officer=self.receiver, handling_agency=self.justice
+                ),
+            ),
+            (
+                S.AWAITING_APPROVAL,
+                lambda d: services.dossier_propose(dossier=d, officer=self.handler, note=""),
+            ),
+            (S.AWAITING_RETURN, lambda d: services.dossier_approve(dossier=d, leader=self.leader)),
+            (S.RETURNED, lambda d: services.dossier_return_result(dossier=d, officer=self.receiver)),
+        ]
+        for _state, step in steps:
+            dossier.refresh_from_db()
+            if dossier.state == to:
+                return dossier
+            step(dossier)
+        dossier.refresh_from_db()
+        return dossier
+
+
+def make_staff(make_user) -> Staff:
+    birth = Procedure.objects.get(code=BIRTH)
+    communes = [
+        link.agency
+        for link in birth.agency_links.select_related("agency")
+        .filter(agency__kind=Agency.Kind.COMMUNE)
+        .order_by("agency__code")[:2]
+    ]
+    commune, other_commune = communes
+    justice = Agency.objects.get(code=JUSTICE)
+    onestop, handling, leader = User.Role.ONESTOP_OFFICER, User.Role.HANDLING_OFFICER, User.Role.LEADER
+    return Staff(
+        birth=birth,
+        commune=commune,
+        other_commune=other_commune,
+        justice=justice,
+        citizen=make_user("congdan", email="congdan@example.invalid", full_name="Trần Thị Bình"),
+        receiver=make_user("motcua1", role=onestop, agency_code=commune.code, job_title="Công chức một cửa"),
+        receiver_2=make_user("motcua2", role=onestop, agency_code=commune.code),
+        handler=make_user("chuyenvien", role=handling, agency_code=justice.code, job_title="Chuyên viên"),
+        leader=make_user("lanhdao", role=leader, agency_code=justice.code, job_title="Phó Giám đốc"),
+        stranger=make_user("motcua-khac", role=onestop, agency_code=other_commune.code),
+    )
+
+
+def uploads_in(settings, tmp_path) -> None:
+    """Uploaded files go to the test's own directory, not var/uploads."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": tmp_path}},
+    }

@@ -1,0 +1,250 @@
+"""Work queues per role and unit: which dossiers each holds, counts, sorting, filters, pages and bad parameters."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from dossiers import services
+from dossiers.models import Dossier
+from dossiers.selectors import Clock, queue_counts
+from portal.catalog.models import Procedure
+from portal.workdays import calendar as workdays
+from tests.dossiers.staff import Staff, make_staff, uploads_in
+
+pytestmark = pytest.mark.django_db
+S = Dossier.State
+
+
+@pytest.fixture(autouse=True)
+def _uploads_in_tmp(settings, tmp_path):
+    uploads_in(settings, tmp_path)
+
+
+@pytest.fixture
+def staff(make_user) -> Staff:
+    return make_staff(make_user)
+
+
+def queue_url(slug):
+    return reverse("dossiers:officer_queue", args=[slug])
+
+
+def codes(response):
+    return [dossier.code for dossier in response.context["page"].object_list]
+
+
+def due_in(dossier, delta):
+    """Time travel for deadlines: set the due date relative to now (the services compute it from the calendar)."""
+    Dossier.objects.filter(pk=dossier.pk).update(due_at=timezone.now() + delta)
+    dossier.refresh_from_db()
+    return dossier
+
+
+def test_one_stop_queues_hold_their_agencys_dossiers_by_state_with_counts(client, staff):
+    waiting = staff.register()
+    online_like = staff.register(channel=Dossier.Channel.POSTAL)
+    received = staff.walk(staff.register(), S.RECEIVED)
+    ready = staff.walk(staff.register(), S.AWAITING_RETURN)
+    supplement = staff.register()
+    services.dossier_request_supplement(
+        dossier=supplement, officer=staff.receiver, items=["Giấy chứng sinh"], reason=""
+    )
+    staff.walk(staff.register(), S.PROCESSING)  # with Sở Tư pháp: in no one-stop queue
+
+    client.force_login(staff.receiver)
+    assert sorted(codes(client.get(queue_url("cho-tiep-nhan")))) == sorted([waiting.code, online_like.code])
+    assert codes(client.get(queue_url("cho-chuyen"))) == [received.code]
+    assert codes(client.get(queue_url("cho-tra-ket-qua"))) == [ready.code]
+    assert codes(client.get(queue_url("cho-bo-sung"))) == [supplement.refresh_from_db() or supplement.code]
+
+    counts = queue_counts(staff.receiver, Clock.at())
+    assert counts == {
+        "cho-tiep-nhan": 2,
+        "cho-chuyen": 1,
+        "cho-tra-ket-qua": 1,
+        "cho-bo-sung": 1,
+        "overdue": 0,
+    }
+    html = client.get(reverse("dossiers:officer_home")).content.decode()
+    assert "<strong>2</strong> Chờ tiếp nhận" in html
+
+    client.force_login(staff.stranger)
+    assert codes(client.get(queue_url("cho-tiep-nhan"))) == []
+
+
+def test_the_handling_officer_sees_processing_consulting_and_financial_dossiers_of_their_agency(
+    client, staff
+):
+    processing = staff.walk(staff.register(), S.PROCESSING)
+    financial = staff.walk(staff.register(), S.PROCESSING)
+    services.dossier_financial(dossier=financial, officer=staff.handler, note="Lệ phí")
+    staff.walk(staff.register(), S.AWAITING_APPROVAL)
+    staff.walk(staff.register(), S.RECEIVED)
+
+    client.force_login(staff.handler)
+    response = client.get(queue_url("dang-xu-ly"))
+    assert sorted(codes(response)) == sorted([processing.code, financial.code])
+    assert "Tạm dừng tính hạn" in response.content.decode()  # the financial one: its clock is stopped
+    assert client.get(queue_url("cho-tiep-nhan")).status_code == 404  # another role's queue
+
+
+def test_the_leader_sees_dossiers_to_approve_and_the_overdue_and_near_deadline_ones(client, staff):
+    to_approve = due_in(staff.walk(staff.register(), S.AWAITING_APPROVAL), timedelta(days=30))
+    overdue = due_in(staff.walk(staff.register(), S.PROCESSING), -timedelta(hours=1))
+    today_end = timezone.localtime().replace(hour=23, minute=59)
+    today = staff.walk(staff.register(), S.PROCESSING)
+    Dossier.objects.filter(pk=today.pk).update(due_at=max(today_end, timezone.now() + timedelta(minutes=1)))
+    soon_at = workdays.add_working_days(timezone.now(), 2)
+    soon = staff.walk(staff.register(), S.PROCESSING)
+    Dossier.objects.filter(pk=soon.pk).update(due_at=soon_at)
+    due_in(staff.walk(staff.register(), S.PROCESSING), timedelta(days=30))  # far away: not on the watch list
+    paused = due_in(staff.walk(staff.register(), S.PROCESSING), -timedelta(days=1))
+    services.dossier_financial(
+        dossier=paused, officer=staff.handler, note="Lệ phí"
+    )  # a stopped clock is not late
+
+    client.force_login(staff.leader)
+    assert codes(client.get(queue_url("cho-phe-duyet"))) == [to_approve.code]
+    response = client.get(queue_url("han-xu-ly"))
+    assert codes(response) == [overdue.code, today.code, soon.code]  # nearest deadline first
+    html = response.content.decode()
+    assert "Quá hạn" in html and "Đến hạn hôm nay" in html and "Sắp đến hạn" in html
+    assert 'class="row-overdue"' in html
+    assert response.context["deadlines"] == {"overdue": 1, "today": 1, "soon": 1}
+    assert codes(client.get(queue_url("han-xu-ly"), {"han": "qua-han"})) == [overdue.code]
+    assert codes(client.get(queue_url("han-xu-ly"), {"han": "hom-nay"})) == [today.code]
+    assert codes(client.get(queue_url("han-xu-ly"), {"han": "sap-den-han"})) == [soon.code]
+
+    counts = queue_counts(staff.leader, Clock.at())
+    assert counts["overdue"] == 1 and counts["han-xu-ly"] == 3
+    nav = client.get(reverse("home")).content.decode()
+    assert "1 quá hạn" in nav
+
+
+def test_the_one_stop_officer_sees_an_overdue_dossier_flagged_in_words(client, staff):
+    due_in(staff.walk(staff.register(), S.RECEIVED), -timedelta(days=2))
+    client.force_login(staff.receiver)
+    html = client.get(queue_url("cho-chuyen")).content.decode()
+    assert '<span class="due-flag due-overdue">Quá hạn</span>' in html
+    assert "1 hồ sơ quá hạn" in html
+
+
+def test_a_queue_sorts_by_due_date_submission_and_code(client, staff):
+    first, second, third = (staff.walk(staff.register(), S.RECEIVED) for _ in range(3))
+    due_in(first, timedelta(days=3))
+    due_in(second, timedelta(days=1))
+    due_in(third, timedelta(days=2))
+    client.force_login(staff.receiver)
+    assert codes(client.get(queue_url("cho-chuyen"))) == [second.code, third.code, first.code]
+    assert codes(client.get(queue_url("cho-chuyen"), {"sap_xep": "-han"})) == [
+        first.code,
+        third.code,
+        second.code,
+    ]
+    assert codes(client.get(queue_url("cho-chuyen"), {"sap_xep": "ma"})) == [
+        first.code,
+        second.code,
+        third.code,
+    ]
+    assert codes(client.get(queue_url("cho-chuyen"), {"sap_xep": "-nop"})) == [
+        third.code,
+        second.code,
+        first.code,
+    ]
+    html = client.get(queue_url("cho-chuyen"), {"sap_xep": "han"}).content.decode()
+    assert 'aria-sort="ascending"' in html and "sap_xep=-han" in html
+
+
+def test_a_queue_filters_by_procedure_code_or_name_channel_and_state(client, staff):
+    other = Procedure.objects.filter(agency_links__agency=staff.commune).exclude(pk=staff.birth.pk).first()
+    birth = staff.register()
+    posted = staff.register(channel=Dossier.Channel.POSTAL)
+    other_one = staff.register(procedure=other)
+    client.force_login(staff.receiver)
+    url = queue_url("cho-tiep-nhan")
+    assert sorted(codes(client.get(url, {"thu_tuc": staff.birth.code}))) == sorted([birth.code, posted.code])
+    assert codes(client.get(url, {"thu_tuc": other.name[:25]})) == [other_one.code]
+    assert codes(client.get(url, {"kenh": Dossier.Channel.POSTAL})) == [posted.code]
+    assert codes(client.get(url, {"kenh": 1, "thu_tuc": "khai sinh"})) == [birth.code]
+
+    staff.walk(staff.register(), S.PROCESSING)
+    financial = staff.walk(staff.register(), S.PROCESSING)
+    services.dossier_financial(dossier=financial, officer=staff.handler, note="Lệ phí")
+    client.force_login(staff.handler)
+    assert codes(client.get(queue_url("dang-xu-ly"), {"trang_thai": S.FINANCIAL})) == [financial.code]
+
+
+def test_a_queue_pages_through_get_parameters_and_keeps_its_filters(client, staff, settings, monkeypatch):
+    monkeypatch.setattr("dossiers.selectors.QUEUE_PAGE_SIZE", 2)
+    made = [staff.register() for _ in range(5)]
+    client.force_login(staff.receiver)
+    url = queue_url("cho-tiep-nhan")
+    first = client.get(url, {"sap_xep": "ma"})
+    assert codes(first) == [made[0].code, made[1].code]
+    assert "sap_xep=ma&amp;trang=2" in first.content.decode()
+    assert codes(client.get(url, {"sap_xep": "ma", "trang": 3})) == [made[4].code]
+    assert codes(client.get(url, {"sap_xep": "ma", "trang": 99})) == [
+        made[4].code
+    ]  # past the end: the last page
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"trang": "abc"}, "Số trang phải là số nguyên dương."),
+        ({"trang": "0"}, "Số trang phải là số nguyên dương."),
+        ({"kenh": "9"}, "không hợp lệ"),
+        ({"han": "hom-qua"}, "không hợp lệ"),
+        ({"sap_xep": "ten"}, "không hợp lệ"),
+        ({"thu_tuc": "x" * 201}, "Từ khóa thủ tục quá dài"),
+        ({"thu_tuc": "khai\x00sinh"}, "ký tự rỗng"),
+    ],
+)
+def test_bad_queue_parameters_get_400_and_a_clear_message(client, staff, params, message):
+    client.force_login(staff.receiver)
+    response = client.get(queue_url("cho-tiep-nhan"), params)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_a_state_outside_the_queue_is_a_bad_parameter(client, staff):
+    client.force_login(staff.handler)
+    response = client.get(queue_url("dang-xu-ly"), {"trang_thai": S.RETURNED})
+    assert response.status_code == 400
+    assert "Trạng thái" in response.content.decode()
+
+
+def test_an_htmx_request_gets_only_the_results(client, staff):
+    staff.register()
+    client.force_login(staff.receiver)
+    response = client.get(queue_url("cho-tiep-nhan"), headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert (
+        response.status_code == 200 and html.lstrip().startswith('<div id="results"') and "<html" not in html
+    )
+
+
+def test_a_queue_page_costs_the_same_number_of_queries_for_few_or_many_dossiers(client, staff):
+    client.force_login(staff.receiver)
+    for _ in range(2):
+        staff.walk(staff.register(), S.RECEIVED)
+    client.get(queue_url("cho-chuyen"))  # warm the calendar and the session
+    with CaptureQueriesContext(connection) as few:
+        assert len(codes(client.get(queue_url("cho-chuyen")))) == 2
+    for _ in range(20):
+        staff.walk(staff.register(), S.RECEIVED)
+    with CaptureQueriesContext(connection) as many:
+        assert len(codes(client.get(queue_url("cho-chuyen")))) == 22
+    assert len(many) == len(few)
+    assert len(few) <= 8
+
+
+def test_the_queue_page_has_an_english_version(client, staff):
+    staff.register()
+    client.force_login(staff.receiver)
+    html = client.get("/en" + queue_url("cho-tiep-nhan")).content.decode()
+    assert "Awaiting reception" in html and "Nearest due date first" in html
