@@ -10,7 +10,7 @@ from dossiers.models import Dossier
 from portal.catalog.models import Channel
 from portal.workdays import calendar as workdays
 
-_CHANNEL_KIND = {
+CHANNEL_KIND = {
     Dossier.Channel.DIRECT: Channel.Kind.DIRECT,
     Dossier.Channel.ONLINE: Channel.Kind.ONLINE,
     Dossier.Channel.POSTAL: Channel.Kind.POSTAL,
@@ -20,7 +20,7 @@ _CHANNEL_KIND = {
 def processing_time(dossier: Dossier) -> tuple[Decimal, str] | None:
     """(amount, unit) for the dossier's channel, falling back to any channel with a time; None when unknown."""
     channels = [c for c in dossier.procedure.channels.all() if c.duration is not None]
-    wanted = _CHANNEL_KIND[dossier.channel]
+    wanted = CHANNEL_KIND[dossier.channel]
     for channel in sorted(channels, key=lambda c: (c.kind != wanted, c.position)):
         return channel.duration, channel.duration_unit
     return None

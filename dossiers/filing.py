@@ -24,7 +24,9 @@ EDITABLE_BY_APPLICANT = {Dossier.State.DRAFT, Dossier.State.SUPPLEMENT}
 def receiving_agencies_for(procedure: Procedure) -> list[Agency]:
     """Where a dossier of ``procedure`` may be filed: the agencies linked to it and, for province-level procedures,
     the provincial public administration service centre, which receives for every department."""
-    agencies = [link.agency for link in procedure.agency_links.select_related("agency") if link.agency.is_active]
+    agencies = [
+        link.agency for link in procedure.agency_links.select_related("agency") if link.agency.is_active
+    ]
     if procedure.is_province_level:
         agencies = list(Agency.objects.filter(kind=Agency.Kind.SERVICE_CENTRE, is_active=True)) + agencies
     return agencies
@@ -33,6 +35,8 @@ def receiving_agencies_for(procedure: Procedure) -> list[Agency]:
 @transaction.atomic
 def dossier_draft_create(*, user: User, procedure: Procedure, receiving_agency: Agency) -> Dossier:
     """A new online draft, prefilled from the applicant's profile."""
+    if not procedure.is_active or procedure.online_level < Procedure.OnlineLevel.SUBMISSION:
+        raise InvalidInput("Thủ tục này chưa cho phép nộp hồ sơ trực tuyến.")
     if receiving_agency not in receiving_agencies_for(procedure):
         raise InvalidInput("Cơ quan đã chọn không tiếp nhận thủ tục này.")
     return Dossier.objects.create(
@@ -42,6 +46,7 @@ def dossier_draft_create(*, user: User, procedure: Procedure, receiving_agency: 
         applicant_name=user.full_name or user.get_username(),
         applicant_phone=user.phone,
         applicant_email=user.email,
+        applicant_id_number=getattr(user, "personal_id", "") or "",
         channel=Dossier.Channel.ONLINE,
         state=Dossier.State.DRAFT,
     )
@@ -127,6 +132,8 @@ def dossier_file_from_vault(
     _check_editable(dossier, user)
     if vault_document.owner_id != user.pk:
         raise NotYourDossier("Giấy tờ không thuộc kho dữ liệu của bạn.")
+    if dossier.files.filter(vault_document=vault_document).exists():
+        raise InvalidInput("Giấy tờ này đã được đính kèm vào hồ sơ.")
     requirement = _requirement(dossier, requirement_id)
     if _used_bytes(dossier) + vault_document.size > max_dossier_bytes():
         raise InvalidInput("Tổng dung lượng hồ sơ vượt quá giới hạn.")
@@ -155,6 +162,8 @@ def dossier_file_remove(*, dossier_file: DossierFile, user: User) -> None:
     _check_editable(dossier, user)
     if dossier_file.uploaded_by_id != user.pk:
         raise NotYourDossier()
+    if dossier.state == Dossier.State.SUPPLEMENT and dossier_file.kind != DossierFile.Kind.SUPPLEMENT:
+        raise TransitionNotAllowed("Giấy tờ đã nộp trước khi có yêu cầu bổ sung không gỡ được.")
     shared = dossier_file.vault_document_id is not None
     name = dossier_file.file.name
     dossier_file.delete()

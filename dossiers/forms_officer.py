@@ -5,6 +5,7 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dossiers.errors import InvalidInput
 from dossiers.models import Dossier, DossierFile
@@ -76,8 +77,6 @@ class QueueFilterForm(forms.Form):
         self.fields["trang_thai"].choices = [("", _("Tất cả"))] + [
             (state, Dossier.State(state).label) for state in queue.states
         ]
-        if len(queue.states) == 1:
-            del self.fields["trang_thai"]
         for field in self.fields.values():
             field.error_messages["invalid_choice"] = f"{field.label}: giá trị “%(value)s” không hợp lệ."
             field.error_messages["null_characters_not_allowed"] = "Không được chứa ký tự rỗng (NUL)."
@@ -136,6 +135,7 @@ class ActionForm(forms.Form):
     """The form of one action: its fields plus the version of the dossier the officer was looking at."""
 
     action = ""
+    label = ""  # the button and heading: an imperative, distinct from the history step's name
     expected_version = forms.IntegerField(
         widget=forms.HiddenInput,
         min_value=0,
@@ -160,6 +160,7 @@ class ActionForm(forms.Form):
 
 class ReceiveForm(ActionForm):
     action = "receive"
+    label = pgettext_lazy("thao tác", "Tiếp nhận hồ sơ")
     due_at = _datetime_field(
         _("Ngày hẹn trả"),
         required=False,
@@ -170,6 +171,7 @@ class ReceiveForm(ActionForm):
 
 class SupplementForm(ActionForm):
     action = "request_supplement"
+    label = pgettext_lazy("thao tác", "Yêu cầu bổ sung hồ sơ")
     items = _text(
         _("Giấy tờ cần bổ sung"),
         "các giấy tờ cần bổ sung",
@@ -191,15 +193,18 @@ class ReasonForm(ActionForm):
 
 class RefuseForm(ReasonForm):
     action = "refuse"
+    label = pgettext_lazy("thao tác", "Từ chối tiếp nhận")
 
 
 class SendBackForm(ReasonForm):
     action = "send_back"
+    label = pgettext_lazy("thao tác", "Trả lại chuyên viên")
     reason = _text(_("Nội dung cần xử lý lại"), "nội dung cần xử lý lại")
 
 
 class StopForm(ReasonForm):
     action = "stop"
+    label = pgettext_lazy("thao tác", "Dừng xử lý hồ sơ")
 
 
 class AgencyChoiceField(forms.ModelChoiceField):
@@ -242,6 +247,7 @@ class AgencyField(forms.TypedChoiceField):
 
 class TransferForm(ActionForm):
     action = "transfer"
+    label = pgettext_lazy("thao tác", "Chuyển cơ quan giải quyết")
     handling_agency = AgencyField(
         label=_("Cơ quan giải quyết"), error_messages={"required": "Vui lòng chọn cơ quan giải quyết."}
     )
@@ -257,6 +263,7 @@ class TransferForm(ActionForm):
 
 class ConsultForm(ActionForm):
     action = "consult"
+    label = pgettext_lazy("thao tác", "Lấy ý kiến cơ quan khác")
     agency = AgencyField(
         label=_("Cơ quan được lấy ý kiến"), error_messages={"required": "Vui lòng chọn cơ quan."}
     )
@@ -270,20 +277,24 @@ class ConsultForm(ActionForm):
 
 class ConsultReplyForm(ActionForm):
     action = "consult_reply"
+    label = pgettext_lazy("thao tác", "Nhận ý kiến phối hợp")
     reply = _text(_("Ý kiến của cơ quan phối hợp"), "ý kiến của cơ quan phối hợp")
 
 
 class FinancialForm(ActionForm):
     action = "financial"
+    label = pgettext_lazy("thao tác", "Yêu cầu thực hiện nghĩa vụ tài chính")
     note = _text(_("Nghĩa vụ tài chính (khoản thu, số tiền, cách nộp)"), "nghĩa vụ tài chính")
 
 
 class FinancialDoneForm(ActionForm):
     action = "financial_done"
+    label = pgettext_lazy("thao tác", "Đã thực hiện nghĩa vụ tài chính")
 
 
 class ProposeForm(ActionForm):
     action = "propose"
+    label = pgettext_lazy("thao tác", "Trình kết quả")
     result = forms.FileField(
         label=_("Kết quả giải quyết (tệp PDF)"),
         required=False,
@@ -315,17 +326,20 @@ class ProposeForm(ActionForm):
 
 class ApproveForm(ActionForm):
     action = "approve"
+    label = pgettext_lazy("thao tác", "Phê duyệt, ký kết quả")
     note = _text(_("Ý kiến phê duyệt"), "ý kiến phê duyệt", required=False, rows=2)
 
 
 class ApologiseForm(ActionForm):
     action = "apologise"
+    label = pgettext_lazy("thao tác", "Xin lỗi, hẹn lại ngày trả")
     reason = _text(_("Lý do chậm trễ"), "lý do chậm trễ")
     new_due_at = _datetime_field(_("Ngày hẹn trả mới"))
 
 
 class ReturnForm(ActionForm):
     action = "return_result"
+    label = pgettext_lazy("thao tác", "Trả kết quả")
     note = _text(_("Ghi chú"), "ghi chú", required=False, rows=2)
 
 

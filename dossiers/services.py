@@ -68,7 +68,7 @@ def _record(
         from_state=from_state,
         to_state=dossier.state,
         actor=user,
-        actor_title=(user.job_title or user.get_role_display()) if user else "",
+        actor_title=_title(user, dossier),
         agency=step.agency,
         at=now,
         note=step.note,
@@ -90,6 +90,15 @@ def _record(
             },
         )
     return event
+
+
+def _title(user: User | None, dossier: Dossier) -> str:
+    """What the history shows for who acted: an officer's title (never their name), or "Chủ hồ sơ"."""
+    if user is None:
+        return ""
+    if user.pk == dossier.applicant_id and not user.is_officer:
+        return "Chủ hồ sơ"
+    return user.job_title or user.get_role_display()
 
 
 def _apply(dossier: Dossier, action: str, user: User | None, step: Step, **changes) -> DossierEvent:
@@ -123,6 +132,12 @@ def dossier_submit(*, dossier: Dossier, user: User, expected_version: int | None
     _check(dossier, "submit", user)
     if not dossier.files.exists():
         raise InvalidInput("Hồ sơ chưa có giấy tờ nào. Vui lòng tải lên các thành phần hồ sơ trước khi nộp.")
+    if not dossier.applicant_name.strip():
+        raise InvalidInput("Vui lòng nhập họ tên chủ hồ sơ.")
+    if not (dossier.applicant_phone.strip() or dossier.applicant_id_number.strip()):
+        raise InvalidInput(
+            "Vui lòng nhập số điện thoại hoặc số định danh: cần để tra cứu hồ sơ và nhận thông báo."
+        )
     now = timezone.now()
     code = dossier_code_issue(agency=dossier.receiving_agency, day=timezone.localdate(now))
     return _apply(
@@ -141,6 +156,8 @@ def dossier_resubmit(*, dossier: Dossier, user: User, expected_version: int | No
     dossier = _lock(dossier, expected_version)
     _check(dossier, "resubmit", user)
     request = dossier.supplement_requests.filter(answered_at__isnull=True).order_by("-requested_at").first()
+    if request and not dossier.files.filter(created_at__gte=request.requested_at).exists():
+        raise InvalidInput("Vui lòng tải lên giấy tờ bổ sung trước khi nộp lại.")
     now = timezone.now()
     if request:
         request.answered_at = now
@@ -151,7 +168,9 @@ def dossier_resubmit(*, dossier: Dossier, user: User, expected_version: int | No
         changes["state"] = S.PROCESSING
         due = dossier_due_date(dossier, now)
         if due:
+            # The clock restarts (art. 19): the new appointment replaces the one on the receipt.
             changes["due_at"] = due
+            changes["original_due_at"] = due
     else:
         changes["state"] = S.SUBMITTED
     return _apply(dossier, "resubmit", user, Step(note="Công dân nộp bổ sung hồ sơ"), **changes)

@@ -6,6 +6,8 @@ Decree 61/2018 arts. 15–22 (as amended), Circular 01/2018. Each action here ha
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_noop as _
+
 from dossiers.models import Dossier
 
 S = Dossier.State
@@ -38,8 +40,8 @@ ACTIVE_HANDLING = {S.PROCESSING, S.CONSULTING, S.AWAITING_APPROVAL}
 TRANSITIONS = {
     t.action: t
     for t in [
-        _t("submit", "Nộp hồ sơ", {S.DRAFT}, S.SUBMITTED, Actor.APPLICANT),
-        _t("receive", "Tiếp nhận hồ sơ", {S.SUBMITTED}, S.RECEIVED, Actor.RECEIVER),
+        _t("submit", _("Nộp hồ sơ"), {S.DRAFT}, S.SUBMITTED, Actor.APPLICANT),
+        _t("receive", _("Tiếp nhận hồ sơ"), {S.SUBMITTED}, S.RECEIVED, Actor.RECEIVER),
         _t(
             "request_supplement",
             "Yêu cầu bổ sung hồ sơ",
@@ -48,12 +50,16 @@ TRANSITIONS = {
             Actor.RECEIVER,
             Actor.HANDLER,
         ),
-        _t("refuse", "Từ chối tiếp nhận", {S.SUBMITTED}, S.REFUSED, Actor.RECEIVER),
-        _t("resubmit", "Nộp bổ sung hồ sơ", {S.SUPPLEMENT}, None, Actor.APPLICANT),  # back where it was asked
-        _t("transfer", "Chuyển cơ quan giải quyết", {S.RECEIVED}, S.PROCESSING, Actor.RECEIVER),
-        _t("consult", "Lấy ý kiến cơ quan khác", {S.PROCESSING}, S.CONSULTING, Actor.HANDLER),
-        _t("consult_reply", "Nhận ý kiến phối hợp", {S.CONSULTING}, S.PROCESSING, Actor.HANDLER),
-        _t("financial", "Yêu cầu thực hiện nghĩa vụ tài chính", {S.PROCESSING}, S.FINANCIAL, Actor.HANDLER),
+        _t("refuse", _("Từ chối tiếp nhận"), {S.SUBMITTED}, S.REFUSED, Actor.RECEIVER),
+        _t(
+            "resubmit", _("Nộp bổ sung hồ sơ"), {S.SUPPLEMENT}, None, Actor.APPLICANT
+        ),  # back where it was asked
+        _t("transfer", _("Chuyển cơ quan giải quyết"), {S.RECEIVED}, S.PROCESSING, Actor.RECEIVER),
+        _t("consult", _("Lấy ý kiến cơ quan khác"), {S.PROCESSING}, S.CONSULTING, Actor.HANDLER),
+        _t("consult_reply", _("Nhận ý kiến phối hợp"), {S.CONSULTING}, S.PROCESSING, Actor.HANDLER),
+        _t(
+            "financial", _("Yêu cầu thực hiện nghĩa vụ tài chính"), {S.PROCESSING}, S.FINANCIAL, Actor.HANDLER
+        ),
         _t(
             "financial_done",
             "Đã thực hiện nghĩa vụ tài chính",
@@ -62,9 +68,9 @@ TRANSITIONS = {
             Actor.HANDLER,
             Actor.RECEIVER,
         ),
-        _t("propose", "Trình kết quả", {S.PROCESSING}, S.AWAITING_APPROVAL, Actor.HANDLER),
-        _t("send_back", "Trả lại chuyên viên", {S.AWAITING_APPROVAL}, S.PROCESSING, Actor.LEADER),
-        _t("approve", "Phê duyệt, ký kết quả", {S.AWAITING_APPROVAL}, S.AWAITING_RETURN, Actor.LEADER),
+        _t("propose", _("Trình kết quả"), {S.PROCESSING}, S.AWAITING_APPROVAL, Actor.HANDLER),
+        _t("send_back", _("Trả lại chuyên viên"), {S.AWAITING_APPROVAL}, S.PROCESSING, Actor.LEADER),
+        _t("approve", _("Phê duyệt, ký kết quả"), {S.AWAITING_APPROVAL}, S.AWAITING_RETURN, Actor.LEADER),
         _t(
             "apologise",
             "Xin lỗi, hẹn lại ngày trả",
@@ -73,7 +79,7 @@ TRANSITIONS = {
             Actor.HANDLER,
             Actor.LEADER,
         ),
-        _t("return_result", "Trả kết quả", {S.AWAITING_RETURN}, S.RETURNED, Actor.RECEIVER),
+        _t("return_result", _("Trả kết quả"), {S.AWAITING_RETURN}, S.RETURNED, Actor.RECEIVER),
         _t(
             "withdraw",
             "Rút hồ sơ",

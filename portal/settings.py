@@ -210,7 +210,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 
@@ -279,5 +283,11 @@ if OIDC_RP_CLIENT_ID:
         if not globals()[name]
     ]
     if _oidc_missing:
-        raise ImproperlyConfigured(f"OIDC_RP_CLIENT_ID is set, so these must be too: {', '.join(_oidc_missing)}")
+        raise ImproperlyConfigured(
+            f"OIDC_RP_CLIENT_ID is set, so these must be too: {', '.join(_oidc_missing)}"
+        )
     AUTHENTICATION_BACKENDS.append("portal.accounts.oidc.NationalSSOBackend")
+
+# Reverse proxies in front of the app (docker-compose: 1). Rate limits read the client address this many hops back
+# in X-Forwarded-For; 0 trusts nobody and uses the socket address.
+PORTAL_TRUSTED_PROXY_COUNT = env.int("PORTAL_TRUSTED_PROXY_COUNT", 0)

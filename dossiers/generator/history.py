@@ -6,6 +6,7 @@ generation day) does not happen: the dossier stays in the state it had then, so 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 from dataclasses import dataclass
@@ -23,8 +24,8 @@ FATES = [
     ("withdraw", 0.008),
     ("stop", 0.003),
     ("unanswered_supplement", 0.008),
-    ("late", 0.009),
-    ("stalled", 0.002),
+    ("late", 0.011),
+    ("stalled", 0.003),
 ]
 # At most one detour per dossier that goes on to a result (so a history has 2 to 8 rows).
 DETOURS = [
@@ -144,66 +145,86 @@ class Simulator:
 
     def run(self, plan: Plan, event_id: int, supplement_id: int) -> Outcome:
         life = _Life(self, plan, event_id, supplement_id)
-        try:
+        life.duration = plan.procedure.duration(plan.channel)
+        life.handler, life.leader = self._handler_title(plan), self._leader_title(plan)
+        with contextlib.suppress(Cutoff):  # later steps have not happened yet
             self._live(life)
-        except Cutoff:
-            pass
         return life.outcome()
 
     # --- the path ------------------------------------------------------------------------------------------------
 
     def _live(self, life: _Life) -> None:
-        rng, clock, plan = self.rng, self.clock, life.plan
-        day = clock.DAY
+        fate, detour = self._fate(life.plan)
+        lin = self._file(life)
+        lin = self._reception(life, lin, fate, detour)
+        if lin is None:
+            return
+        lin = self._transfer(life, lin)
+        if self._ends_in_handling(life, lin, fate):
+            return
+        lin = self._detour(life, lin, detour)
+        if detour == "apology" or (fate == "late" and self.rng.random() < 0.4):
+            lin = self._apologise(life, lin)
+        self._result(life, lin, fate, detour)
+
+    def _fate(self, plan: Plan) -> tuple[str | None, str | None]:
+        rng = self.rng
         fate = _draw(rng, self.fate_cum, FATES)
         detour = _draw(rng, self.detour_cum, DETOURS) if fate in (None, "late") else None
         if detour == "consult" and plan.receiving.kind == "commune" and rng.random() < 0.7:
             detour = None  # communes rarely consult
-        if detour is None and fate is None and "đất" in plan.procedure.field_name.lower() and rng.random() < 0.05:
+        land = "đất" in plan.procedure.field_name.lower()
+        if detour is None and fate is None and land and rng.random() < 0.05:
             detour = "financial"  # land procedures often wait for taxes and fees
+        return fate, detour
 
+    def _file(self, life: _Life) -> int:
+        """Online submission or registration at the counter; returns when reception can start."""
+        rng, plan, day = self.rng, life.plan, self.clock.DAY
         if plan.channel == Dossier.Channel.ONLINE:
             life.citizen("submit", S.DRAFT, S.SUBMITTED, plan.submitted_text, agency=plan.receiving.id,
                          note="Nộp hồ sơ trực tuyến")  # fmt: skip
             lin = plan.submitted_lin + min(int(rng.expovariate(1 / 200)), 3 * day) + 1
             if day - lin % day < 20:  # a dossier that arrives at closing time is looked at the next morning
                 lin = (lin // day + 1) * day + rng.randint(1, 60)
-        else:
-            label = CHANNEL_LABEL[plan.channel]
-            life.office("register", "", S.SUBMITTED, plan.submitted_lin, RECEIVER_TITLE, plan.receiving.id,
-                        f"Đăng ký hồ sơ ({label})")  # fmt: skip
-            lin = plan.submitted_lin + (
-                rng.randint(3, 25) if plan.channel == Dossier.Channel.DIRECT else rng.randint(5, 120)
-            )
+            return lin
+        life.office("register", "", S.SUBMITTED, plan.submitted_lin, RECEIVER_TITLE, plan.receiving.id,
+                    f"Đăng ký hồ sơ ({CHANNEL_LABEL[plan.channel]})")  # fmt: skip
+        wait = rng.randint(3, 25) if plan.channel == Dossier.Channel.DIRECT else rng.randint(5, 120)
+        return plan.submitted_lin + wait
 
-        # Reception (art. 17): complete, incomplete (one supplement request), or not eligible.
-        stuck_at_reception = fate == "unanswered_supplement" and rng.random() < 0.5
-        if detour == "reception_supplement" or stuck_at_reception:
+    def _reception(self, life: _Life, lin: int, fate: str | None, detour: str | None) -> int | None:
+        """Art. 17: complete (received, with its due date), incomplete (one supplement request) or refused.
+        Returns the moment of reception, or None when the dossier ends here."""
+        rng, clock, plan = self.rng, self.clock, life.plan
+        stuck = fate == "unanswered_supplement" and rng.random() < 0.5
+        if detour == "reception_supplement" or stuck:
             life.request_supplement(lin, RECEIVER_TITLE, plan.receiving.id)
-            if stuck_at_reception:
-                return
-            lin += rng.randint(day // 2, 8 * day)
+            if stuck:
+                return None
+            lin += rng.randint(clock.DAY // 2, 8 * clock.DAY)
             life.resubmit(lin, S.SUBMITTED)
             lin += rng.randint(10, 300)
         if fate == "refuse":
             life.office("refuse", S.SUBMITTED, S.REFUSED, lin, RECEIVER_TITLE, plan.receiving.id,
                         rng.choice(REFUSALS), finished=True)  # fmt: skip
-            return
+            return None
         if fate == "withdraw" and rng.random() < 0.6:
-            life.withdraw(lin + rng.randint(30, 3 * day))
-            return
-
-        amount, unit = plan.procedure.duration(plan.channel)
+            life.withdraw(lin + rng.randint(30, 3 * clock.DAY))
+            return None
         lin = life.moment(lin)
-        due = clock.due(lin, clock.days[lin // day], amount, unit)
+        due = clock.due(lin, clock.days[lin // clock.DAY], *life.duration)
         life.office("receive", S.SUBMITTED, S.RECEIVED, lin, RECEIVER_TITLE, plan.receiving.id,
                     "Tiếp nhận hồ sơ, hẹn trả kết quả", deadline=due)  # fmt: skip
-        life.received = life.last_lin
+        life.received = lin
         life.due = life.original_due = due
+        return lin
 
-        # Transfer to the handling agency (art. 18): the same day, or the next working day after the cut-off.
+    def _transfer(self, life: _Life, lin: int) -> int:
+        """Art. 18: to the handling agency the same day, or the next working day after the cut-off."""
+        rng, clock, plan, day = self.rng, self.clock, life.plan, self.clock.DAY
         handover = clock.handover_due(lin)
-        same_day = clock.deadline_day(due) == lin // day
+        same_day = clock.deadline_day(life.due) == lin // day
         if same_day:
             lin += rng.randint(1, 5)
         elif lin % day >= clock.cutoff:
@@ -215,20 +236,27 @@ class Simulator:
         life.office("transfer", S.RECEIVED, S.PROCESSING, lin, RECEIVER_TITLE, plan.receiving.id,
                     f"Chuyển {plan.handling.name} giải quyết", deadline=handover)  # fmt: skip
         life.handling = plan.handling.id
+        return life.last_lin
 
-        handler, leader = self._handler_title(plan), self._leader_title(plan)
-        agency = plan.handling.id
+    def _ends_in_handling(self, life: _Life, lin: int, fate: str | None) -> bool:
+        rng = self.rng
         if fate == "withdraw":
-            life.withdraw(lin + rng.randint(30, 5 * day))
-            return
-        if fate == "stop":
-            life.office("stop", S.PROCESSING, S.STOPPED, _towards(rng, lin, life.due, 0.2, 0.9), leader, agency,
-                        rng.choice(STOPS), deadline=life.due, finished=True)  # fmt: skip
-            return
-        if fate == "unanswered_supplement":
-            life.request_supplement(_towards(rng, lin, life.due, 0.05, 0.5), handler, agency)
-            return
+            life.withdraw(lin + rng.randint(30, 5 * self.clock.DAY))
+        elif fate == "stop":
+            life.office("stop", S.PROCESSING, S.STOPPED, _towards(rng, lin, life.due, 0.2, 0.9), life.leader,
+                        life.plan.handling.id, rng.choice(STOPS), deadline=life.due, finished=True)  # fmt: skip
+        elif fate == "unanswered_supplement":
+            life.request_supplement(
+                _towards(rng, lin, life.due, 0.05, 0.5), life.handler, life.plan.handling.id
+            )
+        else:
+            return False
+        return True
 
+    def _detour(self, life: _Life, lin: int, detour: str | None) -> int:
+        """A consultation, a financial obligation or a supplement request during handling."""
+        rng, clock, day = self.rng, self.clock, self.clock.DAY
+        handler, agency = life.handler, life.plan.handling.id
         if detour == "consult" and life.due - lin > 2 * day:
             lin = _towards(rng, lin, life.due, 0.05, 0.25)
             reply_by = max(lin + 60, _close_before(lin + int((life.due - lin) * 0.6), day))
@@ -240,13 +268,13 @@ class Simulator:
                         "Đã nhận ý kiến của cơ quan phối hợp", deadline=reply_by)  # fmt: skip
         elif detour == "financial":
             lin = _towards(rng, lin, life.due, 0.1, 0.4)
-            old_due = life.due
+            due = life.due
             life.office("financial", S.PROCESSING, S.FINANCIAL, lin, handler, agency,
-                        "Thông báo thực hiện nghĩa vụ tài chính theo quy định", deadline=old_due, pause=True)  # fmt: skip
+                        "Thông báo thực hiện nghĩa vụ tài chính theo quy định", deadline=due, pause=True)  # fmt: skip
             paid = lin + rng.randint(day // 2, 10 * day)
             life.office("financial_done", S.FINANCIAL, S.PROCESSING, paid, handler, agency,
-                        "Đã hoàn thành nghĩa vụ tài chính", deadline=old_due, pause=False)  # fmt: skip
-            life.due = old_due + (paid - lin)  # the paused office time is added to the due date
+                        "Đã hoàn thành nghĩa vụ tài chính", deadline=due, pause=False)  # fmt: skip
+            life.due = due + (paid - lin)  # the paused office time is added to the due date
             lin = paid
         elif detour == "handling_supplement":
             lin = _towards(rng, lin, life.due, 0.1, 0.4)
@@ -254,25 +282,37 @@ class Simulator:
             lin += rng.randint(day // 2, 10 * day)
             life.resubmit(lin, S.PROCESSING)
             # The clock restarts on the complete dossier (art. 19).
-            life.due = clock.due(lin, clock.days[lin // day], amount, unit)
-        if detour == "apology" or (fate == "late" and rng.random() < 0.4):
-            apology_by = clock.apology_deadline(life.due)
-            if apology_by - lin > 30:
-                at = rng.randint(max(lin + 1, apology_by - 300), apology_by - 1)
-                new_due = life.due + rng.randint(3, 10) * day
-                life.office("apologise", S.PROCESSING, S.PROCESSING, at, handler, agency, rng.choice(APOLOGIES),
-                            deadline=apology_by)  # fmt: skip
-                life.due, life.due_reset, lin = new_due, True, at
+            life.due = clock.due(lin, clock.days[lin // day], *life.duration)
+        return lin
 
+    def _apologise(self, life: _Life, lin: int) -> int:
+        """Mẫu 04: at least one working day before the due date, a new date, once."""
+        rng = self.rng
+        apology_by = self.clock.apology_deadline(life.due)
+        if apology_by - lin <= 30:
+            return lin
+        at = rng.randint(max(lin + 1, apology_by - 300), apology_by - 1)
+        new_due = life.due + rng.randint(3, 10) * self.clock.DAY
+        life.office("apologise", S.PROCESSING, S.PROCESSING, at, life.handler, life.plan.handling.id,
+                    rng.choice(APOLOGIES), deadline=apology_by)  # fmt: skip
+        life.due, life.due_reset = new_due, True
+        return at
+
+    def _result(self, life: _Life, lin: int, fate: str | None, detour: str | None) -> None:
+        """Proposal, approval and return: in time, late, or never (stalled)."""
+        rng, day = self.rng, self.clock.DAY
+        handler, leader, agency = life.handler, life.leader, life.plan.handling.id
         if fate == "stalled":
             if rng.random() < 0.3:
                 life.office("propose", S.PROCESSING, S.AWAITING_APPROVAL, life.due + rng.randint(1, 20 * day),
                             handler, agency, "Trình lãnh đạo phê duyệt kết quả", deadline=life.due)  # fmt: skip
             return
-        if fate == "late":
-            lin = max(lin, life.due) + rng.randint(day // 4, 12 * day)
-        else:
-            lin = _towards(rng, lin, life.due, 0.3, 0.85)
+        late = fate == "late"
+        lin = (
+            max(lin, life.due) + rng.randint(day // 4, 12 * day)
+            if late
+            else _towards(rng, lin, life.due, 0.3, 0.85)
+        )
         life.office("propose", S.PROCESSING, S.AWAITING_APPROVAL, lin, handler, agency,
                     "Trình lãnh đạo phê duyệt kết quả", deadline=life.due)  # fmt: skip
         if detour == "send_back":
@@ -282,11 +322,11 @@ class Simulator:
             lin = _towards(rng, lin, life.due, 0.1, 0.5)
             life.office("propose", S.PROCESSING, S.AWAITING_APPROVAL, lin, handler, agency,
                         "Trình lãnh đạo phê duyệt kết quả (lần 2)", deadline=life.due)  # fmt: skip
-        lin = lin + rng.randint(10, day) if fate == "late" else _towards(rng, lin, life.due, 0.05, 0.5)
+        lin = lin + rng.randint(10, day) if late else _towards(rng, lin, life.due, 0.05, 0.5)
         life.office("approve", S.AWAITING_APPROVAL, S.AWAITING_RETURN, lin, leader, agency, "Phê duyệt kết quả",
                     deadline=life.due, finished=True)  # fmt: skip
-        lin = lin + rng.randint(5, 2 * day) if fate == "late" else _towards(rng, lin, life.due, 0.0, 0.9)
-        life.office("return_result", S.AWAITING_RETURN, S.RETURNED, lin, RECEIVER_TITLE, plan.receiving.id,
+        lin = lin + rng.randint(5, 2 * day) if late else _towards(rng, lin, life.due, 0.0, 0.9)
+        life.office("return_result", S.AWAITING_RETURN, S.RETURNED, lin, RECEIVER_TITLE, life.plan.receiving.id,
                     "Trả kết quả cho công dân", deadline=life.due, returned=True)  # fmt: skip
 
     def _handler_title(self, plan: Plan) -> str:
@@ -294,7 +334,8 @@ class Simulator:
             return "Chuyên viên xử lý"
         field = plan.procedure.field_name.lower()
         return next(
-            (title for words, title in COMMUNE_HANDLERS if any(w in field for w in words)), "Chuyên viên xử lý"
+            (title for words, title in COMMUNE_HANDLERS if any(w in field for w in words)),
+            "Chuyên viên xử lý",
         )
 
     def _leader_title(self, plan: Plan) -> str:
@@ -329,6 +370,8 @@ class _Life:
         self.finished: int | None = None
         self.finished_text: str | None = None
         self.returned_text: str | None = None
+        self.duration: tuple[float, str] = (0.0, "")
+        self.handler = self.leader = ""
 
     def _add(self, action, from_state, to_state, at_text, actor_id, title, agency, note, deadline, outcome):
         if self.state != from_state:
@@ -397,7 +440,9 @@ class _Life:
 
     def withdraw(self, lin: int) -> None:
         rng = self.sim.rng
-        self.citizen_at("withdraw", self.state, S.WITHDRAWN, lin, f"Công dân rút hồ sơ: {rng.choice(WITHDRAWALS)}")
+        self.citizen_at(
+            "withdraw", self.state, S.WITHDRAWN, lin, f"Công dân rút hồ sơ: {rng.choice(WITHDRAWALS)}"
+        )
         self.finished, self.finished_text = self.last_lin, self.last_text
 
     def outcome(self) -> Outcome:

@@ -158,7 +158,11 @@ def generate_dossiers(
                     0.6 if any(w in procedure.field_name.lower() for w in BUSINESS_FIELDS) else 0.03
                 )
                 place = receiving.place if receiving.kind == "commune" else _random_place(rng, world)
-                applicant_id, who, email = None, person(rng, place, world.province_name, business=business), ""
+                applicant_id, who, email = (
+                    None,
+                    person(rng, place, world.province_name, business=business),
+                    "",
+                )
             post_share = {Dossier.Channel.ONLINE: 0.1, Dossier.Channel.POSTAL: 0.6}.get(channel, 0.03)
             plan = Plan(
                 id=next_dossier,
@@ -347,7 +351,9 @@ def _accounts(rng, world: World, seed: int, count: int, first_day: date, summary
                 email=f"{username}@example.com",
                 role=User.Role.CITIZEN,
                 **_identity(who),
-                date_joined=datetime.combine(joined, datetime.min.time(), tzinfo=timezone.get_default_timezone())
+                date_joined=datetime.combine(
+                    joined, datetime.min.time(), tzinfo=timezone.get_default_timezone()
+                )
                 + timedelta(minutes=minute),
             )
         )

@@ -80,12 +80,11 @@ SERVICE_CENTRE_SHARE = {Agency.Kind.DEPARTMENT: 0.85, Agency.Kind.CENTRAL: 0.3}
 DEFAULT_DAYS = {True: 3, False: 10}
 MAX_DAYS = 120
 
-_CHANNEL_KIND = {Ch.DIRECT: Channel.Kind.DIRECT, Ch.ONLINE: Channel.Kind.ONLINE, Ch.POSTAL: Channel.Kind.POSTAL}
-
-
-def tsv_safe(text: str) -> str:
-    """Text from the database, made safe for PostgreSQL's COPY text format once, when it is loaded."""
-    return text.replace("\\", "\\\\").replace("\t", " ").replace("\n", " ").replace("\r", " ")
+CHANNEL_KIND = {
+    Ch.DIRECT: Channel.Kind.DIRECT,
+    Ch.ONLINE: Channel.Kind.ONLINE,
+    Ch.POSTAL: Channel.Kind.POSTAL,
+}
 
 
 @dataclass
@@ -114,7 +113,7 @@ class ProcedureInfo:
 class AgencyInfo:
     id: int
     code: str
-    name: str  # TSV-safe
+    name: str
     kind: str
     place: str  # the commune or province it serves, for synthetic addresses
 
@@ -126,9 +125,7 @@ class World:
         self.agencies: dict[int, AgencyInfo] = {}
         for agency in Agency.objects.filter(is_active=True).select_related("unit").order_by("id"):
             place = agency.unit.full_name if agency.unit_id else ""
-            self.agencies[agency.id] = AgencyInfo(
-                agency.id, agency.code, tsv_safe(agency.name), agency.kind, tsv_safe(place)
-            )
+            self.agencies[agency.id] = AgencyInfo(agency.id, agency.code, agency.name, agency.kind, place)
         if agency_codes:
             known = {a.code for a in self.agencies.values()}
             unknown = sorted(set(agency_codes) - known)
@@ -156,7 +153,7 @@ class World:
             if agency_id in self.agencies:
                 links[procedure_id].append((role, agency_id))
         durations: dict[int, dict[int, tuple[float, str]]] = defaultdict(dict)
-        kind_to_channel = {v: k for k, v in _CHANNEL_KIND.items()}
+        kind_to_channel = {v: k for k, v in CHANNEL_KIND.items()}
         for procedure_id, kind, amount, unit in (
             Channel.objects.filter(duration__isnull=False)
             .values_list("procedure_id", "kind", "duration", "duration_unit")
@@ -227,7 +224,8 @@ class World:
         for key, members in by_field.items():
             field_weight = next((w for word, w in FIELD_WEIGHTS if word in key), DEFAULT_FIELD_WEIGHT)
             raw = [
-                rng.lognormvariate(0, 0.8) * (COMMUNE_LEVEL_FACTOR if p.commune_level else 1.0) for p in members
+                rng.lognormvariate(0, 0.8) * (COMMUNE_LEVEL_FACTOR if p.commune_level else 1.0)
+                for p in members
             ]
             total = sum(raw)
             for p, r in zip(members, raw, strict=True):

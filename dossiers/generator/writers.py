@@ -12,11 +12,9 @@ from datetime import date, datetime
 
 from django.db import connection
 
-COPY_PIECE = 4 * 1024 * 1024  # characters sent to COPY at a time
-
 
 class Writer:
-    """Base: executemany with explicit values, portable across Django's backends."""
+    """Base: executemany with explicit values (SQLite, in tests and development)."""
 
     def __init__(self, datetime_columns: set[str]):
         self.datetime_columns = datetime_columns
@@ -37,7 +35,7 @@ class Writer:
                         values[i] = adapt(datetime.fromisoformat(values[i]))
                 adapted.append(values)
             rows = adapted
-        sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (our table and columns, quoted)
             self.quote(table), ", ".join(self.quote(c) for c in columns), ", ".join(["%s"] * len(columns))
         )
         with connection.cursor() as cursor:
@@ -56,11 +54,10 @@ class Writer:
         """Insert each (agency, day) counter or raise its ``last`` to at least the given value."""
         if not rows:
             return
-        biggest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
         t = self.quote(table)
         sql = (
             f"INSERT INTO {t} (agency_id, day, last) VALUES (%s, %s, %s) "  # noqa: S608 (our table)
-            f"ON CONFLICT (agency_id, day) DO UPDATE SET last = {biggest}({t}.last, excluded.last)"
+            f"ON CONFLICT (agency_id, day) DO UPDATE SET last = MAX({t}.last, excluded.last)"
         )
         with connection.cursor() as cursor:
             cursor.executemany(sql, rows)
@@ -72,8 +69,8 @@ class Writer:
 
 
 class CopyWriter(Writer):
-    """PostgreSQL: COPY … FROM STDIN in the text format. Text values must already be COPY-safe (no tab, newline
-    or backslash): the generator's vocabularies are checked, database text is cleaned when loaded."""
+    """PostgreSQL: COPY … FROM STDIN (text format; psycopg escapes the values). Moments are ISO 8601 strings with
+    their offset, which PostgreSQL parses into ``timestamptz``."""
 
     def insert(self, table: str, columns: list[str], rows: Iterable[tuple]) -> int:
         sql = "COPY {} ({}) FROM STDIN".format(self.quote(table), ", ".join(self.quote(c) for c in columns))
@@ -81,19 +78,31 @@ class CopyWriter(Writer):
         with connection.cursor() as cursor:
             pg = cursor.connection  # the psycopg connection under Django's wrapper, in the same transaction
             with pg.cursor() as raw, raw.copy(sql) as copy:
-                piece: list[str] = []
-                size = 0
                 for row in rows:
-                    line = "\t".join(["\\N" if v is None else v if v.__class__ is str else str(v) for v in row])
-                    piece.append(line)
-                    size += len(line) + 1
+                    copy.write_row(row)  # formatted by psycopg's C extension
                     count += 1
-                    if size >= COPY_PIECE:
-                        copy.write("\n".join(piece) + "\n")
-                        piece, size = [], 0
-                if piece:
-                    copy.write("\n".join(piece) + "\n")
         return count
+
+    def counters_raise(self, table: str, rows: list[tuple[int, date, int]]) -> None:
+        """Through a temporary table filled by COPY: one statement instead of one per (agency, day)."""
+        if not rows:
+            return
+        t = self.quote(table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TEMPORARY TABLE IF NOT EXISTS generated_counters "
+                "(agency_id bigint, day date, last integer) ON COMMIT DELETE ROWS"
+            )
+            with cursor.connection.cursor() as raw, raw.copy("COPY generated_counters FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(
+                f"INSERT INTO {t} (agency_id, day, last) SELECT agency_id, day, last FROM generated_counters "  # noqa: S608
+                f"ON CONFLICT (agency_id, day) DO UPDATE SET last = GREATEST({t}.last, excluded.last)"
+            )
+            cursor.execute(
+                "DELETE FROM generated_counters"
+            )  # a caller's outer transaction may not commit soon
 
     def sequence_past_max(self, table: str) -> None:
         with connection.cursor() as cursor:

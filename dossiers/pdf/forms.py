@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from dossiers.deadlines import _CHANNEL_KIND, processing_time
+from dossiers.deadlines import CHANNEL_KIND, processing_time
 from dossiers.errors import DossierError
 from dossiers.models import Dossier, DossierEvent, DossierFile
 from dossiers.pdf.dates import vn_date, vn_datetime
@@ -78,7 +78,7 @@ def _common(dossier: Dossier, agency: Agency, issued_at: datetime | None, form_c
 
 
 def _channel(dossier: Dossier) -> Channel | None:
-    wanted = _CHANNEL_KIND[dossier.channel]
+    wanted = CHANNEL_KIND[dossier.channel]
     return next((c for c in dossier.procedure.channels.all() if c.kind == wanted), None)
 
 

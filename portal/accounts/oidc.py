@@ -42,6 +42,7 @@ from django.utils.translation import gettext_lazy as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
+from portal.accounts import services
 from portal.accounts.models import User
 
 logger = logging.getLogger("portal.accounts.sso")
@@ -57,7 +58,8 @@ MAX_KEY_LENGTH = 255  # issuer, subject and TechID columns
 class Reason(StrEnum):
     STALE = "stale"  # no flow of this browser matches: replayed, back button, other tab, tampered or missing state
     PROVIDER_REFUSED = "refused"  # the provider sent error=… (the user cancelled, or was not allowed)
-    TOKEN_REJECTED = "token"  # the code or the ID token failed a check (nonce, audience, issuer, expiry, signature)
+    # The code or the ID token failed a check (nonce, audience, issuer, expiry, signature).
+    TOKEN_REJECTED = "token"  # noqa: S105 (a reason's name, not a secret)
     UNAVAILABLE = "unavailable"  # the provider could not be reached or answered with an error
     TIMEOUT = "timeout"  # the provider did not answer within OIDC_TIMEOUT
     IDENTITY_TAKEN = "taken"  # linking: the identity belongs to another user
@@ -168,10 +170,15 @@ def sso_configured() -> bool:
         "OIDC_OP_USER_ENDPOINT",
         "OIDC_OP_JWKS_ENDPOINT",
     )
-    return all(getattr(settings, name, "") for name in names) and BACKEND_PATH in settings.AUTHENTICATION_BACKENDS
+    return (
+        all(getattr(settings, name, "") for name in names)
+        and BACKEND_PATH in settings.AUTHENTICATION_BACKENDS
+    )
 
 
-def sso_failure_response(request: HttpRequest, reason: Reason, *, retry_url: str | None = None) -> HttpResponse:
+def sso_failure_response(
+    request: HttpRequest, reason: Reason, *, retry_url: str | None = None
+) -> HttpResponse:
     page = FAILURE_PAGES[reason]
     if retry_url is None:
         retry_url = reverse("oidc_authentication_init") if sso_configured() else reverse("accounts:login")
@@ -277,7 +284,9 @@ CLAIM_MAP: dict[str, tuple[tuple[str, ...], Callable[[object], object]]] = {
 
 # Kept out of the identity's claims snapshot: the personal id (stored on the user, validated) and the token's own
 # bookkeeping.
-SNAPSHOT_OMIT = frozenset({"SoDinhDanh", "aud", "azp", "exp", "iat", "nbf", "auth_time", "nonce", "at_hash", "sid", "jti"})
+SNAPSHOT_OMIT = frozenset(
+    {"SoDinhDanh", "aud", "azp", "exp", "iat", "nbf", "auth_time", "nonce", "at_hash", "sid", "jti"}
+)
 SNAPSHOT_MAX_KEYS = 40
 SNAPSHOT_MAX_TEXT = 255
 
@@ -329,7 +338,12 @@ def claims_snapshot(claims: dict) -> dict:
     for key, value in claims.items():
         if len(snapshot) >= SNAPSHOT_MAX_KEYS:
             break
-        if isinstance(key, str) and len(key) <= 64 and key not in SNAPSHOT_OMIT and not isinstance(value, dict):
+        if (
+            isinstance(key, str)
+            and len(key) <= 64
+            and key not in SNAPSHOT_OMIT
+            and not isinstance(value, dict)
+        ):
             snapshot[key] = short(value)
     return snapshot
 
@@ -388,7 +402,9 @@ class NationalSSOBackend(OIDCAuthenticationBackend):
         except jwt.PyJWTError as exc:
             raise SSOFailure(Reason.TOKEN_REJECTED, "malformed token header") from exc
         if algorithm != self.OIDC_RP_SIGN_ALGO:
-            raise SSOFailure(Reason.TOKEN_REJECTED, f"token signed with {algorithm!r}, not {self.OIDC_RP_SIGN_ALGO}")
+            raise SSOFailure(
+                Reason.TOKEN_REJECTED, f"token signed with {algorithm!r}, not {self.OIDC_RP_SIGN_ALGO}"
+            )
         try:
             claims = jwt.decode(
                 payload,
@@ -417,8 +433,6 @@ class NationalSSOBackend(OIDCAuthenticationBackend):
         return self.UserModel.objects.none()
 
     def get_or_create_user(self, access_token, id_token, payload):
-        from portal.accounts import services
-
         userinfo = self.get_userinfo(access_token, id_token, payload)
         if not isinstance(userinfo, dict):
             raise SSOFailure(Reason.UNAVAILABLE, "userinfo: the answer is not a JSON object")
@@ -469,7 +483,11 @@ def log_sso_linked(request: HttpRequest, user: User) -> None:
 def log_sso_failed(request: HttpRequest, reason: Reason, detail: str) -> None:
     user = request.user.pk if request.user.is_authenticated else "-"
     security_log.warning(
-        "event=sso_failure reason=%s detail=%s user=%s ip=%s", reason.value, detail[:200], user, _client_ip(request)
+        "event=sso_failure reason=%s detail=%s user=%s ip=%s",
+        reason.value,
+        detail[:200],
+        user,
+        _client_ip(request),
     )
 
 
@@ -547,7 +565,9 @@ class SSOCallbackView(OIDCAuthenticationCallbackView):
         response = super().login_success()
         if self.link_user_id is not None:
             log_sso_linked(self.request, self.user)
-            messages.success(self.request, _("Đã liên kết tài khoản định danh quốc gia với tài khoản của bạn."))
+            messages.success(
+                self.request, _("Đã liên kết tài khoản định danh quốc gia với tài khoản của bạn.")
+            )
         else:
             log_sso_signed_in(self.request, self.user)
         return response
@@ -568,7 +588,11 @@ def provider_logout_url(request: HttpRequest) -> str | None:
     with translation.override(settings.LANGUAGE_CODE):
         after = request.build_absolute_uri(resolve_url(settings.LOGOUT_REDIRECT_URL))
     query = urlencode(
-        {"id_token_hint": id_token, "post_logout_redirect_uri": after, "client_id": settings.OIDC_RP_CLIENT_ID}
+        {
+            "id_token_hint": id_token,
+            "post_logout_redirect_uri": after,
+            "client_id": settings.OIDC_RP_CLIENT_ID,
+        }
     )
     return f"{endpoint}?{query}"
 
@@ -576,4 +600,3 @@ def provider_logout_url(request: HttpRequest) -> str | None:
 def logout_url(request: HttpRequest) -> str:
     """``OIDC_OP_LOGOUT_URL_METHOD``: where ``/oidc/logout/`` sends the user after ending the local session."""
     return provider_logout_url(request) or resolve_url(settings.LOGOUT_REDIRECT_URL)
-

@@ -128,7 +128,9 @@ def external_identity_sign_in(*, issuer: str, subject: str, profile, claims: dic
             user.save(update_fields=changed)
         _identity_refresh(identity, subject=subject, profile=profile, claims=claims)
         return user
-    user = User(username=_identity_username(issuer=issuer, key=profile.tech_id or subject), role=User.Role.CITIZEN)
+    user = User(
+        username=_identity_username(issuer=issuer, key=profile.tech_id or subject), role=User.Role.CITIZEN
+    )
     user.set_unusable_password()
     _user_apply_profile(user, profile, contact=True)
     try:
@@ -153,7 +155,9 @@ def external_identity_sign_in(*, issuer: str, subject: str, profile, claims: dic
 
 
 @transaction.atomic
-def external_identity_link(*, user: User, issuer: str, subject: str, profile, claims: dict) -> ExternalIdentity:
+def external_identity_link(
+    *, user: User, issuer: str, subject: str, profile, claims: dict
+) -> ExternalIdentity:
     """Attach the identity to ``user`` (who has just proved both: signed in here, then at the provider)."""
     identity = _identity_find(issuer=issuer, subject=subject, tech_id=profile.tech_id)
     if identity is not None and identity.user_id != user.pk:

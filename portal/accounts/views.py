@@ -15,7 +15,12 @@ class SignInView(auth_views.LoginView):
     authentication_form = SignInForm
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "sso_enabled": sso_configured()}
+        context = super().get_context_data(**kwargs)
+        # LoginView adds the request's host as "site", hiding the portal's own "site" (name, hotline, e-mail) that
+        # base.html shows in its header and footer.
+        context.pop("site", None)
+        context.pop("site_name", None)
+        return {**context, "sso_enabled": sso_configured()}
 
 
 class SignOutView(auth_views.LogoutView):
@@ -33,7 +38,10 @@ def identities(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/identities.html",
-        {"identities": request.user.external_identities.order_by("created_at"), "sso_enabled": sso_configured()},
+        {
+            "identities": request.user.external_identities.order_by("created_at"),
+            "sso_enabled": sso_configured(),
+        },
     )
 
 

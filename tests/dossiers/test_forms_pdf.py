@@ -251,6 +251,7 @@ def test_every_form_renders_to_an_a5_pdf(received, people, commune):
     services.dossier_request_supplement(
         dossier=dossier, officer=people["handler"], items=["Tờ khai"], reason="Thiếu"
     )
+    filing.dossier_file_add(dossier=dossier, user=people["citizen"], upload=scan("to-khai.pdf"))
     services.dossier_resubmit(dossier=dossier, user=people["citizen"])
     dossier.refresh_from_db()
     services.dossier_apologise(

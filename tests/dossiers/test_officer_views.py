@@ -1,16 +1,22 @@
 """The officers' pages: counter registration, the work page with one form per action, the tracking book."""
 
+import threading
+import uuid
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from dossiers import filing
 from dossiers.errors import ConcurrentChange, TransitionNotAllowed
 from dossiers.forms_officer import ACTION_FORMS
-from dossiers.models import Dossier, DossierFile, OutboxEvent, SupplementRequest, VaultDocument
+from dossiers.models import DailyCounter, Dossier, DossierFile, OutboxEvent, SupplementRequest, VaultDocument
+from portal.accounts.models import AgencyMembership, User
 from portal.catalog.models import Procedure
 from tests.dossiers.staff import PDF, PNG, Staff, make_staff, pdf, uploads_in
 
@@ -21,6 +27,13 @@ S = Dossier.State
 @pytest.fixture(autouse=True)
 def _uploads_in_tmp(settings, tmp_path):
     uploads_in(settings, tmp_path)
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese_after():
+    """A request to an /en/ page leaves English active in this thread, and reverse() would then prefix /en/."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
@@ -188,6 +201,85 @@ def test_two_officers_acting_on_the_same_version_one_wins_and_the_other_gets_409
     dossier.refresh_from_db()
     assert dossier.state == S.RECEIVED and dossier.version == version + 1
     assert list(dossier.events.values_list("action", flat=True)) == ["register", "receive"]
+
+
+def in_own_thread(function):
+    """Run ``function`` on its own database connection, outside the test's transaction (its writes commit)."""
+    results, errors = [], []
+
+    def run():
+        try:
+            results.append(function())
+        except Exception as error:  # re-raised in the test
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(60)
+    if errors:
+        raise errors[0]
+    return results[0]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locking under concurrency needs PostgreSQL"
+)
+def test_two_officers_clicking_at_the_same_moment_one_wins_and_the_other_gets_409(staff):
+    agency = staff.other_commune
+    today = timezone.localdate()
+    counter_existed = DailyCounter.objects.filter(agency=agency, day=today).exists()
+    tag = uuid.uuid4().hex[:8]
+
+    def set_up():
+        officers = []
+        for n in (1, 2):
+            officer = User.objects.create_user(f"race-{tag}-{n}", role=User.Role.ONESTOP_OFFICER)
+            AgencyMembership.objects.create(user=officer, agency=agency)
+            officers.append(officer)
+        dossier = filing.dossier_register_at_counter(
+            officer=officers[0], procedure=staff.birth, receiving_agency=agency, applicant=None,
+            uploads=[("", pdf())], applicant_name="Đỗ Văn Giang",
+        )  # fmt: skip
+        return officers, dossier
+
+    officers, dossier = in_own_thread(set_up)
+    barrier, statuses = threading.Barrier(2), []
+
+    def click(officer, action, data):
+        browser = Client()
+        browser.force_login(officer)
+        url = reverse("dossiers:officer_action", args=[dossier.pk, action])
+        barrier.wait(timeout=30)
+        statuses.append(browser.post(url, {"expected_version": dossier.version, **data}).status_code)
+        browser.logout()
+
+    try:
+        racers = [
+            threading.Thread(target=in_own_thread, args=(lambda: click(officers[0], "receive", {}),)),
+            threading.Thread(
+                target=in_own_thread, args=(lambda: click(officers[1], "refuse", {"reason": "Sai"}),)
+            ),
+        ]
+        for racer in racers:
+            racer.start()
+        for racer in racers:
+            racer.join(60)
+        after = in_own_thread(lambda: Dossier.objects.get(pk=dossier.pk))
+        actions = in_own_thread(lambda: list(after.events.values_list("action", flat=True)))
+        assert sorted(statuses) == [302, 409]
+        assert after.version == dossier.version + 1 and after.state in {S.RECEIVED, S.REFUSED}
+        assert len(actions) == 2 and actions[0] == "register"
+    finally:
+
+        def clean_up():
+            Dossier.objects.filter(pk=dossier.pk).delete()
+            User.objects.filter(username__startswith=f"race-{tag}-").delete()
+            if not counter_existed:
+                DailyCounter.objects.filter(agency=agency, day=today).delete()
+
+        in_own_thread(clean_up)
 
 
 def test_the_same_action_posted_twice_with_one_version_happens_once(client, staff):
@@ -407,3 +499,10 @@ def test_the_navigation_shows_staff_counts_only_to_signed_in_officers(client, st
     html = client.get(reverse("home")).content.decode()
     assert "Xử lý hồ sơ" in html
     assert '<span class="nav-count">1<span class="visually-hidden"> hồ sơ chờ xử lý' in html
+
+
+def test_the_work_page_has_an_english_version_with_imperative_buttons(client, staff):
+    dossier = staff.walk(staff.register(), S.PROCESSING)
+    client.force_login(staff.handler)
+    html = client.get("/en" + work_url(dossier)).content.decode()
+    assert ">Propose the result</button>" in html and "Processing history" in html

@@ -113,7 +113,9 @@ def test_the_personal_id_number_never_reaches_the_logs(client, sso, caplog):
     assert "event=sso_sign_in" in caplog.text
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/path", "http://testserver.evil.example/"])
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/path", "http://testserver.evil.example/"]
+)
 def test_next_pointing_to_another_site_is_ignored(client, sso, target):
     response = sso_login(client, sso, "citizen", next=target)
 

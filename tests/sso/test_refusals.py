@@ -7,7 +7,7 @@ import pytest
 
 from portal.accounts.models import ExternalIdentity
 from tests.sso.fakes import closed_port, silent_port
-from tests.sso.flows import assert_friendly_failure, callback, signed_in, sso_login, sso_start
+from tests.sso.flows import assert_friendly_failure, callback, signed_in, sso_start
 
 pytestmark = pytest.mark.django_db
 

@@ -112,7 +112,9 @@ def test_a_token_the_provider_issued_to_another_relying_party_is_refused(client,
     """Token substitution: a genuine token of the same provider, with this browser's nonce, but for another
     client (as a malicious relying party could replay one it received)."""
     flow = sso_start(client)
-    other_flow = sso.authorization_url(client_id=OTHER.client_id, redirect_uri=OTHER.redirect_uris[0], nonce=flow.nonce)
+    other_flow = sso.authorization_url(
+        client_id=OTHER.client_id, redirect_uri=OTHER.redirect_uris[0], nonce=flow.nonce
+    )
     tokens = sso.exchange(sso.user_agent().sign_in(other_flow, "citizen"), client_id=OTHER.client_id)
 
     response = _present(client, canned, flow, tokens["id_token"])
@@ -127,7 +129,10 @@ def skewed_op(request, tmp_path_factory):
     they are issued in the future. Both beyond the portal's OIDC_CLOCK_LEEWAY."""
     skip_or_fail_unavailable()
     provider = TestProvider(
-        workdir=tmp_path_factory.mktemp("skewed-op"), clients=[PORTAL], clock_skew_seconds=request.param, id_token_ttl=60
+        workdir=tmp_path_factory.mktemp("skewed-op"),
+        clients=[PORTAL],
+        clock_skew_seconds=request.param,
+        id_token_ttl=60,
     ).start()
     yield provider
     provider.stop()

@@ -22,9 +22,7 @@ class Command(BaseCommand):
             metavar="MA_CO_QUAN",
             help="Chỉ tạo hồ sơ tiếp nhận tại các cơ quan này (mã định danh, ví dụ 000.00.01.H01).",
         )
-        parser.add_argument(
-            "--chunk", type=int, default=20_000, help="Số hồ sơ mỗi lần ghi (một giao dịch)."
-        )
+        parser.add_argument("--chunk", type=int, default=20_000, help="Số hồ sơ mỗi lần ghi (một giao dịch).")
 
     def handle(self, *args, count, seed, agencies, chunk, **options):
         if settings.PRODUCTION:

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 
 from dossiers import filing
 from dossiers.errors import DossierError
@@ -12,6 +13,7 @@ from dossiers.views.officer.common import officer_required, queue_nav
 from portal.accounts.models import User
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @officer_required
 def counter_register(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -38,8 +40,6 @@ def counter_register(request: HttpRequest) -> HttpResponse:
             return _page(request, form, status=400, error=error.message)
         messages.success(request, f"Đã đăng ký hồ sơ {dossier.code}. Kiểm tra và tiếp nhận hồ sơ bên dưới.")
         return redirect("dossiers:officer_dossier", pk=dossier.pk)
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
     query = request.GET.get("q", "")[:200].strip()
     form = CounterRegistrationForm(officer=user, query=query)
     if query:

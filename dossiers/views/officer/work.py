@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
 from dossiers import filing, services
@@ -29,6 +30,10 @@ class Panel:
     form: ActionForm | None
     unavailable: str = ""
     open: bool = False
+
+    @property
+    def label(self) -> str:
+        return ACTION_FORMS[self.transition.action].label
 
 
 def _officer_actions(user, dossier: Dossier) -> list[Transition]:
@@ -109,8 +114,11 @@ def dossier_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         error = NotYourDossier() if allowed_now else TransitionNotAllowed()
         return _render(request, dossier, error=error.message, status=400)
     if not valid:
-        version_errors = form.errors.get("expected_version")
-        error = version_errors[0] if version_errors else "Vui lòng kiểm tra lại thông tin."
+        problems = "; ".join(str(error) for errors in form.errors.values() for error in errors)
+        error = gettext("Chưa thực hiện được “%(action)s”: %(problems)s") % {
+            "action": form.label,
+            "problems": problems,
+        }
         return _render(request, dossier, bound=form, error=error, status=400)
     try:
         PERFORM[action](dossier, request.user, form)
@@ -118,7 +126,7 @@ def dossier_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return _conflict(request, dossier)
     except DossierError as error:
         return _render(request, dossier, bound=form, error=error.message, status=400)
-    messages.success(request, f"Đã thực hiện: {transition.label}.")
+    messages.success(request, gettext("Đã thực hiện: %(action)s.") % {"action": form.label})
     return redirect("dossiers:officer_dossier", pk=dossier.pk)
 
 

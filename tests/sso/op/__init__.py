@@ -136,6 +136,7 @@ class TestProvider:
 
     def start(self) -> TestProvider:
         jwk = json.loads(RSAAlgorithm.to_jwk(self.key))
+        jwk.pop("key_ops", None)  # PyJWT marks a private key "sign" only; the provider also verifies with it
         jwk.update(kid=KEY_ID, alg="RS256", use="sig")
         config = {
             "host": "127.0.0.1",
@@ -294,7 +295,9 @@ class ProviderUserAgent:
 
     def authorize(self, authorization_url: str) -> str:
         """Open an authorization address while already signed in here: the provider answers at once."""
-        callback = self._follow(self.http.get(authorization_url, allow_redirects=False, timeout=HTTP_TIMEOUT_S))
+        callback = self._follow(
+            self.http.get(authorization_url, allow_redirects=False, timeout=HTTP_TIMEOUT_S)
+        )
         assert isinstance(callback, str), callback.text
         return callback
 
@@ -311,7 +314,9 @@ class ProviderUserAgent:
         page = self.http.get(url, allow_redirects=False, timeout=HTTP_TIMEOUT_S)
         assert page.status_code == 200, page.text
         xsrf = re.search(r'name="xsrf" value="([^"]+)"', page.text)
-        action = re.search(r'id="op.logoutForm"[^>]*action="([^"]+)"|action="([^"]+)"[^>]*id="op.logoutForm"', page.text)
+        action = re.search(
+            r'id="op.logoutForm"[^>]*action="([^"]+)"|action="([^"]+)"[^>]*id="op.logoutForm"', page.text
+        )
         assert xsrf and action, page.text
         response = self.http.post(
             urljoin(url, action.group(1) or action.group(2)),

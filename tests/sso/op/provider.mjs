@@ -180,7 +180,10 @@ server.listen(0, config.host, () => {
       ctx.body = page('Lỗi', `<pre>${escapeHtml(JSON.stringify(out))}</pre>`);
     },
   });
-  provider.on('server_error', (ctx, error) => console.error('provider server_error', error));
+  // Refusals go to stderr (the fixture keeps it in its work directory) so a failing test can show why.
+  for (const event of ['server_error', 'authorization.error', 'grant.error', 'end_session.error', 'userinfo.error']) {
+    provider.on(event, (ctx, error) => console.error(event, error.message, error.error_detail || ''));
+  }
 
   const providerCallback = provider.callback();
   handler = (req, res) => {

@@ -1,0 +1,578 @@
+"""Load benchmark of the dossier pages at scale, in one command:
+
+    .venv/bin/python bench/dossiers.py [--count 1000000] [--seed 1] [--duration 15] [--connections 8] [--regenerate]
+
+1. Prepares the database ``portal_bench_dossiers`` (or ``BENCH_DOSSIERS_DATABASE_URL``): creates it, migrates,
+   loads units, agencies, the real catalogue and the holidays (the helpers of ``bench/run.py``), then generates
+   ``--count`` dossiers with ``generate_dossiers`` unless exactly that many are there (timed: rows per second),
+   and runs ``VACUUM ANALYZE``.
+2. Creates a one-stop officer of the provincial service centre and signs them and a generated citizen with about
+   100 dossiers in (sessions in the database, sent as a cookie).
+3. Serves the portal with gunicorn (2 sync workers, production settings, as ``bench/run.py``) and runs wrk against
+   ``/healthz`` (the baseline), the officer's fullest queue, the public tracking lookup (500 real codes with their
+   second factor, each request from its own address through X-Forwarded-For; see ``bench/dossiers_settings.py``)
+   and the citizen's "my dossiers".
+4. In process: the time of one request alone, the SQL queries per page at two page sizes (the count must not
+   change) and ``EXPLAIN (ANALYZE, BUFFERS)`` of every query of each page.
+
+Prints a table and writes ``bench/results/dossiers-latest.json``. Sends traffic to 127.0.0.1 only; every step is
+bounded in time and gunicorn is always stopped. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+
+
+def _load_bench_run():
+    """bench/run.py's helpers (database preparation, gunicorn, wrk and its Lua hook, the Django env)."""
+    spec = importlib.util.spec_from_file_location("bench_run", BENCH / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_run"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+common = _load_bench_run()
+log = common.log
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/portal_bench_dossiers"
+SETTINGS_MODULE = "bench.dossiers_settings"
+RESULT_FILE = common.RESULTS / "dossiers-latest.json"
+OFFICER = "bench-motcua"
+TRACKING_SAMPLES = 500
+PAGE_SIZES = (10, 100)
+# p95 over the /healthz p95, per endpoint key: the targets of the brief.
+TARGETS = {"queue": 3.0, "tracking": 1.5, "my_dossiers": 3.0}
+DOSSIER_TABLES = [
+    "dossiers_notification",
+    "dossiers_outboxevent",
+    "dossiers_dossierfile",
+    "dossiers_supplementrequest",
+    "dossiers_dossierevent",
+    "dossiers_dossier",
+    "dossiers_dailycounter",
+]
+
+TRACKING_LUA = r"""
+-- Each request looks up the next real code with its digits, from an address of its own (thread id, counter).
+local codes = {CODES}
+local i = 0
+setup = function(thread)
+  thread:set("tid", (counter or 0) + 1)
+  counter = (counter or 0) + 1
+end
+request = function()
+  i = i + 1
+  local c = codes[(i % #codes) + 1]
+  wrk.headers["X-Forwarded-For"] = string.format("10.%d.%d.%d", tid or 0, math.floor(i / 256) % 256, i % 256)
+  return wrk.format("GET", "/ho-so/tra-cuu/?ma=" .. c[1] .. "&xac_thuc=" .. c[2])
+end
+"""
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Orchestration (no Django in this process)
+# --------------------------------------------------------------------------------------------------------------
+
+
+def phase(env: dict[str, str], name: str, *args: str, timeout: float = 900) -> dict:
+    out = common.run(
+        [common.PYTHON, str(Path(__file__).resolve()), "--phase", name, *args], env, timeout, capture=True
+    )
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def bench_env(database_url: str, redis_url: str) -> dict[str, str]:
+    env = common.django_env(database_url, redis_url, "benchdossiers")
+    env["DJANGO_SETTINGS_MODULE"] = SETTINGS_MODULE
+    return env
+
+
+def prepare(database_url: str, env: dict[str, str], args) -> dict:
+    """The catalogue database of bench/run.py, plus holidays, plus ``args.count`` generated dossiers."""
+    name = common.database_name(database_url)
+    status = common.prepare_database(database_url, env, recreate=args.recreate)
+    dossier_status = phase(env, "status")
+    if dossier_status["schema_problems"]:  # bench/run.py checks the portal's tables; these are the dossiers'
+        log(f"  {name}: dossier tables do not match the models ({dossier_status['schema_problems'][0]})")
+        status = common.prepare_database(database_url, env, recreate=True)
+        dossier_status = phase(env, "status")
+    log(f"  {status['units']} units, {status['agencies']} agencies, {status['procedures']} procedures")
+    year = date.today().year
+    common.manage(env, "seed_holidays", "--from-year", str(year - 3), "--to-year", str(year + 3))
+    generation = None
+    if dossier_status["dossiers"] != args.count or args.regenerate:
+        if not name.startswith("portal_bench"):
+            raise SystemExit(
+                f"{name} holds {dossier_status['dossiers']:,} dossiers; refusing to replace them"
+            )
+        log(
+            f"generating {args.count:,} dossiers (seed {args.seed}; had {dossier_status['dossiers']:,}); "
+            "(about 3 minutes per million on 2 cores)"
+        )
+        # The command refuses production settings: generate under development ones, on the same database.
+        dev_env = {**env, "PORTAL_ENV": "development"}
+        generation = phase(dev_env, "generate", str(args.count), str(args.seed), timeout=3 * 3600)
+        log(
+            f"  {generation['count']:,} dossiers, {generation['events']:,} events, "
+            f"{generation['supplements']:,} supplement requests in {generation['seconds']:.1f} s "
+            f"({generation['dossiers_per_s']:,.0f} dossiers/s, {generation['rows_per_s']:,.0f} rows/s)"
+        )
+        log("VACUUM ANALYZE")
+        t0 = time.monotonic()
+        common.vacuum(env)
+        generation["vacuum_s"] = round(time.monotonic() - t0, 1)
+        dossier_status = phase(env, "status")
+    else:
+        log(f"  {dossier_status['dossiers']:,} dossiers already there (--regenerate to make them again)")
+    return {"catalogue": status, "dossiers": dossier_status, "generation": generation}
+
+
+def endpoints(setup: dict) -> list[dict]:
+    queue = f"/ho-so/can-bo/hang-doi/{setup['queue']}/"
+    first = setup["tracking"][0]
+    return [
+        {"key": "baseline", "label": "baseline", "path": "/healthz"},
+        {"key": "queue", "label": "officer queue", "path": queue, "cookie": setup["officer_cookie"]},
+        {"key": "tracking", "label": "tracking", "path": f"/ho-so/tra-cuu/?ma={first[0]}&xac_thuc={first[1]}"},
+        {"key": "my_dossiers", "label": "my dossiers", "path": "/ho-so/cua-toi/", "cookie": setup["citizen_cookie"]},
+    ]  # fmt: skip
+
+
+def lua_for(endpoint: dict, setup: dict) -> str:
+    script = common.WRK_LUA
+    if endpoint.get("cookie"):
+        script = f'wrk.headers["Cookie"] = "sessionid={endpoint["cookie"]}"\n' + script
+    if endpoint["key"] == "tracking":
+        codes = ", ".join(f'{{"{code}", "{factor}"}}' for code, factor in setup["tracking"])
+        script = TRACKING_LUA.replace("{CODES}", "{" + codes + "}") + script
+    return script
+
+
+def http_benchmark(env: dict[str, str], args, setup: dict) -> list[dict]:
+    common.RESULTS.mkdir(parents=True, exist_ok=True)
+    common.manage(env, "collectstatic", "--noinput", "-v", "0")
+    server = common.Gunicorn(env, args.workers, common.RESULTS / "gunicorn-dossiers.log")
+    rows = []
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            server.wait_ready()
+            log(f"gunicorn ready on {server.base} ({args.workers} sync workers)")
+            scripts = {}
+            for endpoint in endpoints(setup):
+                lua = Path(tmp) / f"{endpoint['key']}.lua"
+                lua.write_text(lua_for(endpoint, setup))
+                scripts[endpoint["key"]] = lua
+                status, body = _get(server.base + endpoint["path"], endpoint.get("cookie"))
+                if status != 200:
+                    raise SystemExit(
+                        f"{endpoint['path']} answered {status}; see {server.log_path}\n{body[:300]!r}"
+                    )
+                common.wrk(server.base + endpoint["path"], lua, threads=args.threads,
+                           connections=args.connections, duration=3)  # fmt: skip
+            for endpoint in endpoints(setup):
+                log(f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s {endpoint['label']}")
+                stats = common.wrk(server.base + endpoint["path"], scripts[endpoint["key"]], threads=args.threads,
+                                   connections=args.connections, duration=args.duration)  # fmt: skip
+                rows.append({**{k: endpoint[k] for k in ("key", "label", "path")}, **stats})
+    finally:
+        server.stop()
+        log("gunicorn stopped")
+    base = rows[0]
+    for row in rows:
+        row["p95_ratio"] = row["p95_ms"] / (base["p95_ms"] or 1e-9)
+        row["p50_ratio"] = row["p50_ms"] / (base["p50_ms"] or 1e-9)
+        row["target"] = TARGETS.get(row["key"])
+    return rows
+
+
+def _get(url: str, cookie: str | None) -> tuple[int, bytes]:
+    import urllib.error
+    import urllib.request
+
+    headers = {"X-Forwarded-For": "10.251.0.1"}  # the tracking page counts lookups per address
+    if cookie:
+        headers["Cookie"] = f"sessionid={cookie}"
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def print_report(report: dict) -> None:
+    generation = report["data"]["generation"]
+    if generation:
+        print(
+            f"\nGeneration: {generation['count']:,} dossiers, {generation['events']:,} events, "
+            f"{generation['supplements']:,} supplement requests in {generation['seconds']:.1f} s = "
+            f"{generation['dossiers_per_s']:,.0f} dossiers/s, {generation['rows_per_s']:,.0f} rows/s "
+            f"(+ VACUUM ANALYZE {generation.get('vacuum_s', 0):.0f} s)"
+        )
+    data = report["data"]["dossiers"]
+    setup = report["setup"]
+    print(
+        f"Data: {data['dossiers']:,} dossiers, {data['events']:,} events; officer of {setup['agency']} "
+        f"({setup['agency_dossiers']:,} dossiers received there), queue '{setup['queue']}' "
+        f"({setup['queue_counts'].get(setup['queue'], 0):,} rows); citizen {setup['citizen']} "
+        f"({setup['citizen_dossiers']} dossiers)"
+    )
+    if "http" in report:
+        print(
+            f"\n{'endpoint':<14} {'path':<44} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
+            f"{'p95/base':>8} {'target':>6} {'alone ms':>8}  errors"
+        )
+        for r in report["http"]:
+            errors = sum(r["errors"].values())
+            target = f"{r['target']:.1f}x" if r["target"] else ""
+            mark = "" if not r["target"] else (" ok" if r["p95_ratio"] <= r["target"] else " MISSED")
+            alone = f"{r['alone_ms']:>8.2f}" if "alone_ms" in r else f"{'':>8}"
+            path = r["path"] if len(r["path"]) <= 44 else r["path"][:41] + "..."
+            print(
+                f"{r['label']:<14} {path:<44} {r['rps']:>7.1f} {r['p50_ms']:>7.2f} {r['p95_ms']:>7.2f} "
+                f"{r['p99_ms']:>7.2f} {r['p95_ratio']:>7.1f}x {target:>6} {alone}  {errors or '-'}{mark}"
+            )
+    print(
+        f"\nSQL queries per request (page size {' vs '.join(map(str, PAGE_SIZES))}), and their time in the database:"
+    )
+    for key, page in report["counts"]["pages"].items():
+        sizes = page["sizes"]
+        counts = [sizes[str(s)]["queries"] for s in PAGE_SIZES]
+        rows = [sizes[str(s)]["items"] for s in PAGE_SIZES]
+        ok = len(set(counts)) == 1 and {sizes[str(s)]["status"] for s in PAGE_SIZES} == {200}
+        print(
+            f"  {'ok ' if ok else 'BAD'} {key:<14} {page['path'][:44]:<44} queries {counts[0]:>2} / {counts[1]:>2}"
+            f"  rows {rows[0]} / {rows[1]}  SQL {page['sql_ms']:.2f} ms (slowest {page['slowest_ms']:.2f} ms)"
+        )
+    print(f"\nwritten {RESULT_FILE} ({report['elapsed_s']:.0f} s)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Load benchmark of the dossier pages (see bench/README.md).")
+    parser.add_argument(
+        "--count", type=int, default=1_000_000, help="dossiers in the database (default 1,000,000)"
+    )
+    parser.add_argument("--seed", type=int, default=1, help="seed of generate_dossiers (default 1)")
+    parser.add_argument("--duration", type=int, default=15, help="seconds of wrk per endpoint (default 15)")
+    parser.add_argument("--connections", type=int, default=8, help="wrk connections (default 8)")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default 2)")
+    parser.add_argument("--no-http", action="store_true", help="skip the wrk part")
+    parser.add_argument("--regenerate", action="store_true", help="generate the dossiers again")
+    parser.add_argument("--recreate", action="store_true", help="drop and rebuild the database first")
+    parser.add_argument("--phase", help=argparse.SUPPRESS)
+    parser.add_argument("phase_args", nargs="*", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.phase:
+        return run_phase(args.phase, args.phase_args)
+
+    if not args.no_http and subprocess.run(["which", "wrk"], capture_output=True, check=False).returncode:
+        raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
+    started = time.monotonic()
+    database_url = os.environ.get("BENCH_DOSSIERS_DATABASE_URL") or DEFAULT_DATABASE_URL
+    if not database_url.startswith(("postgres://", "postgresql://")):
+        raise SystemExit("bench/dossiers.py measures PostgreSQL: the database URL must be a postgres:// URL")
+    redis_url = os.environ.get("REDIS_URL") or common.DEFAULT_REDIS_URL
+    env = bench_env(database_url, redis_url)
+    report: dict = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "loadavg_before": [round(x, 2) for x in os.getloadavg()],
+        },
+        "setup_args": {
+            "count": args.count,
+            "seed": args.seed,
+            "workers": args.workers,
+            "wrk": f"-t{args.threads} -c{args.connections} -d{args.duration}s",
+        },  # fmt: skip
+    }
+    log(f"database {common.database_name(database_url)}: create if missing, migrate, load data if missing")
+    report["data"] = prepare(database_url, env, args)
+
+    log("officer, citizen and their sessions; tracking samples")
+    setup_path = common.RESULTS / "dossiers-setup.json"
+    common.RESULTS.mkdir(parents=True, exist_ok=True)
+    setup = phase(env, "setup", str(args.seed), str(setup_path))
+    report["setup"] = {
+        k: v for k, v in setup.items() if k not in {"officer_cookie", "citizen_cookie", "tracking"}
+    }
+    report["machine"]["loadavg_before_http"] = [round(x, 2) for x in os.getloadavg()]
+    if not args.no_http:
+        report["http"] = http_benchmark(env, args, setup)
+
+    log("in-process time of one request per endpoint")
+    service = phase(env, "service", str(setup_path), "30")
+    for row in report.get("http", []):
+        row["alone_ms"] = service[row["key"]]["p50_ms"]
+    report["alone"] = service
+    log("SQL queries per page at two page sizes, with EXPLAIN ANALYZE")
+    report["counts"] = phase(env, "counts", str(setup_path))
+
+    report["elapsed_s"] = round(time.monotonic() - started, 1)
+    RESULT_FILE.write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str) + "\n")
+    print_report(report)
+    counts_ok = all(
+        len({p["sizes"][str(s)]["queries"] for s in PAGE_SIZES}) == 1
+        and {p["sizes"][str(s)]["status"] for s in PAGE_SIZES} == {200}
+        for p in report["counts"]["pages"].values()
+    )
+    if not counts_ok:
+        print("Query counts differ between page sizes (or a page did not answer 200): an N+1 crept in.")
+        return 1
+    return 0
+
+
+# --------------------------------------------------------------------------------------------------------------
+# In-process phases (child processes with the benchmark's environment; each prints one JSON line last)
+# --------------------------------------------------------------------------------------------------------------
+
+
+def phase_status() -> dict:
+    from django.apps import apps
+    from django.db import connection
+
+    from dossiers.models import Dossier, DossierEvent
+
+    problems = []
+    with connection.cursor() as cursor:
+        tables = set(connection.introspection.table_names(cursor))
+        for model in apps.get_app_config("dossiers").get_models():
+            table = model._meta.db_table
+            if table not in tables:
+                problems.append(f"table {table} missing")
+                continue
+            columns = {c.name for c in connection.introspection.get_table_description(cursor, table)}
+            expected = {f.column for f in model._meta.local_concrete_fields}
+            problems += [f"{table}.{c} missing" for c in sorted(expected - columns)]
+            problems += [f"{table}.{c} not in the model" for c in sorted(columns - expected)]
+    if problems:
+        return {"schema_problems": problems, "dossiers": 0, "events": 0}
+    return {
+        "schema_problems": [],
+        "dossiers": Dossier.objects.count(),
+        "events": DossierEvent.objects.count(),
+    }
+
+
+def phase_generate(count: int, seed: int) -> dict:
+    from django.db import connection
+
+    from dossiers.generator import generate_dossiers
+
+    if not connection.settings_dict["NAME"].startswith("portal_bench"):
+        raise SystemExit("the generate phase only replaces the dossiers of a portal_bench… database")
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {', '.join(DOSSIER_TABLES)} RESTART IDENTITY CASCADE")
+    summary = generate_dossiers(count=count, seed=seed)
+    rows = summary.count + summary.events + summary.supplements
+    return {
+        "count": summary.count,
+        "events": summary.events,
+        "supplements": summary.supplements,
+        "accounts_created": summary.accounts_created,
+        "overdue": summary.overdue,
+        "states": dict(summary.states),
+        "channels": {str(k): v for k, v in summary.channels.items()},
+        "seconds": round(summary.seconds, 1),
+        "dossiers_per_s": summary.count / summary.seconds,
+        "rows_per_s": rows / summary.seconds,
+        "heavy_users": summary.heavy_users,
+    }
+
+
+def phase_setup(seed: int, path: str) -> dict:
+    from django.conf import settings
+    from django.db.models import Count
+    from django.test import Client
+
+    from dossiers.generator.load import HEAVY_USER_QUOTAS, USERNAME
+    from dossiers.models import Dossier
+    from dossiers.selectors import Clock, queue_counts, queues_for
+    from portal.accounts.models import AgencyMembership, User
+    from portal.agencies.models import Agency
+
+    centre = Agency.objects.filter(kind=Agency.Kind.SERVICE_CENTRE).order_by("id").first()
+    officer, _ = User.objects.update_or_create(
+        username=OFFICER,
+        defaults={"role": User.Role.ONESTOP_OFFICER, "full_name": "Cán bộ một cửa (đo tải)",
+                  "job_title": "Công chức một cửa"},
+    )  # fmt: skip
+    AgencyMembership.objects.get_or_create(user=officer, agency=centre)
+    counts = queue_counts(officer, Clock.at())
+    queue = max(queues_for(officer), key=lambda q: counts.get(q.slug, 0)).slug
+
+    names = [USERNAME.format(seed=seed, index=i) for i in range(len(HEAVY_USER_QUOTAS))]
+    heavy = list(
+        Dossier.objects.filter(applicant__username__in=names)
+        .values_list("applicant_id", "applicant__username")
+        .annotate(n=Count("id"))
+    )
+    if not heavy:
+        raise SystemExit("no generated citizen with dossiers: was the database generated with this --seed?")
+    citizen_id, citizen_name, citizen_count = min(heavy, key=lambda row: abs(row[2] - 100))
+
+    def session(user_id: int) -> str:
+        client = Client()
+        client.force_login(User.objects.get(pk=user_id))
+        return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    samples = []
+    for code, phone in (
+        Dossier.objects.exclude(code=None).exclude(applicant_phone="").order_by("?")[: TRACKING_SAMPLES]
+        .values_list("code", "applicant_phone")
+    ):  # fmt: skip
+        samples.append([code, re.sub(r"\D", "", phone)[-4:]])
+    result = {
+        "agency": centre.code,
+        "agency_dossiers": Dossier.objects.filter(receiving_agency=centre).count(),
+        "queue": queue,
+        "queue_counts": counts,
+        "officer_cookie": session(officer.pk),
+        "citizen": citizen_name,
+        "citizen_dossiers": citizen_count,
+        "citizen_cookie": session(citizen_id),
+        "tracking": samples,
+    }
+    Path(path).write_text(json.dumps(result, ensure_ascii=False))
+    return result
+
+
+def _client_for(endpoint: dict):
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    if endpoint.get("cookie"):
+        client.cookies[settings.SESSION_COOKIE_NAME] = endpoint["cookie"]
+    return client
+
+
+class _Visitors:
+    """A new X-Forwarded-For address per tracking lookup (the per-address limit is not what is measured)."""
+
+    def __init__(self, first: int):
+        self.n = first
+
+    def headers(self) -> dict:
+        self.n += 1
+        return {"HTTP_X_FORWARDED_FOR": f"10.250.{self.n // 256 % 256}.{self.n % 256}"}
+
+
+def phase_service(setup_path: str, repeat: int) -> dict:
+    setup = json.loads(Path(setup_path).read_text())
+    visitors = _Visitors(int(time.time()) % 30000)
+    result = {}
+    for endpoint in endpoints(setup):
+        client = _client_for(endpoint)
+        paths = [endpoint["path"]]
+        if endpoint["key"] == "tracking":
+            paths = [f"/ho-so/tra-cuu/?ma={c}&xac_thuc={f}" for c, f in setup["tracking"]]
+        timings = []
+        for k in range(repeat + 3):
+            path = paths[k % len(paths)]
+            t0 = time.perf_counter()
+            response = client.get(path, **visitors.headers())
+            elapsed = (time.perf_counter() - t0) * 1000
+            assert response.status_code == 200, (path, response.status_code)
+            if k >= 3:
+                timings.append(elapsed)
+        result[endpoint["key"]] = common.summary(timings)
+    return result
+
+
+def phase_counts(setup_path: str) -> dict:
+    from unittest import mock
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    from dossiers import selectors
+    from dossiers.views import citizen
+
+    setup_test_environment()  # responses carry their template context (the page shown)
+    setup = json.loads(Path(setup_path).read_text())
+    visitors = _Visitors(40000)
+    pages: dict[str, dict] = {}
+    for endpoint in endpoints(setup):
+        if endpoint["key"] == "baseline":
+            continue
+        client = _client_for(endpoint)
+        page = pages[endpoint["key"]] = {"path": endpoint["path"], "sizes": {}}
+        for size in PAGE_SIZES:
+            with (
+                mock.patch.object(selectors, "QUEUE_PAGE_SIZE", size),
+                mock.patch.object(citizen, "PAGE_SIZE", size),
+            ):
+                client.get(endpoint["path"], **visitors.headers())  # warm: connection, caches
+                with CaptureQueriesContext(connection) as ctx:
+                    response = client.get(endpoint["path"], **visitors.headers())
+            context = response.context
+            items = None
+            if context is not None and context.get("page") is not None:
+                items = len(context["page"].object_list)
+            elif context is not None and context.get("events") is not None:
+                items = len(list(context["events"]))
+            page["sizes"][str(size)] = {
+                "status": response.status_code,
+                "queries": len(ctx.captured_queries),
+                "items": items,
+                "sql": [q["sql"] for q in ctx.captured_queries],
+            }
+        # EXPLAIN ANALYZE of the queries of the default page size's request.
+        plans, total, slowest = [], 0.0, 0.0
+        for sql in page["sizes"][str(PAGE_SIZES[0])]["sql"]:
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+            match = re.search(r"Execution Time: ([\d.]+) ms", plan)
+            ms = float(match[1]) if match else 0.0
+            total += ms
+            slowest = max(slowest, ms)
+            plans.append({"sql": sql, "ms": ms, "plan": plan})
+        page["plans"] = sorted(plans, key=lambda p: -p["ms"])
+        page["sql_ms"] = total
+        page["slowest_ms"] = slowest
+    return {"pages": pages}
+
+
+def run_phase(name: str, args: list[str]) -> int:
+    common.setup_django()
+    if name == "status":
+        result = phase_status()
+    elif name == "generate":
+        result = phase_generate(int(args[0]), int(args[1]))
+    elif name == "setup":
+        result = phase_setup(int(args[0]), args[1])
+    elif name == "service":
+        result = phase_service(args[0], int(args[1]))
+    elif name == "counts":
+        result = phase_counts(args[0])
+    else:
+        raise SystemExit(f"unknown phase {name}")
+    print(json.dumps(result, ensure_ascii=False, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
