@@ -29,7 +29,9 @@ def actors_for(user: User, dossier: Dossier) -> set[str]:
             actors.add(Actor.RECEIVER)
         if user.role == User.Role.HANDLING_OFFICER and dossier.handling_agency_id in agencies:
             actors.add(Actor.HANDLER)
-        if user.role == User.Role.LEADER and dossier.handling_agency_id in agencies:
+        if user.role == User.Role.LEADER and (
+            dossier.handling_agency_id in agencies or dossier.receiving_agency_id in agencies
+        ):
             actors.add(Actor.LEADER)
     return actors
 

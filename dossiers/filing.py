@@ -1,19 +1,17 @@
 """Putting a dossier together: drafts, their files (uploaded or taken from the citizen's vault), registration at
 the counter, and results going into the vault. State changes after submission are in ``services.py``."""
 
-import hashlib
-import uuid
-
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from dossiers.access import actors_for
 from dossiers.codes import dossier_code_issue
 from dossiers.errors import InvalidInput, NotYourDossier, TransitionNotAllowed
 from dossiers.models import Dossier, DossierFile, VaultDocument
-from dossiers.services import Step, _record
+from dossiers.services import ResultDocument, Step, _record, result_store
 from dossiers.uploads import max_dossier_bytes, storage_name, upload_check
+from dossiers.workflow import Actor
 from portal.accounts.models import User
 from portal.agencies.models import Agency
 from portal.catalog.models import Procedure, RequiredDocument
@@ -216,6 +214,8 @@ def dossier_register_at_counter(
         or officer.role != User.Role.ONESTOP_OFFICER
     ):
         raise NotYourDossier("Bạn không phải cán bộ một cửa của cơ quan tiếp nhận.")
+    if receiving_agency not in receiving_agencies_for(procedure):
+        raise InvalidInput("Cơ quan tiếp nhận không giải quyết thủ tục này.")
     if not uploads:
         raise InvalidInput("Vui lòng tải lên bản quét giấy tờ của hồ sơ.")
     if not str(details.get("applicant_name", "")).strip():
@@ -255,20 +255,11 @@ def dossier_register_at_counter(
 
 
 @transaction.atomic
-def dossier_result_add(
-    *, dossier: Dossier, officer: User, name: str, content: bytes, content_type: str, extension: str
-) -> DossierFile:
-    """Attach an electronic result (signed document) to a dossier being handled."""
-    if (
-        dossier.handling_agency_id is None
-        or not officer.memberships.filter(agency_id=dossier.handling_agency_id).exists()
-    ):
+def dossier_result_add(*, dossier: Dossier, officer: User, result: ResultDocument) -> DossierFile:
+    """Attach an electronic result (signed document) to a dossier its handling officer is working on."""
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if Actor.HANDLER not in actors_for(officer, dossier):
         raise NotYourDossier()
-    stored = DossierFile(
-        dossier=dossier, kind=DossierFile.Kind.RESULT, label=name[:500], original_name=name[:255],
-        content_type=content_type, size=len(content), sha256=hashlib.sha256(content).hexdigest(),
-        uploaded_by=officer,
-    )  # fmt: skip
-    stored.file.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(content), save=False)
-    stored.save()
-    return stored
+    if dossier.state != Dossier.State.PROCESSING:
+        raise TransitionNotAllowed("Chỉ đính kèm kết quả khi hồ sơ đang được xử lý.")
+    return result_store(dossier, officer, result)

@@ -3,9 +3,12 @@ dossier row, writes the change, the history entry and the outbox event in one tr
 work (forms to render, notifications to deliver) with ``transaction.on_commit``.
 """
 
+import hashlib
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -32,6 +35,16 @@ S = Dossier.State
 
 
 @dataclass(frozen=True)
+class ResultDocument:
+    """An electronic result to attach: its title and bytes, already checked by ``uploads.upload_check``."""
+
+    name: str
+    content: bytes
+    content_type: str
+    extension: str
+
+
+@dataclass(frozen=True)
 class Step:
     """What a transition records besides the state: the history note, its deadline and the agency it happened in."""
 
@@ -43,17 +56,20 @@ class Step:
 
 def _lock(dossier: Dossier, expected_version: int | None) -> Dossier:
     locked = Dossier.objects.select_for_update().select_related("procedure").get(pk=dossier.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise ConcurrentChange()
+    locked._expected_version = expected_version
     return locked
 
 
 def _check(dossier: Dossier, action: str, user: User | None) -> None:
+    """The actor may take ``action`` and the dossier is still the version they saw, and in a state that allows it."""
     transition = TRANSITIONS[action]
-    if dossier.state not in transition.sources:
-        raise TransitionNotAllowed()
     if user is not None and not (actors_for(user, dossier) & transition.actors):
         raise NotYourDossier()
+    expected = getattr(dossier, "_expected_version", None)
+    if expected is not None and dossier.version != expected:
+        raise ConcurrentChange()
+    if dossier.state not in transition.sources:
+        raise TransitionNotAllowed()
 
 
 def _record(
@@ -278,7 +294,12 @@ def dossier_transfer(
     working day (art. 18), which is the deadline of this step."""
     dossier = _lock(dossier, expected_version)
     _check(dossier, "transfer", officer)
-    deadline = workdays.handover_due(dossier.received_at)
+    if not handling_agency.is_active:
+        raise InvalidInput("Cơ quan được chọn không còn hoạt động.")
+    if dossier.channel == Dossier.Channel.ONLINE:
+        deadline = workdays.add_working_days(dossier.received_at, 0)  # electronic hand-over: within the day
+    else:
+        deadline = workdays.handover_due(dossier.received_at)
     return _apply(
         dossier,
         "transfer",
@@ -386,12 +407,36 @@ def dossier_financial_done(
     )
 
 
+def result_store(dossier: Dossier, officer: User, result: ResultDocument) -> DossierFile:
+    stored = DossierFile(
+        dossier=dossier,
+        kind=DossierFile.Kind.RESULT,
+        label=result.name[:500],
+        original_name=result.name[:255],
+        content_type=result.content_type,
+        size=len(result.content),
+        sha256=hashlib.sha256(result.content).hexdigest(),
+        uploaded_by=officer,
+    )
+    stored.file.save(f"{uuid.uuid4().hex}.{result.extension}", ContentFile(result.content), save=False)
+    stored.save()
+    return stored
+
+
 @transaction.atomic
 def dossier_propose(
-    *, dossier: Dossier, officer: User, note: str, expected_version: int | None = None
+    *,
+    dossier: Dossier,
+    officer: User,
+    note: str,
+    result: ResultDocument | None = None,
+    expected_version: int | None = None,
 ) -> DossierEvent:
+    """Put the result to the leader, with the result document when there is one (both or neither are stored)."""
     dossier = _lock(dossier, expected_version)
     _check(dossier, "propose", officer)
+    if result is not None:
+        result_store(dossier, officer, result)
     return _apply(
         dossier, "propose", officer, _handling_step(dossier, note or "Trình lãnh đạo phê duyệt kết quả")
     )

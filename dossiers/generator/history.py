@@ -17,15 +17,16 @@ from dossiers.models import Dossier
 
 S = Dossier.State
 
-# Fates, as shares of all dossiers (the rest are returned in time). "late" finishes after its due date, "stalled"
-# never finishes: together about 1.4 % overdue, as reported for a ward of Rạch Giá (DOMAIN.md §12).
+# Fates, as shares of all dossiers (the rest are returned in time). "late" finishes days after its due date,
+# "very_late" months after: together about 1.4 % overdue, as reported for a ward of Rạch Giá (DOMAIN.md §12). A
+# supplement request left unanswered is closed (stopped) after one to three months, so no backlog grows forever.
 FATES = [
     ("refuse", 0.012),
     ("withdraw", 0.008),
     ("stop", 0.003),
     ("unanswered_supplement", 0.008),
     ("late", 0.011),
-    ("stalled", 0.003),
+    ("very_late", 0.003),
 ]
 # At most one detour per dossier that goes on to a result (so a history has 2 to 8 rows).
 DETOURS = [
@@ -163,14 +164,14 @@ class Simulator:
         if self._ends_in_handling(life, lin, fate):
             return
         lin = self._detour(life, lin, detour)
-        if detour == "apology" or (fate == "late" and self.rng.random() < 0.4):
+        if detour == "apology" or (fate in ("late", "very_late") and self.rng.random() < 0.4):
             lin = self._apologise(life, lin)
         self._result(life, lin, fate, detour)
 
     def _fate(self, plan: Plan) -> tuple[str | None, str | None]:
         rng = self.rng
         fate = _draw(rng, self.fate_cum, FATES)
-        detour = _draw(rng, self.detour_cum, DETOURS) if fate in (None, "late") else None
+        detour = _draw(rng, self.detour_cum, DETOURS) if fate in (None, "late", "very_late") else None
         if detour == "consult" and plan.receiving.kind == "commune" and rng.random() < 0.7:
             detour = None  # communes rarely consult
         land = "đất" in plan.procedure.field_name.lower()
@@ -201,6 +202,7 @@ class Simulator:
         if detour == "reception_supplement" or stuck:
             life.request_supplement(lin, RECEIVER_TITLE, plan.receiving.id)
             if stuck:
+                self._close_unanswered(life, plan.receiving.id)
                 return None
             lin += rng.randint(clock.DAY // 2, 8 * clock.DAY)
             life.resubmit(lin, S.SUBMITTED)
@@ -246,12 +248,18 @@ class Simulator:
             life.office("stop", S.PROCESSING, S.STOPPED, _towards(rng, lin, life.due, 0.2, 0.9), life.leader,
                         life.plan.handling.id, rng.choice(STOPS), deadline=life.due, finished=True)  # fmt: skip
         elif fate == "unanswered_supplement":
-            life.request_supplement(
-                _towards(rng, lin, life.due, 0.05, 0.5), life.handler, life.plan.handling.id
-            )
+            agency = life.plan.handling.id
+            life.request_supplement(_towards(rng, lin, life.due, 0.05, 0.5), life.handler, agency)
+            self._close_unanswered(life, agency)
         else:
             return False
         return True
+
+    def _close_unanswered(self, life: _Life, agency: int) -> None:
+        """A supplement request nobody answers: the leader stops the dossier after one to three months."""
+        lin = life.last_lin + self.rng.randint(20, 60) * self.clock.DAY
+        life.office("stop", S.SUPPLEMENT, S.STOPPED, lin, life.leader, agency,
+                    "Quá thời hạn bổ sung hồ sơ, dừng xử lý", deadline=life.due, finished=True)  # fmt: skip
 
     def _detour(self, life: _Life, lin: int, detour: str | None) -> int:
         """A consultation, a financial obligation or a supplement request during handling."""
@@ -299,20 +307,15 @@ class Simulator:
         return at
 
     def _result(self, life: _Life, lin: int, fate: str | None, detour: str | None) -> None:
-        """Proposal, approval and return: in time, late, or never (stalled)."""
+        """Proposal, approval and return: in time, or days or months late."""
         rng, day = self.rng, self.clock.DAY
         handler, leader, agency = life.handler, life.leader, life.plan.handling.id
-        if fate == "stalled":
-            if rng.random() < 0.3:
-                life.office("propose", S.PROCESSING, S.AWAITING_APPROVAL, life.due + rng.randint(1, 20 * day),
-                            handler, agency, "Trình lãnh đạo phê duyệt kết quả", deadline=life.due)  # fmt: skip
-            return
-        late = fate == "late"
-        lin = (
-            max(lin, life.due) + rng.randint(day // 4, 12 * day)
-            if late
-            else _towards(rng, lin, life.due, 0.3, 0.85)
-        )
+        late = fate in ("late", "very_late")
+        if late:
+            delay = rng.randint(day // 4, 12 * day) if fate == "late" else rng.randint(20 * day, 120 * day)
+            lin = max(lin, life.due) + delay
+        else:
+            lin = _towards(rng, lin, life.due, 0.3, 0.85)
         life.office("propose", S.PROCESSING, S.AWAITING_APPROVAL, lin, handler, agency,
                     "Trình lãnh đạo phê duyệt kết quả", deadline=life.due)  # fmt: skip
         if detour == "send_back":

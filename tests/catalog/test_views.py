@@ -195,5 +195,11 @@ def test_live_search_pushes_a_short_url_without_empty_fields(client):
 
 
 def test_language_switch_targets_the_same_page_in_the_other_language(client):
-    assert 'href="/en/thu-tuc/?q=khai+sinh" hreflang="en"' in client.get("/thu-tuc/?q=khai+sinh").content.decode()
-    assert 'href="/thu-tuc/?q=khai+sinh" hreflang="vi"' in client.get("/en/thu-tuc/?q=khai+sinh").content.decode()
+    assert (
+        'href="/en/thu-tuc/?q=khai+sinh" hreflang="en"'
+        in client.get("/thu-tuc/?q=khai+sinh").content.decode()
+    )
+    assert (
+        'href="/thu-tuc/?q=khai+sinh" hreflang="vi"'
+        in client.get("/en/thu-tuc/?q=khai+sinh").content.decode()
+    )

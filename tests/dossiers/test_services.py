@@ -244,7 +244,9 @@ def test_consultation_is_a_recorded_step_with_its_own_deadline(submitted, people
     assert reply.step_deadline == reply_by and reply.outcome == DossierEvent.Outcome.EARLY
 
 
-def test_the_applicant_is_notified_of_reception(submitted, people, mailoutbox, django_capture_on_commit_callbacks):
+def test_the_applicant_is_notified_of_reception(
+    submitted, people, mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         services.dossier_receive(dossier=submitted, officer=people["receiver"])
     titles = list(people["citizen"].notifications.values_list("title", flat=True))
@@ -257,10 +259,7 @@ def test_results_join_the_applicants_vault_when_returned(submitted, people, comm
     filing.dossier_result_add(
         dossier=dossier,
         officer=people["handler"],
-        name="Giấy khai sinh",
-        content=PDF,
-        content_type="application/pdf",
-        extension="pdf",
+        result=services.ResultDocument("Giấy khai sinh", PDF, "application/pdf", "pdf"),
     )
     services.dossier_propose(dossier=dossier, officer=people["handler"], note="")
     services.dossier_approve(dossier=dossier, leader=people["leader"])

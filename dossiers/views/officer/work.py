@@ -4,7 +4,6 @@ officer may take now. Every form posts the version it was rendered from; a stale
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
-from dossiers import filing, services
+from dossiers import services
 from dossiers.access import actors_for, dossier_get_for_user
 from dossiers.errors import ConcurrentChange, DossierError, NotYourDossier, TransitionNotAllowed
 from dossiers.forms_officer import ACTION_FORMS, ActionForm, has_result_file
@@ -210,25 +209,23 @@ def _financial_done(dossier, user, form):
     )
 
 
-@transaction.atomic
 def _propose(dossier, user, form):
-    """Propose, then attach the result in the same transaction: the proposal locks the dossier and checks the
-    version first, so a losing officer's file is never stored."""
     data = form.cleaned_data
+    upload, checked, result = data["result"], form.checked, None
+    if upload is not None:
+        upload.seek(0)
+        result = services.ResultDocument(
+            name=data["result_name"].strip() or checked.display_name,
+            content=upload.read(),
+            content_type=checked.content_type,
+            extension=checked.extension,
+        )
     services.dossier_propose(
-        dossier=dossier, officer=user, note=data["note"].strip(), expected_version=data["expected_version"]
-    )
-    upload, checked = data["result"], form.checked
-    if upload is None:
-        return
-    upload.seek(0)
-    filing.dossier_result_add(
         dossier=dossier,
         officer=user,
-        name=data["result_name"].strip() or checked.display_name,
-        content=upload.read(),
-        content_type=checked.content_type,
-        extension=checked.extension,
+        note=data["note"].strip(),
+        result=result,
+        expected_version=data["expected_version"],
     )
 
 
