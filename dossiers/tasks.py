@@ -41,3 +41,12 @@ def form_render(dossier_id: int, form_code: str) -> None:
     dossier = Dossier.objects.filter(pk=dossier_id).first()
     if dossier is not None:
         dossier_form_store(dossier=dossier, form_code=form_code)
+
+
+@shared_task
+def orphan_files_sweep(min_age_hours: int = 24) -> int:
+    """Delete stored uploads that no row refers to (left behind when a transaction rolled back after the bytes
+    were written). Only this and last month's folders are looked at: that is where such files are born."""
+    from dossiers.orphans import orphan_files_delete
+
+    return orphan_files_delete(min_age_hours=min_age_hours)

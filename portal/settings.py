@@ -112,6 +112,9 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BEAT_SCHEDULE = {
+    "orphan-upload-sweep": {"task": "dossiers.tasks.orphan_files_sweep", "schedule": 6 * 60 * 60},
+}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -224,6 +227,9 @@ DEMO_PASSWORD = env.str("DEMO_PASSWORD", "")
 if PORTAL_ENV == "test":
     # Hashing cost is not what the tests check; a fast hasher keeps the suite quick.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Files the tests upload stay apart from a developer's own uploads.
+    MEDIA_ROOT = VAR_DIR / "test-uploads"
+    STORAGES["default"]["OPTIONS"]["location"] = MEDIA_ROOT
 
 # Seconds a public catalogue page stays in the cache (0 turns the page cache off). Edits bump the catalogue version,
 # so this bounds memory, not staleness.
