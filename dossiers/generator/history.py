@@ -25,7 +25,7 @@ FATES = [
     ("withdraw", 0.008),
     ("stop", 0.003),
     ("unanswered_supplement", 0.008),
-    ("late", 0.011),
+    ("late", 0.0095),
     ("very_late", 0.003),
 ]
 # At most one detour per dossier that goes on to a result (so a history has 2 to 8 rows).
