@@ -40,7 +40,8 @@ run: demo
 	@echo "Cổng Dịch vụ công: http://127.0.0.1:$(PORT)/  (quản trị: http://127.0.0.1:$(PORT)/quan-tri/)"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-# Browser tests need Chromium and axe-core; CI installs both (.ci/run). Locally they are skipped when absent.
+# Browser tests need Chromium and axe-core, the single sign-on tests oidc-provider (an OpenID provider run on loopback);
+# CI installs them (.ci/run; `npm ci` installs every package in package-lock.json). Locally they are skipped when absent.
 node_modules/axe-core/axe.min.js: package.json package-lock.json
 	@if command -v npm >/dev/null; then npm ci --silent --no-audit --no-fund; else echo "npm not found: browser tests will be skipped"; fi
 

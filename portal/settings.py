@@ -106,7 +106,8 @@ else:
 
 # Celery: with a broker URL tasks go to workers; without one they run in the calling process (development).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", REDIS_URL)
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
+# Tests run tasks in process unless a test starts a real worker; development without a broker does too.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL or PORTAL_ENV == "test")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"

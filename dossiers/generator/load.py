@@ -96,7 +96,7 @@ def generate_dossiers(
     world = World(rng, agency_codes)
     clock = OfficeClock(first_day - timedelta(days=7), today + timedelta(days=1200))
     writer = writer_for_connection(DATETIME_COLUMNS)
-    summary = Summary(first_day=first_day, last_day=last_day, backend=writer.__class__.__name__)
+    summary = Summary(first_day=first_day, last_day=last_day, backend=writer.label)
 
     accounts, heavy = _accounts(rng, world, seed, count, first_day, summary)
     heavy_slots = _heavy_slots(rng, count, heavy)

@@ -16,6 +16,8 @@ from django.db import connection
 class Writer:
     """Base: executemany with explicit values (SQLite, in tests and development)."""
 
+    label = "executemany"
+
     def __init__(self, datetime_columns: set[str]):
         self.datetime_columns = datetime_columns
         self.quote = connection.ops.quote_name
@@ -71,6 +73,8 @@ class Writer:
 class CopyWriter(Writer):
     """PostgreSQL: COPY … FROM STDIN (text format; psycopg escapes the values). Moments are ISO 8601 strings with
     their offset, which PostgreSQL parses into ``timestamptz``."""
+
+    label = "COPY"
 
     def insert(self, table: str, columns: list[str], rows: Iterable[tuple]) -> int:
         sql = "COPY {} ({}) FROM STDIN".format(self.quote(table), ", ".join(self.quote(c) for c in columns))

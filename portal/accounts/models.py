@@ -3,7 +3,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 
 # Căn cước / personal identification number: 12 digits (province, sex and century, year, serial).
-personal_id_validator = RegexValidator(r"^\d{12}\Z", "Số định danh cá nhân gồm đúng 12 chữ số.")
+personal_id_validator = RegexValidator(r"^[0-9]{12}\Z", "Số định danh cá nhân gồm đúng 12 chữ số.")
 
 
 class User(AbstractUser):

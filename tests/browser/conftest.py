@@ -20,12 +20,18 @@ How the pages are served, and why not ``live_server``
     So the server is pytest-django's ``LiveServer`` (the object behind ``live_server``: Django's
     ``LiveServerThread`` with static files, sharing the in-memory SQLite connection with the server thread),
     started once for this package by the ``portal_server`` fixture, and every browser test is an ordinary
-    ``django_db`` test (non-transactional). Nothing is flushed; the browser only reads. On PostgreSQL the
-    server's threads use their own connections and see the committed catalogue; on SQLite they share the test
-    connection, inside the test's transaction, so even a write made through the browser (a session row, say)
-    is rolled back with the test. Being non-transactional also makes pytest-django run these tests before any
-    transactional test, so a flush elsewhere cannot empty the catalogue under them; ``portal_server`` still
-    checks and reloads it if it finds it empty.
+    ``django_db`` test (non-transactional). Nothing is flushed. On every database the server's threads share
+    the test's connection and so work inside the test's transaction: they see what the test wrote (the demo
+    accounts a test signs in with, say), and whatever the browser writes (sessions, dossiers, their history)
+    is rolled back with the test, on PostgreSQL as on SQLite. Pytest-django's ``LiveServer`` shares only an
+    in-memory SQLite connection, whose ``close()`` does nothing; a PostgreSQL connection is closed by the
+    server after every request (``close_old_connections``, ``close_request``), which inside the test's
+    transaction would break it, so ``portal_server`` makes ``close()`` a no-op on it while it is shared.
+    ``transaction.on_commit`` callbacks (forms to render, notifications to deliver) therefore never run on
+    their own here; a test that wants them runs them with ``django_capture_on_commit_callbacks``. Being
+    non-transactional also makes pytest-django run these tests before any transactional test, so a flush
+    elsewhere cannot empty the catalogue under them; ``portal_server`` still checks and reloads it if it finds
+    it empty.
 
 Async safety
     Playwright's sync API keeps an asyncio event loop running in the main thread (in a greenlet) from start
@@ -160,11 +166,36 @@ def portal_server(request, playwright_runtime, django_db_setup, django_db_blocke
     addr = (
         request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "127.0.0.1"
     )
-    server = LiveServer(addr)
+    server = LiveServer(addr, start=False)
+    kept_open = _share_connections(server)
+    server.start()
     server._live_server_modified_settings.enable()  # adds the host to ALLOWED_HOSTS
     yield server
     server._live_server_modified_settings.disable()
     server.stop()
+    for connection in kept_open:
+        del connection.close  # the class's close() again, so the connections can be closed at the end
+
+
+def _share_connections(server) -> list:
+    """Give the server thread the test's connections (not only an in-memory SQLite one), kept open while shared.
+
+    Returns the connections whose ``close()`` was replaced by a no-op; see "How the pages are served" above.
+    """
+    from django.db import connections
+
+    kept_open = []
+    for connection in connections.all():
+        if connection.alias in server.thread.connections_override:
+            continue  # in-memory SQLite: shared by LiveServer already, and its close() is a no-op
+        server.thread.connections_override[connection.alias] = connection
+        connection.close = _keep_open
+        kept_open.append(connection)
+    return kept_open
+
+
+def _keep_open() -> None:
+    """``close()`` of a shared connection: it stays open inside the test's transaction."""
 
 
 def _ensure_catalogue() -> None:

@@ -95,3 +95,15 @@ def test_a_link_finished_after_signing_out_links_nobody(client, sso, make_user):
     assert_friendly_failure(response, 400, "stale")
     assert signed_in(client) is None
     assert not ExternalIdentity.objects.exists()
+
+
+def test_the_admin_shows_a_users_linked_identities(client, sso, make_user):
+    sso_login(client, sso, "citizen")
+    user = signed_in(client)
+    admin = make_user("root", is_superuser=True, is_staff=True)
+    client.force_login(admin)
+
+    page = client.get(reverse("admin:accounts_user_change", args=[user.pk])).content.decode()
+
+    assert "TECH-0001-8a2f" in page
+    assert "001090012345" in page  # the personal id, for support staff (superusers only)

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='personal_id',
-            field=models.CharField(blank=True, max_length=12, validators=[django.core.validators.RegexValidator('^\\d{12}\\Z', 'Số định danh cá nhân gồm đúng 12 chữ số.')], verbose_name='số định danh cá nhân'),
+            field=models.CharField(blank=True, max_length=12, validators=[django.core.validators.RegexValidator('^[0-9]{12}\\Z', 'Số định danh cá nhân gồm đúng 12 chữ số.')], verbose_name='số định danh cá nhân'),
         ),
         migrations.CreateModel(
             name='ExternalIdentity',
