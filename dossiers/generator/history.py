@@ -40,7 +40,7 @@ DETOURS = [
 LATE_TRANSFER = 0.02
 CHANNEL_LABEL = {Dossier.Channel.DIRECT: "Trực tiếp", Dossier.Channel.POSTAL: "Bưu chính công ích"}
 
-APPLICANT_TITLE = "Công dân, tổ chức"
+APPLICANT_TITLE = "Chủ hồ sơ"  # what services._title records for the applicant
 RECEIVER_TITLE = "Cán bộ một cửa"
 COMMUNE_HANDLERS = [
     (("hộ tịch", "chứng thực", "nuôi con nuôi"), "Công chức Tư pháp - Hộ tịch"),
@@ -202,7 +202,7 @@ class Simulator:
         if detour == "reception_supplement" or stuck:
             life.request_supplement(lin, RECEIVER_TITLE, plan.receiving.id)
             if stuck:
-                self._close_unanswered(life, plan.receiving.id)
+                self._close_unanswered(life)
                 return None
             lin += rng.randint(clock.DAY // 2, 8 * clock.DAY)
             life.resubmit(lin, S.SUBMITTED)
@@ -223,10 +223,12 @@ class Simulator:
         return lin
 
     def _transfer(self, life: _Life, lin: int) -> int:
-        """Art. 18: to the handling agency the same day, or the next working day after the cut-off."""
+        """Art. 18: to the handling agency the same day, or the next working day after the cut-off for paper;
+        within the day for an online dossier (as ``services.dossier_transfer``)."""
         rng, clock, plan, day = self.rng, self.clock, life.plan, self.clock.DAY
-        handover = clock.handover_due(lin)
-        same_day = clock.deadline_day(life.due) == lin // day
+        online = plan.channel == Dossier.Channel.ONLINE
+        handover = (lin // day) * day + day if online else clock.handover_due(lin)
+        same_day = online or clock.deadline_day(life.due) == lin // day
         if same_day:
             lin += rng.randint(1, 5)
         elif lin % day >= clock.cutoff:
@@ -250,15 +252,16 @@ class Simulator:
         elif fate == "unanswered_supplement":
             agency = life.plan.handling.id
             life.request_supplement(_towards(rng, lin, life.due, 0.05, 0.5), life.handler, agency)
-            self._close_unanswered(life, agency)
+            self._close_unanswered(life)
         else:
             return False
         return True
 
-    def _close_unanswered(self, life: _Life, agency: int) -> None:
-        """A supplement request nobody answers: the leader stops the dossier after one to three months."""
+    def _close_unanswered(self, life: _Life) -> None:
+        """A supplement request nobody answers: a leader stops the dossier after one to three months (the step's
+        agency is the handling one, none before the transfer, as ``services.dossier_stop`` records it)."""
         lin = life.last_lin + self.rng.randint(20, 60) * self.clock.DAY
-        life.office("stop", S.SUPPLEMENT, S.STOPPED, lin, life.leader, agency,
+        life.office("stop", S.SUPPLEMENT, S.STOPPED, lin, life.leader, life.handling,
                     "Quá thời hạn bổ sung hồ sơ, dừng xử lý", deadline=life.due, finished=True)  # fmt: skip
 
     def _detour(self, life: _Life, lin: int, detour: str | None) -> int:
@@ -289,8 +292,8 @@ class Simulator:
             life.request_supplement(lin, handler, agency)
             lin += rng.randint(day // 2, 10 * day)
             life.resubmit(lin, S.PROCESSING)
-            # The clock restarts on the complete dossier (art. 19).
-            life.due = clock.due(lin, clock.days[lin // day], *life.duration)
+            # The clock restarts on the complete dossier (art. 19): the new appointment replaces the receipt's.
+            life.due = life.original_due = clock.due(lin, clock.days[lin // day], *life.duration)
         return lin
 
     def _apologise(self, life: _Life, lin: int) -> int:
