@@ -39,6 +39,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from queries import SEARCH_QUERIES  # bench/queries.py (this script's folder is on sys.path)
+
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "bench" / "results"
 PYTHON = sys.executable
@@ -69,29 +71,6 @@ COUNTED_PAGES = [
 PAGE_SIZES = (10, 100)
 DETAIL_PATH = re.compile(r"^/thu-tuc/[^/?]+/$")
 
-# Used when bench/search_index.py (another benchmark, pure stdlib) cannot be imported for its query list.
-FALLBACK_QUERIES = [
-    "đăng ký khai sinh",
-    "dang ky khai sinh",
-    "khai sihn",
-    "giấy phép xây dựng",
-    "sổ đỏ",
-    "so do",
-    "hộ chiếu",
-    "lý lịch tư pháp",
-    "dăng ky kết hon",
-    "đăng ký tạm trú",
-    "cấp lại căn cước",
-    "bằng lái xe",
-    "thủ tục làm hộ chiếu như thế nào",
-    "đăng ký",
-    "cấp giấy chứng nhận quyền sử dụng đất lần đầu",
-    "thành lập hộ kinh doanh",
-    "con dấu",
-    "1.001193",
-    "khai thue thu nhap ca nhan",
-    "chuyển nhượng quyền sử dụng đất có yếu tố nước ngoài tại khu vực biên giới",
-]
 
 # Synthetic names: a real name plus one of these, so the 20,000 titles differ and share real vocabulary.
 VARIANTS = [
@@ -564,22 +543,10 @@ def summary(values_ms: list[float]) -> dict:
 
 
 def search_queries() -> list[str]:
-    """The realistic query list of bench/search_index.py when importable, without over-long queries."""
+    """The realistic query list shared with bench/search_index.py, without over-long queries."""
     from portal.catalog.forms import MAX_QUERY_LENGTH
 
-    queries = FALLBACK_QUERIES
-    try:
-        import importlib.util
-
-        spec = importlib.util.spec_from_file_location(
-            "bench_search_index", REPO / "bench" / "search_index.py"
-        )
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        queries = list(module.QUERIES)
-    except Exception:  # noqa: S110 (another benchmark's file; its list is a convenience)
-        pass
-    return [q for q in queries if len(q) <= MAX_QUERY_LENGTH]
+    return [q for q in SEARCH_QUERIES if len(q) <= MAX_QUERY_LENGTH]
 
 
 def schema_problems() -> list[str]:

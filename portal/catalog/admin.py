@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from portal.accounts.admin_access import ProvinceAdminOnly
 from portal.catalog.models import ApplicantType, Channel, Field, LegalDocument, Procedure, RequiredDocument
 from portal.catalog.permissions import can_manage_catalog, procedures_editable_by
 from portal.catalog.search_index import catalog_version_bump
@@ -139,32 +140,20 @@ class ProcedureAdmin(admin.ModelAdmin):
         catalog_version_bump()
 
 
-class ProvinceAdminOnly(admin.ModelAdmin):
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_province_admin
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self.has_module_permission(request)
-
-    def has_add_permission(self, request):
-        return self.has_module_permission(request)
-
+class CatalogTermAdmin(ProvinceAdminOnly):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         catalog_version_bump()
 
 
 @admin.register(Field)
-class FieldAdmin(ProvinceAdminOnly):
+class FieldAdmin(CatalogTermAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(ApplicantType)
-class ApplicantTypeAdmin(ProvinceAdminOnly):
+class ApplicantTypeAdmin(CatalogTermAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]

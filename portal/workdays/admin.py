@@ -1,24 +1,13 @@
 from django.contrib import admin
 
+from portal.accounts.admin_access import ProvinceAdminOnly
 from portal.workdays.calendar import calendar_changed
 from portal.workdays.models import CalendarException, Holiday
 
 
-class CalendarAdmin(admin.ModelAdmin):
+class CalendarAdmin(ProvinceAdminOnly):
     """Deadlines depend on these rows: only a province administrator (or a superuser) sees or changes them, and
     every change makes all processes reload the calendar."""
-
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_province_admin
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self.has_module_permission(request)
-
-    def has_add_permission(self, request):
-        return self.has_module_permission(request)
 
     def has_delete_permission(self, request, obj=None):
         return self.has_module_permission(request)

@@ -5,12 +5,11 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from dossiers import filing
 from dossiers.errors import ConcurrentChange, TransitionNotAllowed
@@ -18,27 +17,10 @@ from dossiers.forms_officer import ACTION_FORMS
 from dossiers.models import DailyCounter, Dossier, DossierFile, OutboxEvent, SupplementRequest, VaultDocument
 from portal.accounts.models import AgencyMembership, User
 from portal.catalog.models import Procedure
-from tests.dossiers.staff import PDF, PNG, Staff, make_staff, pdf, uploads_in
+from tests.dossiers.staff import PDF, PNG, pdf
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uploads_in_tmp")]
 S = Dossier.State
-
-
-@pytest.fixture(autouse=True)
-def _uploads_in_tmp(settings, tmp_path):
-    uploads_in(settings, tmp_path)
-
-
-@pytest.fixture(autouse=True)
-def _vietnamese_after():
-    """A request to an /en/ page leaves English active in this thread, and reverse() would then prefix /en/."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
-
-
-@pytest.fixture
-def staff(make_user) -> Staff:
-    return make_staff(make_user)
 
 
 def work_url(dossier):

@@ -3,38 +3,19 @@
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from dossiers import services
 from dossiers.models import Dossier
 from dossiers.selectors import Clock, queue_counts
 from portal.catalog.models import Procedure
 from portal.workdays import calendar as workdays
-from tests.dossiers.staff import Staff, make_staff, uploads_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uploads_in_tmp")]
 S = Dossier.State
-
-
-@pytest.fixture(autouse=True)
-def _uploads_in_tmp(settings, tmp_path):
-    uploads_in(settings, tmp_path)
-
-
-@pytest.fixture(autouse=True)
-def _vietnamese_after():
-    """A request to an /en/ page leaves English active in this thread, and reverse() would then prefix /en/."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
-
-
-@pytest.fixture
-def staff(make_user) -> Staff:
-    return make_staff(make_user)
 
 
 def queue_url(slug):
