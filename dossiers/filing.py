@@ -15,19 +15,9 @@ from dossiers.workflow import Actor
 from portal.accounts.models import User
 from portal.agencies.models import Agency
 from portal.catalog.models import Procedure, RequiredDocument
+from portal.catalog.selectors import procedure_receiving_agencies
 
 EDITABLE_BY_APPLICANT = {Dossier.State.DRAFT, Dossier.State.SUPPLEMENT}
-
-
-def receiving_agencies_for(procedure: Procedure) -> list[Agency]:
-    """Where a dossier of ``procedure`` may be filed: the agencies linked to it and, for province-level procedures,
-    the provincial public administration service centre, which receives for every department."""
-    agencies = [
-        link.agency for link in procedure.agency_links.select_related("agency") if link.agency.is_active
-    ]
-    if procedure.is_province_level:
-        agencies = list(Agency.objects.filter(kind=Agency.Kind.SERVICE_CENTRE, is_active=True)) + agencies
-    return agencies
 
 
 @transaction.atomic
@@ -35,7 +25,7 @@ def dossier_draft_create(*, user: User, procedure: Procedure, receiving_agency: 
     """A new online draft, prefilled from the applicant's profile."""
     if not procedure.is_active or procedure.online_level < Procedure.OnlineLevel.SUBMISSION:
         raise InvalidInput("Thủ tục này chưa cho phép nộp hồ sơ trực tuyến.")
-    if receiving_agency not in receiving_agencies_for(procedure):
+    if receiving_agency not in procedure_receiving_agencies(procedure):
         raise InvalidInput("Cơ quan đã chọn không tiếp nhận thủ tục này.")
     return Dossier.objects.create(
         procedure=procedure,
@@ -214,7 +204,7 @@ def dossier_register_at_counter(
         or officer.role != User.Role.ONESTOP_OFFICER
     ):
         raise NotYourDossier("Bạn không phải cán bộ một cửa của cơ quan tiếp nhận.")
-    if receiving_agency not in receiving_agencies_for(procedure):
+    if receiving_agency not in procedure_receiving_agencies(procedure):
         raise InvalidInput("Cơ quan tiếp nhận không giải quyết thủ tục này.")
     if not uploads:
         raise InvalidInput("Vui lòng tải lên bản quét giấy tờ của hồ sơ.")

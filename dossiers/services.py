@@ -408,11 +408,14 @@ def dossier_financial_done(
 
 
 def result_store(dossier: Dossier, officer: User, result: ResultDocument) -> DossierFile:
+    filename = result.name[:240]
+    if not filename.lower().endswith(f".{result.extension}"):
+        filename = f"{filename}.{result.extension}"  # the download and the vault copy keep a usable name
     stored = DossierFile(
         dossier=dossier,
         kind=DossierFile.Kind.RESULT,
         label=result.name[:500],
-        original_name=result.name[:255],
+        original_name=filename,
         content_type=result.content_type,
         size=len(result.content),
         sha256=hashlib.sha256(result.content).hexdigest(),

@@ -28,8 +28,8 @@ from dossiers.errors import ConcurrentChange, DossierError, InvalidInput
 from dossiers.forms_citizen import DraftDetailsForm, StartForm, VaultDocumentForm, VersionForm, WithdrawForm
 from dossiers.models import Dossier, DossierEvent, DossierFile, VaultDocument
 from dossiers.workflow import TRANSITIONS, Actor
-from portal.agencies.models import Agency
 from portal.catalog.models import Procedure
+from portal.catalog.selectors import procedure_receiving_agencies
 
 PAGE_SIZE = 20
 S = Dossier.State
@@ -70,16 +70,6 @@ def _reload(dossier: Dossier) -> Dossier:
 # --- starting a dossier -------------------------------------------------------------------------------------------
 
 
-def _receiving_agencies(procedure: Procedure) -> list[Agency]:
-    """Where this procedure may be filed online: a commune-level procedure at a commune, otherwise the province's
-    receiving bodies (the service centre and the competent department)."""
-    agencies = list({agency.pk: agency for agency in filing.receiving_agencies_for(procedure)}.values())
-    communes = [agency for agency in agencies if agency.kind == Agency.Kind.COMMUNE]
-    if procedure.is_commune_level and communes and not procedure.is_province_level:
-        return communes
-    return agencies
-
-
 def _filed_online(procedure: Procedure) -> bool:
     return procedure.online_level >= Procedure.OnlineLevel.SUBMISSION
 
@@ -90,7 +80,7 @@ def _filed_online(procedure: Procedure) -> bool:
 def dossier_start(request: HttpRequest, code: str) -> HttpResponse:
     """Confirm where the dossier goes, then create the draft (the procedure page posts here directly)."""
     procedure = get_object_or_404(Procedure, code=code, is_active=True)
-    agencies = _receiving_agencies(procedure)
+    agencies = procedure_receiving_agencies(procedure)
     context = {"procedure": procedure, "online": _filed_online(procedure) and bool(agencies)}
     if not context["online"]:
         return render(

@@ -173,3 +173,21 @@ def agencies_grouped() -> list[tuple[str, list[Agency]]]:
     for agency in Agency.objects.filter(is_active=True).order_by("kind", "name"):
         groups.setdefault(agency.get_kind_display(), []).append(agency)
     return list(groups.items())
+
+
+def procedure_receiving_agencies(procedure: Procedure) -> list[Agency]:
+    """Where a dossier of ``procedure`` may be filed: a commune-level procedure at a commune; otherwise the
+    provincial public administration service centre (it receives for every department) and the linked agencies."""
+    prefetched = getattr(procedure, "_prefetched_objects_cache", {}).get("agency_links")
+    links = prefetched if prefetched is not None else procedure.agency_links.select_related("agency")
+    agencies = {link.agency.pk: link.agency for link in links if link.agency.is_active}
+    if procedure.is_commune_level and not procedure.is_province_level:
+        communes = [a for a in agencies.values() if a.kind == Agency.Kind.COMMUNE]
+        if communes:
+            return sorted(communes, key=lambda a: a.name)
+    centres = (
+        list(Agency.objects.filter(kind=Agency.Kind.SERVICE_CENTRE, is_active=True))
+        if procedure.is_province_level
+        else []
+    )
+    return centres + [a for a in agencies.values() if a.pk not in {c.pk for c in centres}]

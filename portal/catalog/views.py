@@ -78,6 +78,7 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
             "procedure": procedure,
             "competent_links": [link for link in links if link.role == "competent"],
             "implementing_links": [link for link in links if link.role == "implementing"],
+            "receiving_agencies": selectors.procedure_receiving_agencies(procedure),
         },
     )
 
