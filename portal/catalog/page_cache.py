@@ -1,8 +1,10 @@
 """Whole-page cache for the public catalogue pages.
 
 The catalogue is the same for every anonymous visitor and changes only when it is imported or edited, so a page is
-stored under the catalogue's version, the language, whether htmx asked for a fragment, and the full URL. Any write
-to the catalogue bumps the version (``catalog_version_bump``), so a stale page is never served after an edit.
+stored under the language, whether htmx asked for a fragment, and the full URL, together with the catalogue version
+it was rendered at. A hit needs one cache round trip (the page and the current version are read together) and is
+served only when the versions match: any write to the catalogue bumps the version (``catalog_version_bump``), so a
+stale page is never served after an edit.
 Requests carrying a session cookie (someone signed in, or an admin) always get a freshly rendered page, and so do
 responses that set a cookie or are not 200.
 """
@@ -16,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
-from portal.catalog.search_index import catalog_version
+from portal.catalog.search_index import VERSION_KEY, catalog_version
 
 
 def _cacheable_request(request: HttpRequest) -> bool:
@@ -43,18 +45,19 @@ def public_page_cache(view):
         if not _cacheable_request(request):
             return _vary(view(request, *args, **kwargs))
         key = _key(request)
-        stored = cache.get(key)
-        if stored is not None:
-            content, headers = stored
+        found = cache.get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY) or catalog_version()
+        stored = found.get(key)
+        if stored is not None and stored[0] == version:
+            _version, content, headers = stored
             response = HttpResponse(content)
             for name, value in headers:
                 response[name] = value
             return response
         response = _vary(view(request, *args, **kwargs))
         if response.status_code == 200 and not response.streaming and not response.cookies:
-            cache.set(
-                key, (response.content, list(response.headers.items())), settings.PORTAL_PAGE_CACHE_SECONDS
-            )
+            entry = (version, response.content, list(response.headers.items()))
+            cache.set(key, entry, settings.PORTAL_PAGE_CACHE_SECONDS)
         return response
 
     return wrapped

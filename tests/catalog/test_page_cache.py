@@ -27,6 +27,9 @@ def test_a_repeated_anonymous_request_is_served_from_the_cache(client):
 def test_an_edit_to_the_catalogue_shows_at_once(client):
     url = "/thu-tuc/1.001193/?cache-test=2"
     assert "Thủ tục đăng ký khai sinh" in client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    assert len(queries) == 0  # the page is in the cache before the edit
     Procedure.objects.filter(code="1.001193").update(name="Đăng ký khai sinh (tên mới)")
     catalog_version_bump()  # what the importer and the admin do after a write
     assert "Đăng ký khai sinh (tên mới)" in client.get(url).content.decode()
