@@ -33,7 +33,7 @@ def _key(request: HttpRequest) -> str:
     fragment = (
         "fragment" if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted") else "page"
     )
-    raw = f"{catalog_version()}|{get_language()}|{fragment}|{request.get_full_path()}"
+    raw = f"{get_language()}|{fragment}|{request.get_full_path()}"
     return "page:" + hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
 
 
