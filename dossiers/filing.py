@@ -9,7 +9,7 @@ from dossiers.access import actors_for
 from dossiers.codes import dossier_code_issue
 from dossiers.errors import InvalidInput, NotYourDossier, TransitionNotAllowed
 from dossiers.models import Dossier, DossierFile, VaultDocument
-from dossiers.services import ResultDocument, Step, _record, result_store
+from dossiers.services import ResultDocument, Step, _record, result_store, vault_copy
 from dossiers.uploads import max_dossier_bytes, storage_name, upload_check
 from dossiers.workflow import Actor
 from portal.accounts.models import User
@@ -226,11 +226,9 @@ def dossier_register_at_counter(
         )  # fmt: skip
         stored.file.save(storage_name(checked), upload, save=False)
         if applicant is not None:
-            stored.vault_document = VaultDocument.objects.create(
-                owner=applicant, source=VaultDocument.Source.DIGITISED, doc_type=stored.label[:300],
-                file=stored.file.name, original_name=checked.display_name, content_type=checked.content_type,
-                size=checked.size, sha256=checked.sha256,
-            )  # fmt: skip
+            stored.vault_document = vault_copy(
+                stored, owner_id=applicant.pk, source=VaultDocument.Source.DIGITISED
+            )
         stored.save()
     channel_label = Dossier.Channel(channel).label
     _record(

@@ -26,7 +26,7 @@ from dossiers.models import (
     SupplementRequest,
     VaultDocument,
 )
-from dossiers.workflow import PAUSED_STATES, TRANSITIONS, Actor
+from dossiers.workflow import TRANSITIONS
 from portal.accounts.models import User
 from portal.agencies.models import Agency
 from portal.workdays import calendar as workdays
@@ -514,25 +514,29 @@ def dossier_stop(
     )
 
 
+def vault_copy(stored: DossierFile, *, owner_id: int, source: str, **details) -> VaultDocument:
+    """A vault entry for a stored dossier file: the same bytes on disk, described for reuse in later dossiers."""
+    return VaultDocument.objects.create(
+        owner_id=owner_id, source=source, doc_type=stored.label[:300], file=stored.file.name,
+        original_name=stored.original_name, content_type=stored.content_type, size=stored.size,
+        sha256=stored.sha256, **details,
+    )  # fmt: skip
+
+
 def results_to_vault(dossier: Dossier) -> list[VaultDocument]:
     """On return, each result document joins the applicant's vault (once)."""
     if dossier.applicant_id is None:
         return []
     added = []
     for result in dossier.files.filter(kind=DossierFile.Kind.RESULT, vault_document__isnull=True):
-        result.vault_document = VaultDocument.objects.create(
-            owner_id=dossier.applicant_id, source=VaultDocument.Source.RESULT, doc_type=result.label[:300],
-            number=dossier.code or "", issuer=(dossier.handling_agency.name if dossier.handling_agency else "")[:200],
-            issued_on=timezone.localdate(), file=result.file.name, original_name=result.original_name,
-            content_type=result.content_type, size=result.size, sha256=result.sha256,
-        )  # fmt: skip
+        result.vault_document = vault_copy(
+            result,
+            owner_id=dossier.applicant_id,
+            source=VaultDocument.Source.RESULT,
+            number=dossier.code or "",
+            issuer=(dossier.handling_agency.name if dossier.handling_agency else "")[:200],
+            issued_on=timezone.localdate(),
+        )
         result.save(update_fields=["vault_document"])
         added.append(result.vault_document)
     return added
-
-
-def is_paused(dossier: Dossier) -> bool:
-    return dossier.state in PAUSED_STATES
-
-
-__all__ = [name for name in dir() if name.startswith("dossier_")] + ["Actor", "Step", "is_paused"]

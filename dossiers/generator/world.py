@@ -22,12 +22,10 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone as dj_timezone
 
-from dossiers.models import Dossier
+from dossiers.deadlines import CHANNEL_KIND
 from portal.agencies.models import Agency
 from portal.catalog.models import Channel, Procedure, ProcedureAgency
 from portal.workdays import calendar as workdays
-
-Ch = Dossier.Channel
 
 # Share of dossiers by field of administration (lĩnh vực), matched on the field's name: commune-level certification
 # and civil status dominate a one-stop counter, then land and residence. Fields not listed share DEFAULT_FIELD_WEIGHT
@@ -79,12 +77,6 @@ SERVICE_CENTRE_SHARE = {Agency.Kind.DEPARTMENT: 0.85, Agency.Kind.CENTRAL: 0.3}
 # Processing time when the catalogue gives none (the officer would type a date): working days.
 DEFAULT_DAYS = {True: 3, False: 10}
 MAX_DAYS = 120
-
-CHANNEL_KIND = {
-    Ch.DIRECT: Channel.Kind.DIRECT,
-    Ch.ONLINE: Channel.Kind.ONLINE,
-    Ch.POSTAL: Channel.Kind.POSTAL,
-}
 
 
 @dataclass
