@@ -46,17 +46,24 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_htmx",
+    # Local accounts: sign-up, e-mail verification, password reset, TOTP second factor, the user's sessions.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     "portal.territory",
     "portal.workdays",
     "portal.agencies",
     "portal.accounts",
     "portal.catalog",
     "portal.pages",
+    "portal.audit",
     "dossiers",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.audit.middleware.RequestIdMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -64,8 +71,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle time-outs and no caching of personal pages (after authentication and messages, which it uses).
+    "portal.accounts.session_security.SessionSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # Staff pass the TOTP second factor before any page but those that finish signing in (portal/accounts/mfa.py).
+    "portal.accounts.mfa.StaffSecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -208,11 +221,25 @@ if PRODUCTION:
     # /healthz and /readyz are probed over plain HTTP inside the container network.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
+# Every handler masks personal id numbers (runs of 12+ digits) and tags records with the request id
+# (portal/audit/scrub.py, portal/audit/middleware.py); a handler added here needs both filters too.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "personal_ids": {"()": "portal.audit.scrub.PersonalIdLogFilter"},
+        "request_id": {"()": "portal.audit.middleware.RequestIdLogFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["personal_ids", "request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -220,6 +247,8 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+# Celery workers log through the handlers above (and their filters) instead of replacing the root logger's.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 
 # Demo accounts (development only): their shared password, or empty to generate one and keep it in var/.
@@ -276,7 +305,11 @@ OIDC_OP_LOGOUT_URL_METHOD = "portal.accounts.oidc.logout_url"
 OIDC_AUTHENTICATE_CLASS = "portal.accounts.oidc.SSOAuthenticateView"
 OIDC_CALLBACK_CLASS = "portal.accounts.oidc.SSOCallbackView"
 LOGIN_REDIRECT_URL_FAILURE = "/tai-khoan/dang-nhap-that-bai/"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    # Sign-in by username or e-mail address (allauth's login page).
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
 if OIDC_RP_CLIENT_ID:
     _oidc_missing = [
         name
@@ -298,3 +331,57 @@ if OIDC_RP_CLIENT_ID:
 # Reverse proxies in front of the app (docker-compose: 1). Rate limits read the client address this many hops back
 # in X-Forwarded-For; 0 trusts nobody and uses the socket address.
 PORTAL_TRUSTED_PROXY_COUNT = env.int("PORTAL_TRUSTED_PROXY_COUNT", 0)
+
+# Sessions (portal/accounts/session_security.py): minutes without a request before a user is signed out.
+PORTAL_STAFF_IDLE_MINUTES = env.int("PORTAL_STAFF_IDLE_MINUTES", 30)
+PORTAL_CITIZEN_IDLE_MINUTES = env.int("PORTAL_CITIZEN_IDLE_MINUTES", 120)
+# Sign-in rate limits not covered by allauth: failed Django admin sign-ins per client address and per username, and
+# single sign-on starts per client address, within one window. Tests count high unless a test sets a limit, since
+# the whole suite signs in from one address.
+PORTAL_LOGIN_LIMIT_WINDOW_SECONDS = env.int("PORTAL_LOGIN_LIMIT_WINDOW_SECONDS", 15 * 60)
+_LIMIT_SCALE = 1000 if PORTAL_ENV == "test" else 1
+PORTAL_ADMIN_LOGIN_FAILURES_PER_ADDRESS = env.int(
+    "PORTAL_ADMIN_LOGIN_FAILURES_PER_ADDRESS", 20 * _LIMIT_SCALE
+)
+PORTAL_ADMIN_LOGIN_FAILURES_PER_USERNAME = env.int(
+    "PORTAL_ADMIN_LOGIN_FAILURES_PER_USERNAME", 10 * _LIMIT_SCALE
+)
+# A busy one-stop centre signs many citizens in from one public address: keep this generous.
+PORTAL_SSO_STARTS_PER_ADDRESS = env.int("PORTAL_SSO_STARTS_PER_ADDRESS", 100 * _LIMIT_SCALE)
+
+# Local accounts (django-allauth; portal/accounts/adapter.py, allauth_urls.py, mfa.py). Sign-in by username or
+# e-mail address; a new account signs in only after confirming its e-mail address (accounts that an administrator
+# or the national single sign-on created are exempt, see the adapter); e-mail is never a key to another account.
+ACCOUNT_ADAPTER = "portal.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "signup": "portal.accounts.forms.SignUpForm",
+    "reset_password": "portal.accounts.forms.PasswordResetRequestForm",
+}
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_USER_DISPLAY = "portal.accounts.adapter.user_display"
+# The sign-in lasts until the browser is closed (shared computers at one-stop counters and libraries).
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{PORTAL_SITE_NAME}] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+# Whether anyone may register a local account (False: only SSO and accounts made by administrators).
+PORTAL_SIGNUP_OPEN = env.bool("PORTAL_SIGNUP_OPEN", True)
+# allauth's limits, per client address and per login name (key). The address limits are raised in tests only: the
+# whole suite signs in from 127.0.0.1; the per-name limits, which the tests check, stay as in production.
+_ADDRESS_SCALE = 100 if PORTAL_ENV == "test" else 1
+ACCOUNT_RATE_LIMITS = {
+    "login": f"{30 * _ADDRESS_SCALE}/m/ip",
+    # Wrong passwords (and wrong second-factor codes, keyed per user): 5 per name in 5 minutes.
+    "login_failed": f"{10 * _ADDRESS_SCALE}/m/ip,5/5m/key",
+    "signup": f"{20 * _ADDRESS_SCALE}/h/ip",
+    "reset_password": f"{20 * _ADDRESS_SCALE}/m/ip,5/m/key",
+}
+ALLAUTH_TRUSTED_PROXY_COUNT = PORTAL_TRUSTED_PROXY_COUNT
+# Second factor: TOTP apps with recovery codes; mandatory for staff (portal/accounts/mfa.py), optional for citizens.
+MFA_ADAPTER = "portal.accounts.adapter.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = PORTAL_SITE_NAME
+# allauth refuses a second factor while an address is unconfirmed; here an unconfirmed sign-up cannot sign in at all,
+# and an administrator's account may carry an address nobody confirmed through allauth.
+MFA_ALLOW_UNVERIFIED_EMAIL = True

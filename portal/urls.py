@@ -2,6 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from portal.accounts import session_security
 from portal.api import api
 from portal.pages import views as pages
 
@@ -18,6 +19,8 @@ urlpatterns = [
     # Single sign-on through the national portal (mozilla-django-oidc, views from portal/accounts/oidc.py):
     # /oidc/authenticate/, /oidc/callback/ and /oidc/logout/, at addresses registered with the provider, so not
     # under a language prefix.
+    # The start is rate-limited per address: the library's own view behind a limit, under the library's URL name.
+    path("oidc/authenticate/", session_security.sso_start, name="oidc_authentication_init"),
     path("oidc/", include("mozilla_django_oidc.urls")),
 ]
 urlpatterns += i18n_patterns(
@@ -25,7 +28,10 @@ urlpatterns += i18n_patterns(
     path("so-do-trang/", pages.site_map, name="site_map"),
     path("", include("portal.catalog.urls")),
     path("tai-khoan/", include("portal.accounts.urls")),
+    path("tai-khoan/", include("portal.accounts.allauth_urls")),
     path("ho-so/", include("dossiers.urls")),
+    # The admin's login, rate-limited per address and per username (portal/accounts/session_security.py).
+    path("quan-tri/login/", session_security.admin_login, name="admin_login"),
     path("quan-tri/", admin.site.urls),
     prefix_default_language=False,
 )

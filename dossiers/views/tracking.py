@@ -6,11 +6,9 @@ dates and the steps with their units, never personal data. "No such code" and "w
 and attempts are limited per client address and per code (failures), in the shared cache.
 """
 
-import hashlib
 import hmac
 import re
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -20,6 +18,8 @@ from django.views.decorators.http import require_safe
 
 from dossiers.forms_citizen import TrackingForm
 from dossiers.models import Dossier
+from portal.http import client_address
+from portal.ratelimit import counter_hit, counter_key
 
 WINDOW_SECONDS = 10 * 60
 ATTEMPTS_PER_ADDRESS = 10  # every lookup from one address
@@ -28,31 +28,12 @@ _NO_MATCH = b"\x00" * 4
 TEMPLATE = "dossiers/citizen/track.html"
 
 
-def client_address(request: HttpRequest) -> str:
-    """The visitor's address. Behind ``PORTAL_TRUSTED_PROXY_COUNT`` reverse proxies that append to
-    X-Forwarded-For, the entry the nearest trusted proxy saw; otherwise the socket's peer (never a header a
-    visitor could forge)."""
-    proxies = getattr(settings, "PORTAL_TRUSTED_PROXY_COUNT", 0)
-    if proxies:
-        forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",")]
-        forwarded = [part for part in forwarded if part]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _key(kind: str, value: str) -> str:
-    return f"track:{kind}:" + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
+    return counter_key(f"track:{kind}", value)
 
 
 def _count(key: str) -> int:
-    """Add one to a counter that lives WINDOW_SECONDS from its first use."""
-    cache.add(key, 0, WINDOW_SECONDS)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, WINDOW_SECONDS)
-        return 1
+    return counter_hit(key, WINDOW_SECONDS)
 
 
 def _last4(value: str) -> bytes:

@@ -1,6 +1,8 @@
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 # Căn cước / personal identification number: 12 digits (province, sex and century, year, serial).
 personal_id_validator = RegexValidator(r"^[0-9]{12}\Z", "Số định danh cá nhân gồm đúng 12 chữ số.")
@@ -110,3 +112,45 @@ class ExternalIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issuer} · {self.tech_id or self.subject}"
+
+
+class AccountDeletionRequest(models.Model):
+    """A person asks for their account to be deleted (Personal Data Protection Law: consent given explicitly).
+
+    Staff handle it: dossiers must be kept for the legal retention period, so deleting means anonymising the account,
+    never erasing the dossiers. A person has at most one pending request at a time.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Đang chờ xử lý")
+        DONE = "done", _("Đã xử lý")
+        REFUSED = "refused", _("Từ chối")
+
+    user = models.ForeignKey(
+        User, verbose_name="người dùng", on_delete=models.CASCADE, related_name="deletion_requests"
+    )
+    requested_at = models.DateTimeField("gửi lúc", default=timezone.now)
+    reason = models.TextField("lý do", max_length=2000, blank=True)
+    state = models.CharField("trạng thái", max_length=10, choices=State.choices, default=State.PENDING)
+    handled_by = models.ForeignKey(
+        User,
+        verbose_name="người xử lý",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    handled_at = models.DateTimeField("xử lý lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "yêu cầu xóa tài khoản"
+        verbose_name_plural = "yêu cầu xóa tài khoản"
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(state="pending"), name="one_pending_deletion_request"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.requested_at:%d/%m/%Y}"

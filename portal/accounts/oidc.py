@@ -44,6 +44,7 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthen
 
 from portal.accounts import services
 from portal.accounts.models import User
+from portal.audit import log as audit
 
 logger = logging.getLogger("portal.accounts.sso")
 security_log = logging.getLogger("portal.security")
@@ -452,6 +453,7 @@ class NationalSSOBackend(OIDCAuthenticationBackend):
                 services.external_identity_link(
                     user=link_user, issuer=issuer, subject=subject, profile=profile, claims=snapshot
                 )
+                audit.sso_linked(self.request, link_user, issuer)
                 link_user.refresh_from_db()
                 return link_user
             return services.external_identity_sign_in(

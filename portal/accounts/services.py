@@ -1,11 +1,26 @@
 import hashlib
+import logging
 
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.http import Http404, HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import get_random_string
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
-from portal.accounts.models import AgencyMembership, ExternalIdentity, User
+from portal.accounts import selectors
+from portal.accounts.models import AccountDeletionRequest, AgencyMembership, ExternalIdentity, User
 from portal.agencies.models import Agency
+from portal.audit import log as audit
+
+logger = logging.getLogger("portal.accounts")
 
 # username, role, agency code (None: no agency), superuser. The agencies are An Giang's (agencies/data/91.json):
 # the one-stop officer works at the provincial service centre, the others in the Department of Justice.
@@ -171,3 +186,322 @@ def external_identity_link(
     if changed := _user_apply_profile(user, profile, contact=False):
         user.save(update_fields=changed)
     return identity
+
+
+# --- Profile: the person's own data ----------------------------------------------------------------------------------
+
+
+class AccountError(Exception):
+    """A change refused for a reason the person can act on; ``message`` (Vietnamese) is shown to them."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@transaction.atomic
+def profile_update(
+    *, user: User, full_name: str | None, phone: str, notify_email: bool, notify_sms: bool
+) -> list[str]:
+    """Change what a person may change about themselves; returns the fields changed.
+
+    ``full_name`` None keeps the name: for a user with a national identity it comes from the population database
+    and each sign-in refreshes it, so it cannot be edited here.
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if full_name is not None and full_name != user.full_name and selectors.profile_from_sso(user):
+        raise AccountError(_("Họ và tên lấy từ tài khoản định danh quốc gia nên không sửa được ở đây."))
+    if notify_sms and not phone:
+        raise AccountError(_("Cần có số điện thoại để nhận thông báo qua tin nhắn SMS."))
+    if notify_email and not user.email:
+        raise AccountError(_("Tài khoản chưa có địa chỉ thư điện tử để nhận thông báo."))
+    values = {"phone": phone, "notify_email": notify_email, "notify_sms": notify_sms}
+    if full_name is not None:
+        values["full_name"] = full_name
+    changed = [field for field, value in values.items() if getattr(user, field) != value]
+    for field in changed:
+        setattr(user, field, values[field])
+    if changed:
+        _full_clean(user, fields=changed)
+        user.save(update_fields=changed)
+    return changed
+
+
+def session_record_current(*, request: HttpRequest) -> None:
+    """Put the device in use on the list of sessions. allauth records the sessions it signs in; a sign-in through
+    the national portal or Django's own login does not pass there, so the profile page records its own."""
+    if not selectors.user_sessions_enabled() or not request.user.is_authenticated:
+        return
+    from allauth.usersessions.models import UserSession
+
+    if (
+        not request.session.session_key
+        or not UserSession.objects.filter(
+            session_key=request.session.session_key, user_id=request.user.pk
+        ).exists()
+    ):
+        UserSession.objects.create_from_request(request)
+
+
+def session_record_on_sign_in(sender, request: HttpRequest | None, user: User, **kwargs) -> None:
+    """``user_logged_in`` receiver: allauth lists the sessions its own sign-in page opens; single sign-on and the
+    admin's login sign in through Django, so they are recorded here. A sign-in without a client address (a test
+    client's ``force_login``) is recorded when its profile page is first opened instead."""
+    if request is None or not hasattr(request, "session") or not hasattr(request, "user"):
+        return
+    if not request.META.get("REMOTE_ADDR"):
+        return
+    try:
+        session_record_current(request=request)
+    except PermissionDenied:  # allauth found no client address: the sign-in goes on, unlisted
+        logger.warning("session of user %s not listed: no client address", user.pk)
+
+
+def _sessions_end(sessions) -> None:
+    from allauth.usersessions.adapter import get_adapter
+
+    get_adapter().end_sessions(sessions)
+
+
+def sessions_end_others(*, user: User, current_key: str | None) -> int:
+    """Sign ``user`` out everywhere but on this device; returns how many sessions ended."""
+    if not selectors.user_sessions_enabled():
+        return 0
+    from allauth.usersessions.models import UserSession
+
+    others = list(UserSession.objects.filter(user_id=user.pk).exclude(session_key=current_key or ""))
+    _sessions_end(others)
+    return len(others)
+
+
+def session_end(*, user: User, current_key: str | None, pk: int) -> None:
+    """End one of ``user``'s other sessions; anyone else's, or this one (that is "Đăng xuất"), is 404."""
+    if not selectors.user_sessions_enabled():
+        raise Http404("Không tìm thấy phiên đăng nhập")
+    from allauth.usersessions.models import UserSession
+
+    session = (
+        UserSession.objects.filter(pk=pk, user_id=user.pk).exclude(session_key=current_key or "").first()
+    )
+    if session is None:
+        raise Http404("Không tìm thấy phiên đăng nhập")
+    _sessions_end([session])
+
+
+@transaction.atomic
+def personal_data_export(*, request: HttpRequest, user: User) -> dict:
+    """The person's data to take away (selectors.personal_data_of), with the export on the audit log."""
+    data = selectors.personal_data_of(user=user, current_key=request.session.session_key)
+    audit.account_exported(request, user)
+    return data
+
+
+@transaction.atomic
+def account_deletion_request(
+    *, request: HttpRequest, user: User, reason: str
+) -> tuple[AccountDeletionRequest, bool]:
+    """Record the person's explicit request to delete their account; returns it and whether it is new.
+
+    A second request while one is pending (a double click, a second tab) returns the pending one: one row, one
+    audit event. Staff handle it (anonymising the account; dossiers stay for the records retention period).
+    """
+    User.objects.select_for_update().filter(pk=user.pk).first()  # one request at a time per person
+    pending = selectors.deletion_request_pending(user)
+    if pending is not None:
+        return pending, False
+    deletion_request = AccountDeletionRequest(user=user, reason=reason)
+    _full_clean(deletion_request, fields=["reason"])
+    try:
+        with transaction.atomic():
+            deletion_request.save()
+    except IntegrityError:  # the other request won between the check and the insert (no row lock on SQLite)
+        return selectors.deletion_request_pending(user), False
+    audit.account_deletion_requested(request, user)
+    return deletion_request, True
+
+
+@transaction.atomic
+def account_deletion_request_handle(
+    *, deletion_request: AccountDeletionRequest, admin: User, state: str
+) -> bool:
+    """A province admin marks a pending request done (the account was anonymised) or refused; False when it was
+    not pending any more."""
+    if not (admin.is_active and admin.is_province_admin):
+        raise PermissionDenied("Chỉ quản trị tỉnh xử lý yêu cầu xóa tài khoản")
+    if state not in {AccountDeletionRequest.State.DONE, AccountDeletionRequest.State.REFUSED}:
+        raise ValueError(f"not a final state: {state}")
+    return bool(
+        AccountDeletionRequest.objects.filter(
+            pk=deletion_request.pk, state=AccountDeletionRequest.State.PENDING
+        ).update(state=state, handled_by=admin, handled_at=timezone.now())
+    )
+
+
+# --- Staff management in an admin's scope ----------------------------------------------------------------------------
+
+
+ADMIN_ROLES = selectors.ADMIN_ROLES
+
+
+def _full_clean(instance, *, fields: list[str]) -> None:
+    """Model validation of the fields written, as one Vietnamese message (forms check first; this is the net)."""
+    others = [f.name for f in instance._meta.fields if f.name not in fields]
+    try:
+        instance.full_clean(exclude=others, validate_constraints=False)
+    except ValidationError as error:
+        raise AccountError(" ".join(error.messages)) from error
+
+
+def _scope(actor: User) -> selectors.StaffScope:
+    scope = selectors.staff_scope_for(actor)
+    if scope is None:
+        raise Http404("Trang dành cho quản trị")
+    return scope
+
+
+def _target(scope: selectors.StaffScope, user: User) -> User:
+    target = selectors.staff_get_in_scope(scope=scope, pk=user.pk, for_update=True)
+    if target.pk == scope.actor.pk:
+        raise AccountError(_("Bạn không thể tự thay đổi tài khoản của mình; hãy nhờ một quản trị viên khác."))
+    return target
+
+
+def _check_agencies(scope: selectors.StaffScope, agencies) -> list[Agency]:
+    agencies = list(agencies)
+    allowed = set(scope.agencies().filter(pk__in=[a.pk for a in agencies]).values_list("pk", flat=True))
+    if any(agency.pk not in allowed for agency in agencies):
+        raise AccountError(_("Có cơ quan đã chọn không thuộc phạm vi quản lý của bạn."))
+    return agencies
+
+
+def _check_role(scope: selectors.StaffScope, role: str) -> None:
+    if not scope.may_grant(role):
+        raise AccountError(_("Bạn không được cấp vai trò này."))
+
+
+def _needs_agency(role: str) -> bool:
+    return role != User.Role.PROVINCE_ADMIN
+
+
+@transaction.atomic
+def staff_create(
+    *,
+    request: HttpRequest,
+    actor: User,
+    username: str,
+    full_name: str,
+    email: str,
+    job_title: str,
+    role: str,
+    agencies,
+) -> User:
+    """Create a member of staff in the admin's scope, with an unusable password and an e-mail (sent once the
+    transaction commits) carrying a link to set one. Their second factor is enrolled at their first sign-in."""
+    scope = _scope(actor)
+    _check_role(scope, role)
+    agencies = _check_agencies(scope, agencies)
+    if _needs_agency(role) and not agencies:
+        raise AccountError(_("Cán bộ cần thuộc ít nhất một cơ quan."))
+    if User.objects.filter(username__iexact=username).exists():
+        raise AccountError(_("Tên đăng nhập này đã có người dùng."))
+    if email and User.objects.filter(email__iexact=email).exists():
+        raise AccountError(_("Thư điện tử này đã được dùng cho một tài khoản khác."))
+    user = User(
+        username=username,
+        full_name=full_name,
+        email=email,
+        job_title=job_title,
+        role=role,
+        is_staff=role in ADMIN_ROLES,  # Django's admin (/quan-tri/) is where admins keep reference data
+    )
+    user.set_unusable_password()
+    _full_clean(user, fields=["username", "full_name", "email", "job_title", "role"])
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as error:
+        raise AccountError(_("Tên đăng nhập này đã có người dùng.")) from error
+    AgencyMembership.objects.bulk_create([AgencyMembership(user=user, agency=agency) for agency in agencies])
+    audit.staff_created(request, actor=actor, user=user, role=role, agencies=agencies)
+    link = request.build_absolute_uri(
+        reverse(
+            "accounts:staff_activate",
+            args=[urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)],
+        )
+    )
+    transaction.on_commit(lambda: _staff_invite_send(user=user, link=link, actor=actor))
+    return user
+
+
+def _staff_invite_send(*, user: User, link: str, actor: User) -> None:
+    context = {
+        "user": user,
+        "link": link,
+        "actor": actor,
+        "site_name": settings.PORTAL_SITE_NAME,
+        "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+    }
+    subject = render_to_string("accounts/staff/email/invite_subject.txt", context).strip()
+    body = render_to_string("accounts/staff/email/invite_body.txt", context)
+    send_mail(subject, body, None, [user.email])
+
+
+@transaction.atomic
+def staff_role_change(*, request: HttpRequest, actor: User, user: User, role: str) -> bool:
+    """Give a member of staff another role the admin may grant; False when it is the role they have."""
+    scope = _scope(actor)
+    target = _target(scope, user)
+    _check_role(scope, role)
+    if target.role == role:
+        return False
+    if _needs_agency(role) and not target.memberships.exists():
+        raise AccountError(_("Hãy chọn cơ quan công tác cho cán bộ trước khi giao vai trò này."))
+    old = target.role
+    target.role = role
+    target.is_staff = role in ADMIN_ROLES
+    target.save(update_fields=["role", "is_staff"])
+    audit.role_changed(request, actor=actor, user=target, old=old, new=role)
+    return True
+
+
+@transaction.atomic
+def staff_memberships_set(
+    *, request: HttpRequest, actor: User, user: User, agencies
+) -> tuple[list[str], list[str]]:
+    """Make the member's agencies within the admin's scope exactly ``agencies``; memberships in agencies outside
+    the scope stay as they are. Returns the codes added and removed."""
+    scope = _scope(actor)
+    target = _target(scope, user)
+    wanted = {agency.pk: agency for agency in _check_agencies(scope, agencies)}
+    current = {m.agency_id: m for m in target.memberships.select_related("agency")}
+    in_scope = {pk for pk in current if scope.everywhere or pk in scope.agency_ids}
+    removed = [current[pk] for pk in sorted(in_scope - wanted.keys())]
+    added = [wanted[pk] for pk in sorted(wanted.keys() - current.keys())]
+    if _needs_agency(target.role) and not (current.keys() - in_scope) | wanted.keys():
+        raise AccountError(_("Cán bộ cần thuộc ít nhất một cơ quan."))
+    if not added and not removed:
+        return [], []
+    AgencyMembership.objects.filter(pk__in=[m.pk for m in removed]).delete()
+    AgencyMembership.objects.bulk_create([AgencyMembership(user=target, agency=agency) for agency in added])
+    added_codes = sorted(agency.code for agency in added)
+    removed_codes = sorted(m.agency.code for m in removed)
+    audit.membership_changed(request, actor=actor, user=target, added=added_codes, removed=removed_codes)
+    return added_codes, removed_codes
+
+
+@transaction.atomic
+def staff_deactivate(*, request: HttpRequest, actor: User, user: User) -> bool:
+    """Lock a member of staff out: they cannot sign in and their open sessions end. False if already locked."""
+    scope = _scope(actor)
+    target = _target(scope, user)
+    if not target.is_active:
+        return False
+    target.is_active = False
+    target.save(update_fields=["is_active"])
+    if selectors.user_sessions_enabled():
+        from allauth.usersessions.models import UserSession
+
+        sessions = list(UserSession.objects.filter(user_id=target.pk))
+        transaction.on_commit(lambda: _sessions_end(sessions))
+    audit.role_changed(request, actor=actor, user=target, old=target.role, new="inactive")
+    return True

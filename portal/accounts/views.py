@@ -1,26 +1,30 @@
+from allauth.account import views as allauth_views
+from allauth.account.adapter import get_adapter
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
-from portal.accounts.forms import SignInForm
 from portal.accounts.oidc import provider_logout_url, sso_configured, sso_link_start
+from portal.accounts.views_mfa import form_error_status
 
 
-class SignInView(auth_views.LoginView):
-    """Username and password, and the button to the national portal's single sign-on when it is configured."""
+class SignInView(allauth_views.LoginView):
+    """allauth's sign-in (username or e-mail address and password; rate limits, e-mail verification and the second
+    factor come with it), and the button to the national portal's single sign-on when it is configured."""
 
     template_name = "accounts/login.html"
-    authentication_form = SignInForm
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # LoginView adds the request's host as "site", hiding the portal's own "site" (name, hotline, e-mail) that
-        # base.html shows in its header and footer.
+        # allauth adds the request's host as "site", hiding the portal's own (name, hotline, e-mail) in base.html.
         context.pop("site", None)
-        context.pop("site_name", None)
-        return {**context, "sso_enabled": sso_configured()}
+        signup_open = get_adapter(self.request).is_open_for_signup(self.request)
+        return {**context, "sso_enabled": sso_configured(), "signup_open": signup_open}
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=form_error_status(form))
 
 
 class SignOutView(auth_views.LogoutView):

@@ -4,6 +4,7 @@ import pytest
 
 from portal.accounts.models import User
 from portal.catalog.models import Procedure
+from tests.accounts.mfa import staff_login
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def _procedure_of(agency_code: str) -> Procedure:
 
 def test_department_admin_edits_their_own_procedure(client, justice_admin):
     procedure = _procedure_of(JUSTICE)
-    client.force_login(justice_admin)
+    staff_login(client, justice_admin)
     url = f"/quan-tri/catalog/procedure/{procedure.pk}/change/"
     page = client.get(url)
     assert page.status_code == 200
@@ -65,7 +66,7 @@ def test_department_admin_edits_their_own_procedure(client, justice_admin):
 
 def test_department_admin_cannot_open_another_departments_procedure(client, justice_admin):
     other = _procedure_of(CONSTRUCTION)
-    client.force_login(justice_admin)
+    staff_login(client, justice_admin)
     response = client.get(f"/quan-tri/catalog/procedure/{other.pk}/change/")
     assert response.status_code in (302, 403, 404)
     assert client.post(f"/quan-tri/catalog/procedure/{other.pk}/change/", {"name": "x"}).status_code in (
@@ -78,7 +79,7 @@ def test_department_admin_cannot_open_another_departments_procedure(client, just
 
 
 def test_department_admin_list_shows_only_their_procedures(client, justice_admin):
-    client.force_login(justice_admin)
+    staff_login(client, justice_admin)
     response = client.get("/quan-tri/catalog/procedure/?all=")
     shown = response.context["cl"].result_count
     assert (
@@ -92,7 +93,7 @@ def test_department_admin_list_shows_only_their_procedures(client, justice_admin
 
 
 def test_nobody_deletes_procedures_through_the_admin(client, justice_admin):
-    client.force_login(justice_admin)
+    staff_login(client, justice_admin)
     procedure = _procedure_of(JUSTICE)
     assert client.get(f"/quan-tri/catalog/procedure/{procedure.pk}/delete/").status_code == 403
 
@@ -100,11 +101,11 @@ def test_nobody_deletes_procedures_through_the_admin(client, justice_admin):
 @pytest.mark.parametrize("role", [User.Role.CITIZEN, User.Role.ONESTOP_OFFICER, User.Role.LEADER])
 def test_other_roles_do_not_see_the_catalogue_admin(client, make_user, role):
     user = make_user(f"u_{role}", role=role, agency_code=JUSTICE, is_staff=True)
-    client.force_login(user)
+    staff_login(client, user)
     assert client.get("/quan-tri/catalog/procedure/").status_code == 403
 
 
 def test_province_admin_sees_every_procedure(client, make_user):
     user = make_user("qt_tinh", role=User.Role.PROVINCE_ADMIN, is_staff=True)
-    client.force_login(user)
+    staff_login(client, user)
     assert client.get("/quan-tri/catalog/procedure/?all=").context["cl"].result_count == 1601

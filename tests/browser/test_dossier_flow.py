@@ -15,6 +15,7 @@ import re
 import uuid
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
@@ -22,6 +23,7 @@ from playwright.sync_api import expect
 from dossiers.models import Dossier
 from dossiers.views import tracking
 from portal.catalog.models import Procedure
+from tests.accounts.mfa import totp_enrol, totp_now, totp_secret
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -65,9 +67,15 @@ def eager_tasks():
 
 @pytest.fixture
 def demo_accounts():
+    """The demo accounts; the staff among them with their authenticator app set up (their second factor)."""
+    from portal.accounts.mfa import second_factor_required
     from portal.accounts.services import demo_accounts_create
 
-    return {user.username: user for user in demo_accounts_create(password=PASSWORD)}
+    users = {user.username: user for user in demo_accounts_create(password=PASSWORD)}
+    for user in users.values():
+        if second_factor_required(user):
+            totp_enrol(user)
+    return users
 
 
 @pytest.fixture
@@ -109,11 +117,17 @@ def files(tmp_path):
 
 
 def sign_in(page, username: str) -> None:
-    """Fill in the sign-in form the page is on and send it."""
+    """Fill in the sign-in form the page is on and send it; staff then enter the code their authenticator app shows."""
     expect(page).to_have_url(re.compile(r"/tai-khoan/dang-nhap/"))
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập", exact=True).click()
+    authenticator = Authenticator.objects.filter(
+        user__username=username, type=Authenticator.Type.TOTP
+    ).first()
+    if authenticator is not None:
+        page.get_by_label("Mã xác thực").fill(totp_now(totp_secret(authenticator)))
+        page.get_by_role("button", name="Xác nhận", exact=True).click()
     expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
 
 

@@ -17,6 +17,7 @@ from dossiers.models import Dossier, DossierFile, Notification, VaultDocument
 from portal.accounts.models import User
 from portal.agencies.models import Agency
 from portal.catalog.models import Procedure
+from tests.accounts.mfa import staff_login
 
 pytestmark = pytest.mark.django_db
 
@@ -415,7 +416,7 @@ def test_a_file_downloads_as_an_attachment_with_its_checked_type_and_original_na
 
 
 def test_an_officer_of_the_receiving_agency_downloads_a_submitted_file(client, submitted, receiver):
-    client.force_login(receiver)
+    staff_login(client, receiver)
     assert client.get(f"/ho-so/tep/{submitted.files.get().pk}/").status_code == 200
 
 
@@ -530,9 +531,7 @@ def test_personal_pages_ask_an_anonymous_visitor_to_sign_in(client, url):
 
 
 def test_signing_in_leads_to_my_dossiers(client, citizen):
-    response = client.post(
-        "/tai-khoan/dang-nhap/", {"username": "congdan1", "password": "Mat-khau-du-dai-123"}
-    )
+    response = client.post("/tai-khoan/dang-nhap/", {"login": "congdan1", "password": "Mat-khau-du-dai-123"})
     assert response.status_code == 302 and response["Location"] == "/ho-so/cua-toi/"
     body = page_text(client.get("/ho-so/cua-toi/"))
     assert "Bạn chưa có hồ sơ nào" in body and 'action="/tai-khoan/dang-xuat/"' in body

@@ -17,6 +17,7 @@ from dossiers.forms_officer import ACTION_FORMS
 from dossiers.models import DailyCounter, Dossier, DossierFile, OutboxEvent, SupplementRequest, VaultDocument
 from portal.accounts.models import AgencyMembership, User
 from portal.catalog.models import Procedure
+from tests.accounts.mfa import staff_login
 from tests.dossiers.staff import PDF, PNG, pdf
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uploads_in_tmp")]
@@ -38,7 +39,7 @@ def local_input(moment):
 
 
 def test_a_dossier_walks_from_the_counter_to_its_return_through_the_officers_pages(client, staff):
-    client.force_login(staff.receiver)
+    staff_login(client, staff.receiver)
     page = client.get(reverse("dossiers:officer_counter"), {"q": staff.birth.code})
     assert page.status_code == 200
     assert f'value="{staff.birth.pk}" selected' in page.content.decode()
@@ -77,19 +78,19 @@ def test_a_dossier_walks_from_the_counter_to_its_return_through_the_officers_pag
     dossier.refresh_from_db()
     assert dossier.state == S.PROCESSING and dossier.handling_agency == staff.justice
 
-    client.force_login(staff.handler)
+    staff_login(client, staff.handler)
     result = SimpleUploadedFile("giay-khai-sinh.pdf", PDF, content_type="application/pdf")
     assert act(client, dossier, "propose", note="Đủ điều kiện", result=result).status_code == 302
-    client.force_login(staff.leader)
+    staff_login(client, staff.leader)
     assert act(client, dossier, "send_back", reason="Sửa quê quán").status_code == 302
-    client.force_login(staff.handler)
+    staff_login(client, staff.handler)
     assert act(client, dossier, "propose", note="Đã sửa").status_code == 302  # the result is already attached
-    client.force_login(staff.leader)
+    staff_login(client, staff.leader)
     assert act(client, dossier, "approve").status_code == 302
     dossier.refresh_from_db()
     assert dossier.state == S.AWAITING_RETURN and dossier.finished_at
 
-    client.force_login(staff.receiver)
+    staff_login(client, staff.receiver)
     assert act(client, dossier, "return_result").status_code == 302
     dossier.refresh_from_db()
     assert dossier.state == S.RETURNED and dossier.returned_at and dossier.due_at == due
@@ -115,7 +116,7 @@ def test_the_work_page_shows_the_dossier_its_applicant_files_history_and_only_th
     client, staff
 ):
     dossier = staff.register(name="Lê Văn Cường")
-    client.force_login(staff.receiver)
+    staff_login(client, staff.receiver)
     html = client.get(work_url(dossier)).content.decode()
     assert dossier.code in html and "Lê Văn Cường" in html and "0912345678" in html
     file = dossier.files.get()
@@ -130,7 +131,7 @@ def test_the_work_page_shows_the_dossier_its_applicant_files_history_and_only_th
 
 def test_an_officer_of_another_agency_gets_404_on_the_work_page_and_on_every_action(client, staff):
     dossier = staff.register()
-    client.force_login(staff.stranger)
+    staff_login(client, staff.stranger)
     assert client.get(work_url(dossier)).status_code == 404
     for action in ACTION_FORMS:
         assert act(client, dossier, action, reason="x", items="x").status_code == 404, action
@@ -140,7 +141,7 @@ def test_an_officer_of_another_agency_gets_404_on_the_work_page_and_on_every_act
 
 def test_a_handling_officer_cannot_see_a_dossier_before_it_is_transferred_to_their_agency(client, staff):
     dossier = staff.register()
-    client.force_login(staff.handler)
+    staff_login(client, staff.handler)
     assert client.get(work_url(dossier)).status_code == 404
 
 
@@ -155,7 +156,7 @@ def test_staff_pages_are_not_for_citizens_and_ask_visitors_to_sign_in(client, st
 
 def test_an_action_not_allowed_from_the_current_state_is_refused_with_400_and_says_why(client, staff):
     dossier = staff.register()
-    client.force_login(staff.receiver)
+    staff_login(client, staff.receiver)
     response = act(client, dossier, "transfer", handling_agency=staff.justice.pk)
     assert response.status_code == 400
     assert TransitionNotAllowed.message in response.content.decode()
@@ -165,7 +166,7 @@ def test_an_action_not_allowed_from_the_current_state_is_refused_with_400_and_sa
 
 def test_an_unknown_action_is_404(client, staff):
     dossier = staff.register()
-    client.force_login(staff.receiver)
+    staff_login(client, staff.receiver)
     assert act(client, dossier, "submit").status_code == 404
     assert act(client, dossier, "khong-co").status_code == 404
 
@@ -174,8 +175,8 @@ def test_two_officers_acting_on_the_same_version_one_wins_and_the_other_gets_409
     dossier = staff.register()
     version = dossier.version
     first, second = client, Client()
-    first.force_login(staff.receiver)
-    second.force_login(staff.receiver_2)
+    staff_login(first, staff.receiver)
+    staff_login(second, staff.receiver_2)
     assert act(first, dossier, "receive", expected_version=version).status_code == 302
     response = act(second, dossier, "refuse", expected_version=version, reason="Thiếu giấy tờ")
     assert response.status_code == 409
@@ -231,7 +232,7 @@ def test_two_officers_clicking_at_the_same_moment_one_wins_and_the_other_gets_40
 
     def click(officer, action, data):
         browser = Client()
-        browser.force_login(officer)
+        staff_login(browser, officer)
         url = reverse("dossiers:officer_action", args=[dossier.pk, action])
         barrier.wait(timeout=30)
         statuses.append(browser.post(url, {"expected_version": dossier.version, **data}).status_code)
@@ -266,7 +267,7 @@ def test_two_officers_clicking_at_the_same_moment_one_wins_and_the_other_gets_40
 
 def test_the_same_action_posted_twice_with_one_version_happens_once(client, staff):
     dossier = staff.register()
-    client.force_login(staff.receiver)
+    staff_login(client, staff.receiver)
     version = dossier.version
     assert act(client, dossier, "receive", expected_version=version).status_code == 302
     assert act(client, dossier, "receive", expected_version=version).status_code == 409
@@ -275,7 +276,7 @@ def test_the_same_action_posted_twice_with_one_version_happens_once(client, staf
 
 def test_a_missing_version_is_refused(client, staff):
     dossier = staff.register()
-    client.force_login(staff.receiver)
+    staff_login(client, staff.receiver)
     response = client.post(reverse("dossiers:officer_action", args=[dossier.pk, "receive"]), {})
     assert response.status_code == 400
     assert "Thiếu phiên bản hồ sơ" in response.content.decode()
@@ -283,7 +284,7 @@ def test_a_missing_version_is_refused(client, staff):
 
 def test_a_due_date_in_the_past_is_refused_at_reception(client, staff):
     dossier = staff.register()
-    client.force_login(staff.receiver)
+    staff_login(client, staff.receiver)
     response = act(client, dossier, "receive", due_at=local_input(timezone.now() - timedelta(days=1)))
     assert response.status_code == 400
     assert "Ngày hẹn trả phải sau thời điểm tiếp nhận." in response.content.decode()
@@ -293,7 +294,7 @@ def test_a_due_date_in_the_past_is_refused_at_reception(client, staff):
 
 def test_a_due_date_chosen_at_reception_replaces_the_computed_one(client, staff):
     dossier = staff.register()
-    client.force_login(staff.receiver)
+    staff_login(client, staff.receiver)
     chosen = (timezone.localtime() + timedelta(days=10)).replace(hour=16, minute=30, second=0, microsecond=0)
     assert act(client, dossier, "receive", due_at=local_input(chosen)).status_code == 302
     dossier.refresh_from_db()
@@ -302,7 +303,7 @@ def test_a_due_date_chosen_at_reception_replaces_the_computed_one(client, staff)
 
 def test_a_refusal_needs_a_reason(client, staff):
     dossier = staff.register()
-    client.force_login(staff.receiver)
+    staff_login(client, staff.receiver)
     response = act(client, dossier, "refuse", reason="  ")
     assert response.status_code == 400
     assert "Vui lòng nhập lý do." in response.content.decode()
@@ -313,7 +314,7 @@ def test_a_refusal_needs_a_reason(client, staff):
 
 def test_a_supplement_request_lists_one_item_per_line(client, staff):
     dossier = staff.register()
-    client.force_login(staff.receiver)
+    staff_login(client, staff.receiver)
     items = "Giấy chứng sinh\r\n\r\n  Giấy đăng ký kết hôn  \n"
     assert (
         act(client, dossier, "request_supplement", items=items, reason="Thiếu bản chính").status_code == 302
@@ -326,7 +327,7 @@ def test_a_supplement_request_lists_one_item_per_line(client, staff):
 
 def test_the_first_proposal_needs_a_pdf_result(client, staff):
     dossier = staff.walk(staff.register(), S.PROCESSING)
-    client.force_login(staff.handler)
+    staff_login(client, staff.handler)
     assert act(client, dossier, "propose").status_code == 400
     image = SimpleUploadedFile("anh.png", PNG, content_type="image/png")
     response = act(client, dossier, "propose", result=image)
@@ -337,7 +338,7 @@ def test_the_first_proposal_needs_a_pdf_result(client, staff):
 
 def test_a_losing_proposal_stores_no_result(client, staff):
     dossier = staff.walk(staff.register(), S.PROCESSING)
-    client.force_login(staff.handler)
+    staff_login(client, staff.handler)
     result = SimpleUploadedFile("kq.pdf", PDF, content_type="application/pdf")
     response = act(client, dossier, "propose", result=result, expected_version=dossier.version - 1)
     assert response.status_code == 409
@@ -346,7 +347,7 @@ def test_a_losing_proposal_stores_no_result(client, staff):
 
 def test_consultation_financial_obligation_and_stop_go_through_their_forms(client, staff):
     dossier = staff.walk(staff.register(), S.PROCESSING)
-    client.force_login(staff.handler)
+    staff_login(client, staff.handler)
     reply_by = local_input(timezone.now() + timedelta(days=3))
     response = act(
         client, dossier, "consult", agency=staff.commune.pk, question="Xác minh cư trú", reply_by=reply_by
@@ -357,7 +358,7 @@ def test_consultation_financial_obligation_and_stop_go_through_their_forms(clien
     dossier.refresh_from_db()
     assert dossier.state == S.FINANCIAL and dossier.paused_at
     assert act(client, dossier, "financial_done").status_code == 302
-    client.force_login(staff.leader)
+    staff_login(client, staff.leader)
     assert act(client, dossier, "stop", reason="Người nộp đề nghị dừng").status_code == 302
     dossier.refresh_from_db()
     assert dossier.state == S.STOPPED
@@ -367,7 +368,7 @@ def test_consultation_financial_obligation_and_stop_go_through_their_forms(clien
 
 def test_a_consultation_needs_a_reply_date_in_the_future(client, staff):
     dossier = staff.walk(staff.register(), S.PROCESSING)
-    client.force_login(staff.handler)
+    staff_login(client, staff.handler)
     past = local_input(timezone.now() - timedelta(hours=2))
     response = act(client, dossier, "consult", agency=staff.commune.pk, question="?", reply_by=past)
     assert response.status_code == 400
@@ -376,7 +377,7 @@ def test_a_consultation_needs_a_reply_date_in_the_future(client, staff):
 
 def test_an_apology_with_a_new_date_is_given_once_and_the_page_then_says_why_not_again(client, staff):
     dossier = staff.walk(staff.register(), S.PROCESSING)
-    client.force_login(staff.handler)
+    staff_login(client, staff.handler)
     new_due = local_input(dossier.due_at + timedelta(days=5))
     assert (
         act(client, dossier, "apologise", reason="Cần xác minh thêm", new_due_at=new_due).status_code == 302
@@ -395,7 +396,7 @@ def test_an_apology_with_a_new_date_is_given_once_and_the_page_then_says_why_not
 
 
 def test_counter_registration_refuses_missing_scans_and_an_unknown_citizen_account(client, staff):
-    client.force_login(staff.receiver)
+    staff_login(client, staff.receiver)
     data = {
         "receiving_agency": staff.commune.pk,
         "procedure": staff.birth.pk,
@@ -422,7 +423,7 @@ def test_counter_registration_refuses_missing_scans_and_an_unknown_citizen_accou
 
 
 def test_counter_registration_refuses_a_procedure_the_agency_does_not_receive(client, staff):
-    client.force_login(staff.receiver)
+    staff_login(client, staff.receiver)
     unlinked = Procedure.objects.exclude(agency_links__agency=staff.commune).filter(
         is_province_level=True, is_active=True
     )[0]
@@ -443,13 +444,13 @@ def test_counter_registration_refuses_a_procedure_the_agency_does_not_receive(cl
 
 
 def test_counter_registration_is_for_one_stop_officers(client, staff):
-    client.force_login(staff.handler)
+    staff_login(client, staff.handler)
     assert client.get(reverse("dossiers:officer_counter")).status_code == 403
 
 
 def test_the_tracking_book_exports_the_officers_agency_for_a_year(client, staff):
     dossier = staff.walk(staff.register(name="Võ Thị Em"), S.RECEIVED)
-    client.force_login(staff.receiver)
+    staff_login(client, staff.receiver)
     assert client.get(reverse("dossiers:officer_book")).status_code == 200
     year = timezone.localdate().year
     response = client.get(reverse("dossiers:officer_book"), {"nam": year, "dinh_dang": "csv"})
@@ -466,7 +467,7 @@ def test_the_tracking_book_exports_the_officers_agency_for_a_year(client, staff)
     [{"nam": "hai-nghin", "dinh_dang": "csv"}, {"nam": "2026", "dinh_dang": "docx"}, {"nam": "3000"}],
 )
 def test_the_tracking_book_refuses_bad_parameters_with_400(client, staff, params):
-    client.force_login(staff.receiver)
+    staff_login(client, staff.receiver)
     response = client.get(reverse("dossiers:officer_book"), params)
     assert response.status_code == 400
     assert "Yêu cầu chưa hợp lệ" in response.content.decode()
@@ -477,7 +478,7 @@ def test_the_navigation_shows_staff_counts_only_to_signed_in_officers(client, st
     assert "Xử lý hồ sơ" not in client.get(reverse("home")).content.decode()
     client.force_login(staff.citizen)
     assert "Xử lý hồ sơ" not in client.get(reverse("home")).content.decode()
-    client.force_login(staff.receiver)
+    staff_login(client, staff.receiver)
     html = client.get(reverse("home")).content.decode()
     assert "Xử lý hồ sơ" in html
     assert '<span class="nav-count">1<span class="visually-hidden"> hồ sơ chờ xử lý' in html
@@ -485,6 +486,6 @@ def test_the_navigation_shows_staff_counts_only_to_signed_in_officers(client, st
 
 def test_the_work_page_has_an_english_version_with_imperative_buttons(client, staff):
     dossier = staff.walk(staff.register(), S.PROCESSING)
-    client.force_login(staff.handler)
+    staff_login(client, staff.handler)
     html = client.get("/en" + work_url(dossier)).content.decode()
     assert ">Propose the result</button>" in html and "Processing history" in html

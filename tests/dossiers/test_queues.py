@@ -13,6 +13,7 @@ from dossiers.models import Dossier
 from dossiers.selectors import Clock, queue_counts
 from portal.catalog.models import Procedure
 from portal.workdays import calendar as workdays
+from tests.accounts.mfa import staff_login
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uploads_in_tmp")]
 S = Dossier.State
@@ -44,7 +45,7 @@ def test_one_stop_queues_hold_their_agencys_dossiers_by_state_with_counts(client
     )
     staff.walk(staff.register(), S.PROCESSING)  # with Sở Tư pháp: in no one-stop queue
 
-    client.force_login(staff.receiver)
+    staff_login(client, staff.receiver)
     assert sorted(codes(client.get(queue_url("cho-tiep-nhan")))) == sorted([waiting.code, online_like.code])
     assert codes(client.get(queue_url("cho-chuyen"))) == [received.code]
     assert codes(client.get(queue_url("cho-tra-ket-qua"))) == [ready.code]
@@ -61,7 +62,7 @@ def test_one_stop_queues_hold_their_agencys_dossiers_by_state_with_counts(client
     html = client.get(reverse("dossiers:officer_home")).content.decode()
     assert "<strong>2</strong> Chờ tiếp nhận" in html
 
-    client.force_login(staff.stranger)
+    staff_login(client, staff.stranger)
     assert codes(client.get(queue_url("cho-tiep-nhan"))) == []
 
 
@@ -74,7 +75,7 @@ def test_the_handling_officer_sees_processing_consulting_and_financial_dossiers_
     staff.walk(staff.register(), S.AWAITING_APPROVAL)
     staff.walk(staff.register(), S.RECEIVED)
 
-    client.force_login(staff.handler)
+    staff_login(client, staff.handler)
     response = client.get(queue_url("dang-xu-ly"))
     assert sorted(codes(response)) == sorted([processing.code, financial.code])
     assert "Tạm dừng tính hạn" in response.content.decode()  # the financial one: its clock is stopped
@@ -96,7 +97,7 @@ def test_the_leader_sees_dossiers_to_approve_and_the_overdue_and_near_deadline_o
         dossier=paused, officer=staff.handler, note="Lệ phí"
     )  # a stopped clock is not late
 
-    client.force_login(staff.leader)
+    staff_login(client, staff.leader)
     assert codes(client.get(queue_url("cho-phe-duyet"))) == [to_approve.code]
     response = client.get(queue_url("han-xu-ly"))
     assert codes(response) == [overdue.code, today.code, soon.code]  # nearest deadline first
@@ -116,7 +117,7 @@ def test_the_leader_sees_dossiers_to_approve_and_the_overdue_and_near_deadline_o
 
 def test_the_one_stop_officer_sees_an_overdue_dossier_flagged_in_words(client, staff):
     due_in(staff.walk(staff.register(), S.RECEIVED), -timedelta(days=2))
-    client.force_login(staff.receiver)
+    staff_login(client, staff.receiver)
     html = client.get(queue_url("cho-chuyen")).content.decode()
     assert '<span class="due-flag due-overdue">Quá hạn</span>' in html
     assert "1 hồ sơ quá hạn" in html
@@ -127,7 +128,7 @@ def test_a_queue_sorts_by_due_date_submission_and_code(client, staff):
     due_in(first, timedelta(days=3))
     due_in(second, timedelta(days=1))
     due_in(third, timedelta(days=2))
-    client.force_login(staff.receiver)
+    staff_login(client, staff.receiver)
     assert codes(client.get(queue_url("cho-chuyen"))) == [second.code, third.code, first.code]
     assert codes(client.get(queue_url("cho-chuyen"), {"sap_xep": "-han"})) == [
         first.code,
@@ -153,7 +154,7 @@ def test_a_queue_filters_by_procedure_code_or_name_channel_and_state(client, sta
     birth = staff.register()
     posted = staff.register(channel=Dossier.Channel.POSTAL)
     other_one = staff.register(procedure=other)
-    client.force_login(staff.receiver)
+    staff_login(client, staff.receiver)
     url = queue_url("cho-tiep-nhan")
     assert sorted(codes(client.get(url, {"thu_tuc": staff.birth.code}))) == sorted([birth.code, posted.code])
     assert codes(client.get(url, {"thu_tuc": other.name[:25]})) == [other_one.code]
@@ -163,14 +164,14 @@ def test_a_queue_filters_by_procedure_code_or_name_channel_and_state(client, sta
     staff.walk(staff.register(), S.PROCESSING)
     financial = staff.walk(staff.register(), S.PROCESSING)
     services.dossier_financial(dossier=financial, officer=staff.handler, note="Lệ phí")
-    client.force_login(staff.handler)
+    staff_login(client, staff.handler)
     assert codes(client.get(queue_url("dang-xu-ly"), {"trang_thai": S.FINANCIAL})) == [financial.code]
 
 
 def test_a_queue_pages_through_get_parameters_and_keeps_its_filters(client, staff, monkeypatch):
     monkeypatch.setattr("dossiers.selectors.QUEUE_PAGE_SIZE", 2)
     made = [staff.register() for _ in range(5)]
-    client.force_login(staff.receiver)
+    staff_login(client, staff.receiver)
     url = queue_url("cho-tiep-nhan")
     first = client.get(url, {"sap_xep": "ma"})
     assert codes(first) == [made[0].code, made[1].code]
@@ -194,25 +195,25 @@ def test_a_queue_pages_through_get_parameters_and_keeps_its_filters(client, staf
     ],
 )
 def test_bad_queue_parameters_get_400_and_a_clear_message(client, staff, params, message):
-    client.force_login(staff.receiver)
+    staff_login(client, staff.receiver)
     response = client.get(queue_url("cho-tiep-nhan"), params)
     assert response.status_code == 400
     assert message in response.content.decode()
 
 
 def test_a_state_outside_the_queue_is_a_bad_parameter(client, staff):
-    client.force_login(staff.handler)
+    staff_login(client, staff.handler)
     response = client.get(queue_url("dang-xu-ly"), {"trang_thai": S.RETURNED})
     assert response.status_code == 400
     assert "Trạng thái: giá trị “returned” không hợp lệ." in response.content.decode()
-    client.force_login(staff.receiver)
+    staff_login(client, staff.receiver)
     assert client.get(queue_url("cho-tiep-nhan"), {"trang_thai": S.RETURNED}).status_code == 400
     assert client.get(queue_url("cho-tiep-nhan"), {"trang_thai": S.SUBMITTED}).status_code == 200
 
 
 def test_an_htmx_request_gets_only_the_results(client, staff):
     staff.register()
-    client.force_login(staff.receiver)
+    staff_login(client, staff.receiver)
     response = client.get(queue_url("cho-tiep-nhan"), headers={"HX-Request": "true"})
     html = response.content.decode()
     assert (
@@ -221,7 +222,7 @@ def test_an_htmx_request_gets_only_the_results(client, staff):
 
 
 def test_a_queue_page_costs_the_same_number_of_queries_for_few_or_many_dossiers(client, staff):
-    client.force_login(staff.receiver)
+    staff_login(client, staff.receiver)
     for _ in range(2):
         staff.walk(staff.register(), S.RECEIVED)
     client.get(queue_url("cho-chuyen"))  # warm the calendar and the session
@@ -237,6 +238,6 @@ def test_a_queue_page_costs_the_same_number_of_queries_for_few_or_many_dossiers(
 
 def test_the_queue_page_has_an_english_version(client, staff):
     staff.register()
-    client.force_login(staff.receiver)
+    staff_login(client, staff.receiver)
     html = client.get("/en" + queue_url("cho-tiep-nhan")).content.decode()
     assert "Awaiting reception" in html and "Nearest due date first" in html

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from portal.accounts.models import ExternalIdentity
+from tests.accounts.mfa import staff_login
 from tests.sso.flows import assert_friendly_failure, callback, signed_in, sso_login, sso_start
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +102,7 @@ def test_the_admin_shows_a_users_linked_identities(client, sso, make_user):
     sso_login(client, sso, "citizen")
     user = signed_in(client)
     admin = make_user("root", is_superuser=True, is_staff=True)
-    client.force_login(admin)
+    staff_login(client, admin)
 
     page = client.get(reverse("admin:accounts_user_change", args=[user.pk])).content.decode()
 

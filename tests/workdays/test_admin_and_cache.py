@@ -7,6 +7,7 @@ from django.urls import reverse
 from portal.accounts.models import User
 from portal.workdays.calendar import add_working_days, is_working_day
 from portal.workdays.models import CalendarException, Holiday
+from tests.accounts.mfa import staff_login
 from tests.workdays.conftest import at
 
 
@@ -25,7 +26,7 @@ def test_the_calendar_is_read_in_one_query_and_then_served_from_memory(django_as
 
 def test_an_exception_added_in_the_admin_is_noticed_at_once(client, province_admin):
     assert add_working_days(at("2026-03-09 09:00"), 3) == at("2026-03-12 17:00")
-    client.force_login(province_admin)
+    staff_login(client, province_admin)
     response = client.post(
         reverse("admin:workdays_calendarexception_add"),
         {"date": "2026-03-10", "kind": "day_off", "note": "Nghỉ bù theo quyết định của UBND tỉnh"},
@@ -37,7 +38,7 @@ def test_an_exception_added_in_the_admin_is_noticed_at_once(client, province_adm
 
 def test_a_holiday_deleted_in_the_admin_is_noticed_at_once(client, province_admin):
     assert not is_working_day(date(2026, 11, 24))
-    client.force_login(province_admin)
+    staff_login(client, province_admin)
     holiday = Holiday.objects.get(date=date(2026, 11, 24))
     response = client.post(reverse("admin:workdays_holiday_delete", args=[holiday.pk]), {"post": "yes"})
     assert response.status_code == 302
@@ -50,7 +51,7 @@ def test_a_holiday_edited_in_the_admin_becomes_the_administrators_and_seeding_ke
     from django.core.management import call_command
 
     holiday = Holiday.objects.get(date=date(2026, 2, 17))
-    client.force_login(province_admin)
+    staff_login(client, province_admin)
     response = client.post(
         reverse("admin:workdays_holiday_change", args=[holiday.pk]),
         {"date": "2026-02-17", "name": "Mùng 1 Tết Bính Ngọ"},
@@ -63,7 +64,7 @@ def test_a_holiday_edited_in_the_admin_becomes_the_administrators_and_seeding_ke
 
 @pytest.mark.parametrize("role", [User.Role.ONESTOP_OFFICER, User.Role.DEPARTMENT_ADMIN, User.Role.LEADER])
 def test_other_staff_may_not_see_or_change_the_calendar(client, make_user, role):
-    client.force_login(make_user("canbo", role=role, is_staff=True))
+    staff_login(client, make_user("canbo", role=role, is_staff=True))
     assert client.get(reverse("admin:workdays_calendarexception_changelist")).status_code == 403
     response = client.post(
         reverse("admin:workdays_calendarexception_add"), {"date": "2026-03-10", "kind": "day_off"}
@@ -74,7 +75,7 @@ def test_other_staff_may_not_see_or_change_the_calendar(client, make_user, role)
 
 def test_a_superuser_and_a_province_admin_may_manage_the_calendar(client, make_user, province_admin):
     for user in [province_admin, make_user("sieuquantri", is_staff=True, is_superuser=True)]:
-        client.force_login(user)
+        staff_login(client, user)
         assert client.get(reverse("admin:workdays_calendarexception_changelist")).status_code == 200
         assert client.get(reverse("admin:workdays_holiday_changelist")).status_code == 200
 

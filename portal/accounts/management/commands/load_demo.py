@@ -43,3 +43,7 @@ class Command(BaseCommand):
         self.stdout.write(f"\nTài khoản mẫu (mật khẩu chung: {password}):")
         for username, role, _agency, _is_superuser in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<11} {role.label}")
+        self.stdout.write(
+            "Tài khoản cán bộ (mọi vai trò trừ công dân) phải bật xác thực hai lớp ở lần đăng nhập đầu: cài một "
+            "ứng dụng xác thực TOTP (Google Authenticator, FreeOTP…), quét mã QR trên trang rồi nhập mã 6 chữ số."
+        )

@@ -1,0 +1,109 @@
+"""How django-allauth behaves on this portal (``ACCOUNT_ADAPTER``, ``MFA_ADAPTER``).
+
+- Sign-up can be closed (``PORTAL_SIGNUP_OPEN``). A sign-up with an address that another account already holds (a
+  local account, or one the national single sign-on created with the provider's e-mail) makes no account and gets
+  no access to the other one: allauth's enumeration prevention answers as for any sign-up and mails the address's
+  owner instead. Usernames starting with ``vneid-`` are kept for accounts the single sign-on creates.
+- E-mail verification is mandatory for accounts that signed up here (they carry allauth's primary address record).
+  Accounts an administrator, the demo loader or the single sign-on created have none: whoever created them vouched
+  for the address, and they sign in without one.
+- A sign-in within ``ACCOUNT_REAUTHENTICATION_TIMEOUT`` counts as a fresh confirmation of the password, so a member
+  of staff sent to enrol their second factor right after signing in is not asked for it again.
+- Staff cannot remove their authenticator app (the second factor is mandatory for them, ``portal.accounts.mfa``).
+"""
+
+from __future__ import annotations
+
+import time
+
+from allauth.account import app_settings as account_settings
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.authentication import get_authentication_records
+from allauth.account.models import EmailAddress
+from allauth.account.stages import EmailVerificationStage
+from allauth.core import context
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from portal.accounts.mfa import second_factor_required
+
+SSO_USERNAME_PREFIX = "vneid-"  # portal.accounts.services._identity_username
+_ALLAUTH_STAGE = "allauth.account.stages.EmailVerificationStage"
+
+
+def user_display(user) -> str:
+    """``ACCOUNT_USER_DISPLAY``: how allauth names a user in its messages and e-mails."""
+    return user.full_name or user.username
+
+
+class SignUpEmailVerificationStage(EmailVerificationStage):
+    """allauth's mandatory verification, for the accounts that signed up here (see the module docstring)."""
+
+    def handle(self):
+        user = self.login.user
+        if user is not None and not EmailAddress.objects.filter(user_id=user.pk, primary=True).exists():
+            return None, True
+        return super().handle()
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request) -> bool:
+        return settings.PORTAL_SIGNUP_OPEN
+
+    def clean_username(self, username: str, shallow: bool = False) -> str:
+        if username.lower().startswith(SSO_USERNAME_PREFIX):
+            raise ValidationError(
+                _(
+                    "Tên đăng nhập bắt đầu bằng “%(prefix)s” dành cho tài khoản đăng nhập một lần; hãy chọn tên khác."
+                )
+                % {"prefix": SSO_USERNAME_PREFIX}
+            )
+        return super().clean_username(username, shallow=shallow)
+
+    def add_message(
+        self, request, level, message_template=None, message_context=None, extra_tags="", message=None
+    ):
+        if message_template == "account/messages/logged_in.txt":
+            return  # the header already shows who is signed in; a note would crowd the page the user came for
+        super().add_message(request, level, message_template, message_context, extra_tags, message)
+
+    def save_user(self, request, user, form, commit=True):
+        user = super().save_user(request, user, form, commit=False)
+        user.full_name = form.cleaned_data.get("full_name", "")
+        if commit:
+            user.save()
+        return user
+
+    def get_login_stages(self) -> list[str]:
+        stages = super().get_login_stages()
+        return [
+            f"{SignUpEmailVerificationStage.__module__}.{SignUpEmailVerificationStage.__name__}"
+            if stage == _ALLAUTH_STAGE
+            else stage
+            for stage in stages
+        ]
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        if not super().is_reauthentication_required(app=app, **kwargs):
+            return False
+        request = context.request
+        records = get_authentication_records(request, request.user) if request.user.is_authenticated else []
+        return not (records and time.time() - records[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT)
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "cannot_delete_authenticator": _(
+            "Cán bộ bắt buộc dùng ứng dụng xác thực nên không tự tắt được. Khi đổi hoặc mất điện thoại, hãy liên hệ "
+            "quản trị viên để thiết lập lại."
+        ),
+    }
+
+    def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
+        if authenticator.type == Authenticator.Type.TOTP and second_factor_required(authenticator.user):
+            return False
+        return super().can_delete_authenticator(authenticator)
