@@ -274,6 +274,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default 2)")
     parser.add_argument("--no-http", action="store_true", help="skip the wrk part")
+    parser.add_argument(
+        "--profile", action="store_true", help="only print where one request's time goes, per page (cProfile)"
+    )
     parser.add_argument("--regenerate", action="store_true", help="generate the dossiers again")
     parser.add_argument("--recreate", action="store_true", help="drop and rebuild the database first")
     parser.add_argument("--phase", help=argparse.SUPPRESS)
@@ -315,6 +318,13 @@ def main(argv: list[str] | None = None) -> int:
     report["setup"] = {
         k: v for k, v in setup.items() if k not in {"officer_cookie", "citizen_cookie", "tracking"}
     }
+    if args.profile:
+        print(
+            common.run(
+                [common.PYTHON, __file__, "--phase", "profile", str(setup_path)], env, 600, capture=True
+            )
+        )
+        return 0
     report["machine"]["loadavg_before_http"] = [round(x, 2) for x in os.getloadavg()]
     if not args.no_http:
         report["http"] = http_benchmark(env, args, setup)
@@ -503,6 +513,27 @@ def phase_service(setup_path: str, repeat: int) -> dict:
     return result
 
 
+def phase_profile(setup_path: str, repeat: int = 200) -> dict:
+    """Print the functions one request of each page spends its time in (cumulative, top 30), after a warm-up."""
+    import cProfile
+    import pstats
+
+    setup = json.loads(Path(setup_path).read_text())
+    visitors = _Visitors(50000)
+    for endpoint in endpoints(setup):
+        client = _client_for(endpoint)
+        for _ in range(3):
+            client.get(endpoint["path"], **visitors.headers())
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(repeat):
+            client.get(endpoint["path"], **visitors.headers())
+        profiler.disable()
+        print(f"\n===== {endpoint['key']} {endpoint['path']} ({repeat} requests)")
+        pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(30)
+    return {}
+
+
 def phase_counts(setup_path: str) -> dict:
     from unittest import mock
 
@@ -570,6 +601,8 @@ def run_phase(name: str, args: list[str]) -> int:
         result = phase_setup(int(args[0]), args[1])
     elif name == "service":
         result = phase_service(args[0], int(args[1]))
+    elif name == "profile":
+        result = phase_profile(args[0])
     elif name == "counts":
         result = phase_counts(args[0])
     else:
