@@ -319,6 +319,7 @@ def main(argv: list[str] | None = None) -> int:
         k: v for k, v in setup.items() if k not in {"officer_cookie", "citizen_cookie", "tracking"}
     }
     if args.profile:
+        common.manage(env, "collectstatic", "--noinput", "-v", "0")
         print(
             common.run(
                 [common.PYTHON, __file__, "--phase", "profile", str(setup_path)], env, 600, capture=True
@@ -530,7 +531,10 @@ def phase_profile(setup_path: str, repeat: int = 200) -> dict:
             client.get(endpoint["path"], **visitors.headers())
         profiler.disable()
         print(f"\n===== {endpoint['key']} {endpoint['path']} ({repeat} requests)")
-        pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(30)
+        stats = pstats.Stats(profiler, stream=sys.stdout)
+        stats.sort_stats("cumulative").print_stats(30)
+        stats.sort_stats("tottime").print_stats(20)
+        stats.dump_stats(str(common.RESULTS / f"profile-{endpoint['key']}.prof"))
     return {}
 
 
