@@ -157,7 +157,7 @@ def endpoints(setup: dict) -> list[dict]:
 def lua_for(endpoint: dict, setup: dict) -> str:
     script = common.WRK_LUA
     if endpoint.get("cookie"):
-        script = f'wrk.headers["Cookie"] = "sessionid={endpoint["cookie"]}"\n' + script
+        script = f'wrk.headers["Cookie"] = "{endpoint["cookie"]}"\n' + script
     if endpoint["key"] == "tracking":
         codes = ", ".join(f'{{"{code}", "{factor}"}}' for code, factor in setup["tracking"])
         script = TRACKING_LUA.replace("{CODES}", "{" + codes + "}") + script
@@ -165,8 +165,17 @@ def lua_for(endpoint: dict, setup: dict) -> str:
 
 
 def http_benchmark(env: dict[str, str], args, setup: dict) -> list[dict]:
+    """Two passes, each against its own /healthz: as deployed (pages kept while unchanged, dossiers/page_cache.py),
+    then with that cache off, every request rendered (what a page costs the first time, or right after a change)."""
     common.RESULTS.mkdir(parents=True, exist_ok=True)
     common.manage(env, "collectstatic", "--noinput", "-v", "0")
+    rows = _http_pass(env, args, setup, "")
+    log("again with the dossier page cache off: every request rendered")
+    rendered = _http_pass({**env, "PORTAL_DOSSIER_PAGE_CACHE_SECONDS": "0"}, args, setup, " (rendered)")
+    return rows + rendered
+
+
+def _http_pass(env: dict[str, str], args, setup: dict, suffix: str) -> list[dict]:
     server = common.Gunicorn(env, args.workers, common.RESULTS / "gunicorn-dossiers.log")
     rows = []
     try:
@@ -189,7 +198,8 @@ def http_benchmark(env: dict[str, str], args, setup: dict) -> list[dict]:
                 log(f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s {endpoint['label']}")
                 stats = common.wrk(server.base + endpoint["path"], scripts[endpoint["key"]], threads=args.threads,
                                    connections=args.connections, duration=args.duration)  # fmt: skip
-                rows.append({**{k: endpoint[k] for k in ("key", "label", "path")}, **stats})
+                row = {**{k: endpoint[k] for k in ("key", "label", "path")}, **stats}
+                rows.append({**row, "label": row["label"] + suffix, "cached": not suffix})
     finally:
         server.stop()
         log("gunicorn stopped")
@@ -197,7 +207,7 @@ def http_benchmark(env: dict[str, str], args, setup: dict) -> list[dict]:
     for row in rows:
         row["p95_ratio"] = row["p95_ms"] / (base["p95_ms"] or 1e-9)
         row["p50_ratio"] = row["p50_ms"] / (base["p50_ms"] or 1e-9)
-        row["target"] = TARGETS.get(row["key"])
+        row["target"] = TARGETS.get(row["key"]) if row["cached"] else None
     return rows
 
 
@@ -207,7 +217,7 @@ def _get(url: str, cookie: str | None) -> tuple[int, bytes]:
 
     headers = {"X-Forwarded-For": "10.251.0.1"}  # the tracking page counts lookups per address
     if cookie:
-        headers["Cookie"] = f"sessionid={cookie}"
+        headers["Cookie"] = cookie
     request = urllib.request.Request(url, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
@@ -274,6 +284,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default 2)")
     parser.add_argument("--no-http", action="store_true", help="skip the wrk part")
+    parser.add_argument(
+        "--profile", action="store_true", help="only print where one request's time goes, per page (cProfile)"
+    )
     parser.add_argument("--regenerate", action="store_true", help="generate the dossiers again")
     parser.add_argument("--recreate", action="store_true", help="drop and rebuild the database first")
     parser.add_argument("--phase", help=argparse.SUPPRESS)
@@ -315,18 +328,29 @@ def main(argv: list[str] | None = None) -> int:
     report["setup"] = {
         k: v for k, v in setup.items() if k not in {"officer_cookie", "citizen_cookie", "tracking"}
     }
+    if args.profile:
+        common.manage(env, "collectstatic", "--noinput", "-v", "0")
+        print(
+            common.run(
+                [common.PYTHON, __file__, "--phase", "profile", str(setup_path)], env, 600, capture=True
+            )
+        )
+        return 0
     report["machine"]["loadavg_before_http"] = [round(x, 2) for x in os.getloadavg()]
     if not args.no_http:
         report["http"] = http_benchmark(env, args, setup)
 
-    log("in-process time of one request per endpoint")
+    log("in-process time of one request per endpoint, as deployed and with the dossier page cache off")
+    rendering_env = {**env, "PORTAL_DOSSIER_PAGE_CACHE_SECONDS": "0"}
     service = phase(env, "service", str(setup_path), "30")
+    rendered = phase(rendering_env, "service", str(setup_path), "30")
     for row in report.get("http", []):
-        row["alone_ms"] = service[row["key"]]["p50_ms"]
-        row["cpu_ms"] = service[row["key"]]["cpu_p50_ms"]
-    report["alone"] = service
-    log("SQL queries per page at two page sizes, with EXPLAIN ANALYZE")
-    report["counts"] = phase(env, "counts", str(setup_path))
+        alone = service if row.get("cached", True) else rendered
+        row["alone_ms"] = alone[row["key"]]["p50_ms"]
+        row["cpu_ms"] = alone[row["key"]]["cpu_p50_ms"]
+    report["alone"] = {"cached": service, "rendered": rendered}
+    log("SQL queries per page at two page sizes (every request rendered), with EXPLAIN ANALYZE")
+    report["counts"] = phase(rendering_env, "counts", str(setup_path))
 
     report["elapsed_s"] = round(time.monotonic() - started, 1)
     RESULT_FILE.write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str) + "\n")
@@ -403,7 +427,8 @@ def phase_generate(count: int, seed: int) -> dict:
 def phase_setup(seed: int, path: str) -> dict:
     from django.conf import settings
     from django.db.models import Count
-    from django.test import Client
+    from django.middleware.csrf import get_token
+    from django.test import Client, RequestFactory
 
     from dossiers.generator.load import HEAVY_USER_QUOTAS, USERNAME
     from dossiers.models import Dossier
@@ -432,9 +457,16 @@ def phase_setup(seed: int, path: str) -> dict:
     citizen_id, citizen_name, citizen_count = min(heavy, key=lambda row: abs(row[2] - 100))
 
     def session(user_id: int) -> str:
+        """The Cookie header of a browser signed in as the user: its session and, as after its first page, the CSRF
+        cookie (without it every page would set one, as for a first visit)."""
         client = Client()
         client.force_login(User.objects.get(pk=user_id))
-        return client.cookies[settings.SESSION_COOKIE_NAME].value
+        request = RequestFactory().get("/")
+        get_token(request)  # a new CSRF secret, as the cookie carries it
+        return (
+            f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}; "
+            f"{settings.CSRF_COOKIE_NAME}={request.META['CSRF_COOKIE']}"
+        )
 
     samples = []
     for code, phone in (
@@ -458,12 +490,13 @@ def phase_setup(seed: int, path: str) -> dict:
 
 
 def _client_for(endpoint: dict):
-    from django.conf import settings
     from django.test import Client
 
     client = Client()
-    if endpoint.get("cookie"):
-        client.cookies[settings.SESSION_COOKIE_NAME] = endpoint["cookie"]
+    for pair in (endpoint.get("cookie") or "").split("; "):
+        if pair:
+            name, value = pair.split("=", 1)
+            client.cookies[name] = value
     return client
 
 
@@ -501,6 +534,30 @@ def phase_service(setup_path: str, repeat: int) -> dict:
         # work runs in PostgreSQL's process and is measured by the counts phase).
         result[endpoint["key"]] = {**common.summary(timings), "cpu_p50_ms": common.percentile(cpu, 0.5)}
     return result
+
+
+def phase_profile(setup_path: str, repeat: int = 200) -> dict:
+    """Print the functions one request of each page spends its time in (cumulative, top 30), after a warm-up."""
+    import cProfile
+    import pstats
+
+    setup = json.loads(Path(setup_path).read_text())
+    visitors = _Visitors(50000)
+    for endpoint in endpoints(setup):
+        client = _client_for(endpoint)
+        for _ in range(3):
+            client.get(endpoint["path"], **visitors.headers())
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(repeat):
+            client.get(endpoint["path"], **visitors.headers())
+        profiler.disable()
+        print(f"\n===== {endpoint['key']} {endpoint['path']} ({repeat} requests)")
+        stats = pstats.Stats(profiler, stream=sys.stdout)
+        stats.sort_stats("cumulative").print_stats(30)
+        stats.sort_stats("tottime").print_stats(20)
+        stats.dump_stats(str(common.RESULTS / f"profile-{endpoint['key']}.prof"))
+    return {}
 
 
 def phase_counts(setup_path: str) -> dict:
@@ -570,6 +627,8 @@ def run_phase(name: str, args: list[str]) -> int:
         result = phase_setup(int(args[0]), args[1])
     elif name == "service":
         result = phase_service(args[0], int(args[1]))
+    elif name == "profile":
+        result = phase_profile(args[0])
     elif name == "counts":
         result = phase_counts(args[0])
     else:

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from dossiers import page_cache
 from dossiers.models import Dossier, DossierEvent, Notification
 from dossiers.tasks import form_render, notification_deliver
 
@@ -60,3 +61,14 @@ def dossier_changed(dossier: Dossier, event: DossierEvent) -> Notification | Non
 def form_requested(dossier: Dossier, form_code: str) -> None:
     """Render a printable form (Mẫu 01–05) in a worker once the change is committed."""
     transaction.on_commit(lambda: form_render.delay(dossier.pk, form_code))
+
+
+def notifications_mark_read(*, user, notification_id: int | None = None) -> int:
+    """Mark one of ``user``'s notifications, or all of them, as read; returns how many changed."""
+    unread = user.notifications.filter(read_at__isnull=True)
+    if notification_id is not None:
+        unread = unread.filter(pk=notification_id)
+    changed = unread.update(read_at=timezone.now())
+    if changed:  # a bulk update sends no signal: the unread count in the header must be redrawn
+        page_cache.scopes_changed([f"user:{user.pk}"])
+    return changed

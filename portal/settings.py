@@ -265,6 +265,8 @@ if PORTAL_ENV == "test":
 # so this bounds memory, not staleness.
 # Tests render every page unless a test turns the cache on.
 PORTAL_PAGE_CACHE_SECONDS = env.int("PORTAL_PAGE_CACHE_SECONDS", 0 if PORTAL_ENV == "test" else 600)
+# Signed-in dossier pages and tracking answers, kept while nothing they show changes (dossiers/page_cache.py); 0: off.
+PORTAL_DOSSIER_PAGE_CACHE_SECONDS = env.int("PORTAL_DOSSIER_PAGE_CACHE_SECONDS", 600)
 
 # SMS gateway (integrations/sms): empty URL writes messages to the log instead of sending them.
 SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", "")

@@ -1,9 +1,10 @@
 """Template helpers shared by the citizen's and the officers' dossier pages."""
 
 from django import template
+from django.utils.text import Truncator
 from django.utils.translation import gettext
 
-from dossiers.models import Notification
+from dossiers.models import Dossier, DossierEvent, Notification
 from dossiers.workflow import TRANSITIONS
 
 register = template.Library()
@@ -18,6 +19,36 @@ def action_label(action: str) -> str:
     transition = TRANSITIONS.get(action)
     label = transition.label if transition else _OTHER_ACTIONS.get(action, action)
     return gettext(label)
+
+
+# Choice labels by value, built once: a model's get_FOO_display() rebuilds its choices (and translates every label)
+# on each call, which is most of the time of a 25-row queue.
+_STATE_LABELS = dict(Dossier.State.choices)
+_CHANNEL_LABELS = dict(Dossier.Channel.choices)
+_OUTCOME_LABELS = dict(DossierEvent.Outcome.choices)
+
+
+@register.filter
+def state_label(state: str) -> str:
+    """The person-readable name of a dossier's state, in the active language: "received" → "Đã tiếp nhận"."""
+    return str(_STATE_LABELS.get(state, state))
+
+
+@register.filter
+def channel_label(channel: int) -> str:
+    return str(_CHANNEL_LABELS.get(channel, channel))
+
+
+@register.filter
+def outcome_label(outcome: str) -> str:
+    return str(_OUTCOME_LABELS.get(outcome, outcome))
+
+
+@register.filter
+def clip(value: str, length: int) -> str:
+    """``truncatechars`` that costs nothing when the text fits (most procedure names do)."""
+    value = str(value)
+    return value if len(value) <= length else Truncator(value).chars(length)
 
 
 @register.simple_tag

@@ -23,10 +23,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from dossiers import access, filing, services
+from dossiers import access, filing, notifications, services
 from dossiers.errors import ConcurrentChange, DossierError, InvalidInput
 from dossiers.forms_citizen import DraftDetailsForm, StartForm, VaultDocumentForm, VersionForm, WithdrawForm
 from dossiers.models import Dossier, DossierEvent, DossierFile, VaultDocument
+from dossiers.page_cache import personal_page_cache
 from dossiers.workflow import TRANSITIONS, Actor
 from portal.catalog.models import Procedure
 from portal.catalog.selectors import procedure_receiving_agencies
@@ -381,6 +382,7 @@ def dossier_resubmit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @never_cache
 @require_safe
+@personal_page_cache(lambda request: [f"user:{request.user.pk}", "catalog"])
 def my_dossiers(request: HttpRequest) -> HttpResponse:
     """The person's dossiers, drafts included, newest first: a fixed number of queries per page."""
     last_step = (
@@ -427,11 +429,10 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notification_mark_read(request: HttpRequest) -> HttpResponse:
     """Mark one notification (``id``) or all of them as read."""
-    unread = request.user.notifications.filter(read_at__isnull=True)
     one = request.POST.get("id", "")
-    if one:
-        unread = unread.filter(pk=one if one.isdigit() else 0)
-    unread.update(read_at=timezone.now())
+    notifications.notifications_mark_read(
+        user=request.user, notification_id=(int(one) if one.isdigit() else 0) if one else None
+    )
     page = request.POST.get("trang", "")
     target = reverse("dossiers:notifications")
     return redirect(f"{target}?trang={page}" if page.isdigit() else target)

@@ -4,6 +4,10 @@ Codes are printed on receipts and follow a guessable pattern, so a code alone sh
 the last four digits of the applicant's phone number or personal identity number. The page then shows the status,
 dates and the steps with their units, never personal data. "No such code" and "wrong digits" give the same page,
 and attempts are limited per client address and per code (failures), in the shared cache.
+
+A successful answer is kept (``page_cache``) until the dossier changes, and shown again for the same code and digits
+without counting as an attempt: only someone who already gave the right digits gets it, so repeating it reveals
+nothing, while the limits are still read first (an address or code over its limit gets 429 whatever it asks).
 """
 
 import hmac
@@ -16,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from dossiers import page_cache
 from dossiers.forms_citizen import TrackingForm
 from dossiers.models import Dossier
 from portal.http import client_address
@@ -74,30 +79,53 @@ def track(request: HttpRequest) -> HttpResponse:
         form = TrackingForm(initial={"ma": request.GET.get("ma", "")[:40]})
         return render(request, TEMPLATE, {"form": form, "asked": "ma" in request.GET})
     address_key = _key("address", client_address(request))
-    if cache.get(address_key, 0) >= ATTEMPTS_PER_ADDRESS:
-        return _too_many(request)
-    _count(address_key)
     form = TrackingForm(request.GET)
     if not form.is_valid():
+        if cache.get(address_key, 0) >= ATTEMPTS_PER_ADDRESS:
+            return _too_many(request)
+        _count(address_key)
         return render(request, TEMPLATE, {"form": form, "asked": True}, status=400)
     code, factor = form.cleaned_data["ma"], form.cleaned_data["xac_thuc"]
     code_key = _key("code", code)
-    if cache.get(code_key, 0) >= FAILURES_PER_CODE:
+    # Anonymous visitors all get the same page for a code and its digits; a signed-in one has their own header.
+    shared = (
+        settings.SESSION_COOKIE_NAME not in request.COOKIES and settings.PORTAL_DOSSIER_PAGE_CACHE_SECONDS > 0
+    )
+    entry = page_cache.entry_key("tracking", code, factor)
+    scopes = [f"code:{code}", "catalog"]
+    content, tokens, found = page_cache.read(entry, scopes, (address_key, code_key))
+    if found.get(address_key, 0) >= ATTEMPTS_PER_ADDRESS or found.get(code_key, 0) >= FAILURES_PER_CODE:
         return _too_many(request)
+    if shared and content is not None:
+        return HttpResponse(content)
+    _count(address_key)
+    response, found_it = _answer(request, code, factor, code_key)
+    if shared and found_it:  # a "not found" answer is never kept: each one counts as a failure of the code
+        page_cache.write(entry, tokens, response)
+    return response
+
+
+def _answer(request: HttpRequest, code: str, factor: str, code_key: str) -> tuple[HttpResponse, bool]:
     dossier = (
         Dossier.objects.filter(code=code)
         .exclude(state=Dossier.State.DRAFT)
-        .select_related("procedure", "receiving_agency", "handling_agency")
+        .select_related("procedure", "receiving_agency")
+        .only(
+            "code",
+            "state",
+            "received_at",
+            "due_at",
+            "applicant_phone",
+            "applicant_id_number",
+            "procedure__name",
+            "receiving_agency__name",
+        )  # fmt: skip
         .first()
     )
     if not _factor_matches(dossier, factor):
         _count(code_key)
-        return render(
-            request,
-            TEMPLATE,
-            {"form": TrackingForm(initial={"ma": code}), "asked": True, "not_found": True},
-        )
+        context = {"form": TrackingForm(initial={"ma": code}), "asked": True, "not_found": True}
+        return render(request, TEMPLATE, context), False
     events = dossier.events.filter(visible_to_applicant=True).select_related("agency")
-    return render(
-        request, TEMPLATE, {"form": TrackingForm(initial={"ma": code}), "dossier": dossier, "events": events}
-    )
+    context = {"form": TrackingForm(initial={"ma": code}), "dossier": dossier, "events": events}
+    return render(request, TEMPLATE, context), True

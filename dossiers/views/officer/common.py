@@ -5,6 +5,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest
 
+from dossiers.access import _agency_ids
 from dossiers.selectors import Clock, queue_counts, queues_for
 
 
@@ -37,3 +38,12 @@ def queue_nav(request: HttpRequest, clock: Clock) -> dict:
         "nav_queues": [(queue, counts.get(queue.slug, 0)) for queue in queues_for(request.user)],
         "nav_overdue": counts.get("overdue", 0),
     }
+
+
+def officer_page_scopes(request: HttpRequest) -> list[str]:
+    """What a staff page shows: the dossiers of the user's agencies, their own notifications, procedure names."""
+    return [
+        *(f"agency:{agency_id}" for agency_id in sorted(_agency_ids(request.user))),
+        f"user:{request.user.pk}",
+        "catalog",
+    ]

@@ -1,0 +1,162 @@
+"""Rendered dossier pages kept for as long as nothing they show has changed.
+
+The officer queues, "my dossiers" and the public tracking answer are read far more often than dossiers change, and
+rendering them is most of their cost (the SQL behind them takes under a millisecond). A rendered page is stored with
+the **version tokens** of everything it shows, and served again only while all those tokens are unchanged:
+
+- ``agency:<id>``: any dossier received, handled or transferred by that agency (queues, counts, deadline labels);
+- ``user:<id>``: that person's own dossiers and notifications ("my dossiers", the unread count in the header);
+- ``code:<code>``: one dossier, for the tracking answer;
+- the catalogue's version (procedure names on every row).
+
+Every save or delete of a dossier, history event or notification replaces the tokens it touches with new random
+ones (``signals.py``), at once and again when the transaction commits, so a page rendered from data a transaction
+was still writing is never served after the commit. Time-relative labels ("overdue", "due today") are kept only
+within the minute they were rendered in.
+
+Signed-in pages are keyed on the session (one person's page is never served to another, nor to them in another
+session), the CSRF cookie (the sign-out form's token), the language, htmx's fragment request and the full URL; a
+request with flash messages waiting, a response that is not 200, streams or sets a cookie is never stored.
+``PORTAL_DOSSIER_PAGE_CACHE_SECONDS = 0`` turns all of it off (every request renders).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import get_language
+
+from portal.catalog.search_index import VERSION_KEY as CATALOG_VERSION_KEY
+from portal.catalog.search_index import catalog_version
+
+SCOPE_KEY_PREFIX = "dossier-pages:"
+TOKEN_TTL = 24 * 3600
+
+
+def _token_key(scope: str) -> str:
+    return SCOPE_KEY_PREFIX + scope
+
+
+def scopes_changed(scopes: Iterable[str]) -> None:
+    """Pages showing any of ``scopes`` are stale: new tokens now, and again once the transaction commits."""
+    keys = [_token_key(scope) for scope in set(scopes)]
+    if not keys:
+        return
+
+    def replace() -> None:
+        cache.set_many({key: uuid.uuid4().hex for key in keys}, TOKEN_TTL)
+
+    replace()
+    transaction.on_commit(replace)
+
+
+def _current_tokens(scopes: list[str], found: dict) -> tuple[str, ...]:
+    """The tokens of ``scopes`` out of ``found`` (read together with the page); missing ones are created."""
+    tokens = []
+    for scope in scopes:
+        key = CATALOG_VERSION_KEY if scope == "catalog" else _token_key(scope)
+        token = found.get(key)
+        if token is None:
+            if scope == "catalog":
+                token = catalog_version()
+            else:
+                cache.add(key, uuid.uuid4().hex, TOKEN_TTL)  # add: never overwrite a concurrent change
+                token = cache.get(key)
+        tokens.append(token)
+    return tuple(tokens)
+
+
+def _token_keys(scopes: list[str]) -> list[str]:
+    return [CATALOG_VERSION_KEY if scope == "catalog" else _token_key(scope) for scope in scopes]
+
+
+def read(
+    entry_key: str, scopes: list[str], extra_keys: Iterable[str] = ()
+) -> tuple[bytes | None, tuple, dict]:
+    """One cache round trip: the stored page under ``entry_key`` if it was rendered at the current tokens of
+    ``scopes`` (else None), those tokens (to store a fresh page with), and whatever ``extra_keys`` hold."""
+    found = cache.get_many([entry_key, *_token_keys(scopes), *extra_keys])
+    tokens = _current_tokens(scopes, found)
+    stored = found.get(entry_key)
+    content = stored[1] if stored is not None and stored[0] == tokens else None
+    return content, tokens, found
+
+
+def write(entry_key: str, tokens: tuple, response: HttpResponse) -> None:
+    if response.status_code == 200 and not response.streaming and not response.cookies:
+        cache.set(entry_key, (tokens, response.content), settings.PORTAL_DOSSIER_PAGE_CACHE_SECONDS)
+
+
+def entry_key(kind: str, *parts: str) -> str:
+    raw = "|".join((kind, get_language() or "", *parts))
+    return "dossier-page:" + hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _fragment(request: HttpRequest) -> str:
+    return (
+        "fragment" if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted") else "page"
+    )
+
+
+def personal_page_cache(scopes: Callable[[HttpRequest], list[str]], *, per_minute: bool = False) -> Callable:
+    """Serve a signed-in person's page again while the tokens of ``scopes(request)`` are unchanged.
+
+    Put it inside the access checks (``login_required``, ``officer_required``): it only decides whether to render.
+    ``per_minute`` keeps a page no longer than the minute it was rendered in (labels relative to now).
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if (
+                settings.PORTAL_DOSSIER_PAGE_CACHE_SECONDS <= 0
+                or request.method not in ("GET", "HEAD")
+                or not request.session.session_key
+                or len(get_messages(request))  # shown once: the page must be rendered with them
+            ):
+                return view(request, *args, **kwargs)
+            page_scopes = scopes(request)
+            key = entry_key(
+                "personal",
+                view.__module__ + "." + view.__qualname__,
+                request.session.session_key,
+                request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
+                _fragment(request),
+                request.get_full_path(),
+                ",".join(page_scopes),
+                str(int(time.time() // 60)) if per_minute else "",
+            )
+            content, tokens, _found = read(key, page_scopes)
+            if content is not None:
+                return HttpResponse(content)
+            response = view(request, *args, **kwargs)
+            write(key, tokens, response)
+            return response
+
+        return wrapped
+
+    return decorator
+
+
+def dossier_scopes(dossier, *, previous_agencies: Iterable[int | None] = ()) -> list[str]:
+    """The tokens a change to ``dossier`` makes stale (its agencies now and before the change, its applicant, its
+    code)."""
+    scopes = [f"agency:{agency_id}" for agency_id in {*previous_agencies, *agencies_of(dossier)} if agency_id]
+    if dossier.__dict__.get("applicant_id"):
+        scopes.append(f"user:{dossier.applicant_id}")
+    if dossier.__dict__.get("code"):
+        scopes.append(f"code:{dossier.code}")
+    return scopes
+
+
+def agencies_of(dossier) -> tuple[int | None, int | None]:
+    return dossier.__dict__.get("receiving_agency_id"), dossier.__dict__.get("handling_agency_id")

@@ -1,0 +1,25 @@
+"""Rendered dossier pages go stale when what they show is written (see ``page_cache``).
+
+Receivers, not service calls, because every write path must do it, including ones added later: a dossier saved or
+deleted anywhere, a notification created or deleted. Bulk ``update()`` sends no signal; the one place that uses it
+on what these pages show (marking notifications read) changes the tokens itself.
+"""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from dossiers import page_cache
+from dossiers.models import Dossier, Notification
+
+
+@receiver([post_save, post_delete], sender=Dossier, dispatch_uid="dossier_pages_stale")
+def dossier_pages_stale(sender, instance: Dossier, **kwargs) -> None:
+    page_cache.scopes_changed(
+        page_cache.dossier_scopes(instance, previous_agencies=getattr(instance, "loaded_agencies", ()))
+    )
+    instance.loaded_agencies = page_cache.agencies_of(instance)
+
+
+@receiver([post_save, post_delete], sender=Notification, dispatch_uid="notification_pages_stale")
+def notification_pages_stale(sender, instance: Notification, **kwargs) -> None:
+    page_cache.scopes_changed([f"user:{instance.user_id}"])

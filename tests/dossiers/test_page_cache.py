@@ -1,0 +1,167 @@
+"""Rendered dossier pages are served again only while nothing they show has changed (dossiers/page_cache.py):
+any write the page depends on, by anyone, shows on the next request; one session's page never reaches another."""
+
+import pytest
+from django.contrib import messages
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from dossiers import notifications, services
+from dossiers.models import Dossier
+from dossiers.views import tracking
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uploads_in_tmp")]
+S = Dossier.State
+
+
+@pytest.fixture(autouse=True)
+def cache_on(settings):
+    settings.PORTAL_DOSSIER_PAGE_CACHE_SECONDS = 600
+
+
+def queue(slug):
+    return reverse("dossiers:officer_queue", args=[slug])
+
+
+def get(client, url, **extra):
+    """The response and the number of SQL queries it took."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **extra)
+    assert response.status_code == 200
+    return response, len(queries)
+
+
+def seen(client, url) -> str:
+    """A page looked at twice, so that it is kept (the first response sets the CSRF cookie and is not)."""
+    get(client, url)
+    return get(client, url)[0].content.decode()
+
+
+def test_a_queue_seen_again_is_served_without_rendering_and_in_fewer_queries(client, staff):
+    dossier = staff.register()
+    client.force_login(staff.receiver)
+    get(client, queue("cho-tiep-nhan"))  # sets the CSRF cookie: a response that sets a cookie is not kept
+    first, rendered = get(client, queue("cho-tiep-nhan"))
+    again, served = get(client, queue("cho-tiep-nhan"))
+    assert again.content == first.content and dossier.code in again.content.decode()
+    assert first.context is not None and again.context is None  # the second one was not rendered
+    assert served < rendered
+
+
+def test_a_colleagues_action_shows_on_the_next_request(client, staff):
+    dossier = staff.register()
+    client.force_login(staff.receiver)
+    assert dossier.code in seen(client, queue("cho-tiep-nhan"))
+    services.dossier_receive(dossier=dossier, officer=staff.receiver_2)
+    waiting = get(client, queue("cho-tiep-nhan"))[0].content.decode()
+    assert dossier.code not in waiting
+    assert dossier.code in get(client, queue("cho-chuyen"))[0].content.decode()
+
+
+def test_a_transfer_changes_the_queues_of_both_agencies(client, staff):
+    dossier = staff.walk(staff.register(), S.RECEIVED)
+    handler = Client()
+    handler.force_login(staff.handler)
+    before = seen(handler, reverse("dossiers:officer_home"))
+    client.force_login(staff.receiver)
+    assert dossier.code in seen(client, queue("cho-chuyen"))
+    services.dossier_transfer(dossier=dossier, officer=staff.receiver, handling_agency=staff.justice)
+    assert dossier.code not in get(client, queue("cho-chuyen"))[0].content.decode()
+    after = get(handler, reverse("dossiers:officer_home"))[0].content.decode()
+    assert after != before
+
+
+def test_the_citizens_list_shows_a_new_state_and_the_header_a_new_notification(client, staff):
+    dossier = staff.register(applicant=staff.citizen)
+    client.force_login(staff.citizen)
+    mine = reverse("dossiers:my_dossiers")
+    before = seen(client, mine)
+    assert "Chờ tiếp nhận" in before and "Thông báo (0)" in before
+    services.dossier_receive(dossier=dossier, officer=staff.receiver)
+    after = get(client, mine)[0].content.decode()
+    assert "Đã tiếp nhận" in after and "Thông báo (1)" in after
+    notifications.notifications_mark_read(user=staff.citizen)
+    assert "Thông báo (0)" in get(client, mine)[0].content.decode()
+
+
+def test_a_page_is_never_served_to_another_session_even_of_the_same_person(client, staff):
+    staff.register()
+    client.force_login(staff.receiver)
+    get(client, queue("cho-tiep-nhan"))
+    get(client, queue("cho-tiep-nhan"))
+    other_device = Client()
+    other_device.force_login(staff.receiver)
+    response, _ = get(other_device, queue("cho-tiep-nhan"))
+    assert response.context is not None  # rendered for this session, not taken from the other one
+
+
+def test_a_flash_message_is_shown_once_and_not_kept_in_the_page(client, staff, rf):
+    staff.register()
+    client.force_login(staff.receiver)
+    seen(client, queue("cho-tiep-nhan"))
+    waiting = [Message(messages.SUCCESS, "Đã lưu thay đổi.")]
+    client.cookies["messages"] = CookieStorage(rf.get("/"))._encode(waiting)  # as a redirect after an action leaves it
+    shown = get(client, queue("cho-tiep-nhan"))[0].content.decode()
+    assert "Đã lưu thay đổi." in shown
+    assert "Đã lưu thay đổi." not in get(client, queue("cho-tiep-nhan"))[0].content.decode()
+
+
+def test_with_the_setting_at_zero_every_request_renders(client, staff, settings):
+    settings.PORTAL_DOSSIER_PAGE_CACHE_SECONDS = 0
+    staff.register()
+    client.force_login(staff.receiver)
+    get(client, queue("cho-tiep-nhan"))
+    assert get(client, queue("cho-tiep-nhan"))[0].context is not None
+
+
+# --- the public tracking answer -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fresh_counters(monkeypatch):
+    import uuid
+
+    salt = uuid.uuid4().hex
+    original = tracking._key
+    monkeypatch.setattr(tracking, "_key", lambda kind, value: original(kind, f"{salt}:{value}"))
+
+
+def track(client, code, factor, address="203.0.113.9"):
+    return client.get("/ho-so/tra-cuu/", {"ma": code, "xac_thuc": factor}, REMOTE_ADDR=address)
+
+
+@pytest.mark.usefixtures("fresh_counters")
+def test_looking_up_the_same_dossier_again_is_not_counted_as_a_guess(client, staff):
+    dossier = staff.register(applicant=staff.citizen)
+    for _ in range(tracking.ATTEMPTS_PER_ADDRESS + 5):
+        response = track(client, dossier.code, "5678")
+        assert response.status_code == 200 and "Chờ tiếp nhận" in response.content.decode()
+
+
+@pytest.mark.usefixtures("fresh_counters")
+def test_an_address_over_its_limit_gets_429_even_for_an_answer_already_kept(client, staff):
+    dossier = staff.register(applicant=staff.citizen)
+    assert track(client, dossier.code, "5678").status_code == 200
+    for attempt in range(tracking.ATTEMPTS_PER_ADDRESS):
+        track(client, f"000.00.00.H01-250101-{attempt:04d}", "1234")
+    assert track(client, dossier.code, "5678").status_code == 429
+
+
+@pytest.mark.usefixtures("fresh_counters")
+def test_the_tracking_answer_follows_the_dossier(client, staff):
+    dossier = staff.register(applicant=staff.citizen)
+    assert "Chờ tiếp nhận" in track(client, dossier.code, "5678").content.decode()
+    services.dossier_receive(dossier=dossier, officer=staff.receiver)
+    assert "Đã tiếp nhận" in track(client, dossier.code, "5678").content.decode()
+
+
+@pytest.mark.usefixtures("fresh_counters")
+def test_a_wrong_answer_is_never_kept_so_every_guess_counts(client, staff):
+    dossier = staff.register(applicant=staff.citizen)
+    for attempt in range(tracking.FAILURES_PER_CODE):
+        assert track(client, dossier.code, "0000", address=f"198.51.100.{attempt}").status_code == 200
+    assert track(client, dossier.code, "0000", address="192.0.2.1").status_code == 429
