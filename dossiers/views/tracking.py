@@ -13,6 +13,7 @@ nothing, while the limits are still read first (an address or code over its limi
 import hmac
 import re
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render

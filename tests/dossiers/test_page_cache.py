@@ -13,6 +13,7 @@ from django.urls import reverse
 from dossiers import notifications, services
 from dossiers.models import Dossier
 from dossiers.views import tracking
+from tests.accounts.mfa import staff_login
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uploads_in_tmp")]
 S = Dossier.State
@@ -43,7 +44,7 @@ def seen(client, url) -> str:
 
 def test_a_queue_seen_again_is_served_without_rendering_and_in_fewer_queries(client, staff):
     dossier = staff.register()
-    client.force_login(staff.receiver)
+    staff_login(client, staff.receiver)
     get(client, queue("cho-tiep-nhan"))  # sets the CSRF cookie: a response that sets a cookie is not kept
     first, rendered = get(client, queue("cho-tiep-nhan"))
     again, served = get(client, queue("cho-tiep-nhan"))
@@ -54,7 +55,7 @@ def test_a_queue_seen_again_is_served_without_rendering_and_in_fewer_queries(cli
 
 def test_a_colleagues_action_shows_on_the_next_request(client, staff):
     dossier = staff.register()
-    client.force_login(staff.receiver)
+    staff_login(client, staff.receiver)
     assert dossier.code in seen(client, queue("cho-tiep-nhan"))
     services.dossier_receive(dossier=dossier, officer=staff.receiver_2)
     waiting = get(client, queue("cho-tiep-nhan"))[0].content.decode()
@@ -65,9 +66,9 @@ def test_a_colleagues_action_shows_on_the_next_request(client, staff):
 def test_a_transfer_changes_the_queues_of_both_agencies(client, staff):
     dossier = staff.walk(staff.register(), S.RECEIVED)
     handler = Client()
-    handler.force_login(staff.handler)
+    staff_login(handler, staff.handler)
     before = seen(handler, reverse("dossiers:officer_home"))
-    client.force_login(staff.receiver)
+    staff_login(client, staff.receiver)
     assert dossier.code in seen(client, queue("cho-chuyen"))
     services.dossier_transfer(dossier=dossier, officer=staff.receiver, handling_agency=staff.justice)
     assert dossier.code not in get(client, queue("cho-chuyen"))[0].content.decode()
@@ -90,18 +91,18 @@ def test_the_citizens_list_shows_a_new_state_and_the_header_a_new_notification(c
 
 def test_a_page_is_never_served_to_another_session_even_of_the_same_person(client, staff):
     staff.register()
-    client.force_login(staff.receiver)
+    staff_login(client, staff.receiver)
     get(client, queue("cho-tiep-nhan"))
     get(client, queue("cho-tiep-nhan"))
     other_device = Client()
-    other_device.force_login(staff.receiver)
+    staff_login(other_device, staff.receiver)
     response, _ = get(other_device, queue("cho-tiep-nhan"))
     assert response.context is not None  # rendered for this session, not taken from the other one
 
 
 def test_a_flash_message_is_shown_once_and_not_kept_in_the_page(client, staff, rf):
     staff.register()
-    client.force_login(staff.receiver)
+    staff_login(client, staff.receiver)
     seen(client, queue("cho-tiep-nhan"))
     waiting = [Message(messages.SUCCESS, "Đã lưu thay đổi.")]
     client.cookies["messages"] = CookieStorage(rf.get("/"))._encode(waiting)  # as a redirect after an action leaves it
@@ -113,7 +114,7 @@ def test_a_flash_message_is_shown_once_and_not_kept_in_the_page(client, staff, r
 def test_with_the_setting_at_zero_every_request_renders(client, staff, settings):
     settings.PORTAL_DOSSIER_PAGE_CACHE_SECONDS = 0
     staff.register()
-    client.force_login(staff.receiver)
+    staff_login(client, staff.receiver)
     get(client, queue("cho-tiep-nhan"))
     assert get(client, queue("cho-tiep-nhan"))[0].context is not None
 
