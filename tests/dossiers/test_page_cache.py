@@ -105,7 +105,8 @@ def test_a_flash_message_is_shown_once_and_not_kept_in_the_page(client, staff, r
     staff_login(client, staff.receiver)
     seen(client, queue("cho-tiep-nhan"))
     waiting = [Message(messages.SUCCESS, "Đã lưu thay đổi.")]
-    client.cookies["messages"] = CookieStorage(rf.get("/"))._encode(waiting)  # as a redirect after an action leaves it
+    # As the redirect after an action leaves it.
+    client.cookies["messages"] = CookieStorage(rf.get("/"))._encode(waiting)
     shown = get(client, queue("cho-tiep-nhan"))[0].content.decode()
     assert "Đã lưu thay đổi." in shown
     assert "Đã lưu thay đổi." not in get(client, queue("cho-tiep-nhan"))[0].content.decode()
