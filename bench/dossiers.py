@@ -22,7 +22,6 @@ bounded in time and gunicorn is always stopped. See bench/README.md.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import platform
@@ -38,16 +37,10 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 
 
-def _load_bench_run():
-    """bench/run.py's helpers (database preparation, gunicorn, wrk and its Lua hook, the Django env)."""
-    spec = importlib.util.spec_from_file_location("bench_run", BENCH / "run.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_run"] = module
-    spec.loader.exec_module(module)
-    return module
+# bench/run.py's helpers: database, gunicorn, wrk and its Lua hook, the Django env.
+sys.path.insert(0, str(BENCH))
+import run as common  # noqa: E402
 
-
-common = _load_bench_run()
 log = common.log
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/portal_bench_dossiers"
