@@ -86,14 +86,25 @@ def read(
     ``scopes`` (else None), those tokens (to store a fresh page with), and whatever ``extra_keys`` hold."""
     found = cache.get_many([entry_key, *_token_keys(scopes), *extra_keys])
     tokens = _current_tokens(scopes, found)
-    stored = found.get(entry_key)
+    stored = found.get(entry_key) if settings.PORTAL_DOSSIER_PAGE_CACHE_SECONDS > 0 else None
     content = stored[1] if stored is not None and stored[0] == tokens else None
     return content, tokens, found
 
 
 def write(entry_key: str, tokens: tuple, response: HttpResponse) -> None:
     if response.status_code == 200 and not response.streaming and not response.cookies:
-        cache.set(entry_key, (tokens, response.content), settings.PORTAL_DOSSIER_PAGE_CACHE_SECONDS)
+        keep(entry_key, tokens, response.content)
+
+
+def keep(entry_key: str, tokens: tuple, value) -> None:
+    """Store ``value`` (a page, or what a page is made from) as rendered at ``tokens``."""
+    if settings.PORTAL_DOSSIER_PAGE_CACHE_SECONDS > 0:
+        cache.set(entry_key, (tokens, value), settings.PORTAL_DOSSIER_PAGE_CACHE_SECONDS)
+
+
+def minute() -> str:
+    """The current minute, for what is kept no longer than the minute it was computed in (labels relative to now)."""
+    return str(int(time.time() // 60))
 
 
 def entry_key(kind: str, *parts: str) -> str:
@@ -133,7 +144,7 @@ def personal_page_cache(scopes: Callable[[HttpRequest], list[str]], *, per_minut
                 _fragment(request),
                 request.get_full_path(),
                 ",".join(page_scopes),
-                str(int(time.time() // 60)) if per_minute else "",
+                minute() if per_minute else "",
             )
             content, tokens, _found = read(key, page_scopes)
             if content is not None:

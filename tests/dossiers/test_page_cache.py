@@ -167,3 +167,18 @@ def test_a_wrong_answer_is_never_kept_so_every_guess_counts(client, staff):
     for attempt in range(tracking.FAILURES_PER_CODE):
         assert track(client, dossier.code, "0000", address=f"198.51.100.{attempt}").status_code == 200
     assert track(client, dossier.code, "0000", address="192.0.2.1").status_code == 429
+
+
+def test_the_staff_header_count_is_kept_across_pages_and_follows_new_dossiers(client, staff, settings):
+    staff.register()
+    staff_login(client, staff.receiver)
+    home = reverse("home")
+    get(client, home)
+    page, kept = get(client, home)
+    assert 'class="nav-count">1<' in page.content.decode()
+    settings.PORTAL_DOSSIER_PAGE_CACHE_SECONDS = 0
+    counted = get(client, home)[1]
+    assert kept < counted  # the count was not run again
+    settings.PORTAL_DOSSIER_PAGE_CACHE_SECONDS = 600
+    staff.register()
+    assert 'class="nav-count">2<' in get(client, home)[0].content.decode()

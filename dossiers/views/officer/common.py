@@ -5,6 +5,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest
 
+from dossiers import page_cache
 from dossiers.access import _agency_ids
 from dossiers.selectors import Clock, queue_counts, queues_for
 
@@ -26,8 +27,20 @@ def request_queue_counts(request: HttpRequest, clock: Clock | None = None) -> di
     """The user's queue counts, computed once per request (the site header and the side navigation share them)."""
     counts = getattr(request, "_officer_queue_counts", None)
     if counts is None:
-        counts = queue_counts(request.user, clock or Clock.at())
+        counts = _kept_queue_counts(request.user, clock)
         request._officer_queue_counts = counts
+    return counts
+
+
+def _kept_queue_counts(user, clock: Clock | None) -> dict[str, int]:
+    """The counts shown in the header of every page a member of staff opens: kept under their agencies' tokens
+    (``page_cache``) within the minute, so most pages do not count again."""
+    scopes = [f"agency:{agency_id}" for agency_id in sorted(_agency_ids(user))]
+    key = page_cache.entry_key("queue-counts", str(user.pk), user.role, ",".join(scopes), page_cache.minute())
+    counts, tokens, _found = page_cache.read(key, scopes)
+    if counts is None:
+        counts = queue_counts(user, clock or Clock.at())
+        page_cache.keep(key, tokens, counts)
     return counts
 
 
