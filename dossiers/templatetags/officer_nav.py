@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 
 from dossiers.selectors import to_do_total
 from dossiers.views.officer.common import request_queue_counts
+from portal.accounts.mfa import second_factor_passed
 
 register = template.Library()
 
@@ -22,6 +23,8 @@ def officer_nav_item(context) -> str:
     user = request.user
     if not (user.is_authenticated and user.is_active and user.is_officer):
         return ""
+    if not second_factor_passed(request, user):
+        return ""  # the enrolment and code pages, open before the second factor, show no queue counts
     counts = request_queue_counts(request)
     return render_to_string(
         "dossiers/officer/_nav_item.html",

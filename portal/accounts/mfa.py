@@ -2,9 +2,9 @@
 
 Every member of staff (a role in ``User.STAFF_ROLES``, or Django's ``is_staff``/``is_superuser``) needs a TOTP
 authenticator (allauth.mfa) and, in this session, a passed second-factor step. Until then each page except those that
-finish signing in (``FINISH_SIGN_IN_VIEWS``: enrolment, the code page, re-authentication, the recovery codes, signing
-out) redirects: to the enrolment page without an authenticator, to the code page with one. A new staff page needs
-nothing to be covered. Citizens are never asked; they may turn the second factor on themselves.
+finish signing in (``FINISH_SIGN_IN_VIEWS``: enrolment, the code page, re-authentication, signing out) redirects: to
+the enrolment page without an authenticator, to the code page with one. A new staff page needs nothing to be covered.
+Citizens are never asked; they may turn the second factor on themselves.
 
 The step is allauth's own record of an ``mfa`` authentication in the session (``get_authentication_records``).
 allauth's sign-in page writes it when a user with an authenticator signs in with a password. Single sign-on and the
@@ -26,7 +26,9 @@ from django_htmx.http import HttpResponseClientRedirect
 
 MFA_METHOD = "mfa"  # allauth's name for a second-factor step in its authentication records
 
-# Pages a member of staff may open before the second factor: those that finish (or abandon) signing in.
+# Pages a member of staff may open before the second factor: those that finish (or abandon) signing in. Never the
+# recovery codes: a password alone (re-entered at "account_reauthenticate") would show them, and one of them passes
+# the code page. Enrolment counts as the step, so the codes it shows next open after it.
 FINISH_SIGN_IN_VIEWS = frozenset(
     {
         "accounts:logout",
@@ -35,8 +37,6 @@ FINISH_SIGN_IN_VIEWS = frozenset(
         "accounts:mfa_verify",
         "accounts:sso_failed",
         "mfa_activate_totp",
-        "mfa_view_recovery_codes",
-        "mfa_download_recovery_codes",
         "account_reauthenticate",
         "mfa_reauthenticate",
         "oidc_authentication_init",

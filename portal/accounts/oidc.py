@@ -18,6 +18,7 @@ Personal id numbers never reach a log line: only claim names and reasons are log
 from __future__ import annotations
 
 import datetime
+import hashlib
 import logging
 import re
 from collections.abc import Callable, Iterator
@@ -31,6 +32,7 @@ import requests
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.base_user import BaseUserManager
+from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.core.validators import validate_email
 from django.http import HttpRequest, HttpResponse
@@ -45,11 +47,14 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthen
 from portal.accounts import services
 from portal.accounts.models import User
 from portal.audit import log as audit
+from portal.http import client_address
 
 logger = logging.getLogger("portal.accounts.sso")
 security_log = logging.getLogger("portal.security")
 
 BACKEND_PATH = "portal.accounts.oidc.NationalSSOBackend"
+# How long the provider's key set is kept (shared cache) before it is fetched again; an unknown kid fetches it sooner.
+JWKS_CACHE_SECONDS = 300
 MAX_KEY_LENGTH = 255  # issuer, subject and TechID columns
 
 
@@ -368,6 +373,22 @@ def _provider_call(step: str) -> Iterator[None]:
         raise SSOFailure(Reason.UNAVAILABLE, f"{step}: {type(exc).__name__}") from exc
 
 
+def _matching_jwk(key_set: dict, header: dict) -> dict | None:
+    """The key of ``key_set`` for the token ``header`` (its ``kid``, and its ``alg`` when the key names one), as
+    the library matches it."""
+    verify_kid, kid = getattr(settings, "OIDC_VERIFY_KID", True), header.get("kid")
+    match = None
+    for jwk in key_set["keys"]:
+        if not isinstance(jwk, dict):
+            continue
+        if verify_kid and (kid is None or jwk.get("kid") != str(kid)):
+            continue
+        if "alg" in jwk and jwk["alg"] != str(header.get("alg")):
+            continue
+        match = jwk
+    return match
+
+
 class NationalSSOBackend(OIDCAuthenticationBackend):
     """Sign-in through the national portal's OpenID provider, keyed on issuer and subject (or TechID)."""
 
@@ -379,8 +400,37 @@ class NationalSSOBackend(OIDCAuthenticationBackend):
         return token_info
 
     def retrieve_matching_jwk(self, token):
+        """The provider's key that signed ``token``, from the key set kept in the cache for ``JWKS_CACHE_SECONDS``
+        (the library fetches it on every callback). A ``kid`` the kept set lacks may be a key the provider has
+        rotated in since: the set is fetched again, once, before the token is refused."""
+        header = jwt.get_unverified_header(token)
+        key_set, fresh = cache.get(self._jwks_cache_key()), False
+        if key_set is None:
+            key_set, fresh = self._jwks_fetch(), True
+        key = _matching_jwk(key_set, header)
+        if key is None and not fresh:
+            key = _matching_jwk(self._jwks_fetch(), header)
+        if key is None:
+            raise SuspiciousOperation("Could not find a valid JWKS.")
+        return jwt.PyJWK(key)
+
+    def _jwks_cache_key(self) -> str:
+        return "oidc-jwks:" + hashlib.sha256(self.OIDC_OP_JWKS_ENDPOINT.encode()).hexdigest()
+
+    def _jwks_fetch(self) -> dict:
         with _provider_call("jwks"):
-            return super().retrieve_matching_jwk(token)
+            response = requests.get(
+                self.OIDC_OP_JWKS_ENDPOINT,
+                verify=self.get_settings("OIDC_VERIFY_SSL", True),
+                timeout=self.get_settings("OIDC_TIMEOUT", None),
+                proxies=self.get_settings("OIDC_PROXY", None),
+            )
+            response.raise_for_status()
+            key_set = response.json()
+        if not (isinstance(key_set, dict) and isinstance(key_set.get("keys"), list)):
+            raise SSOFailure(Reason.UNAVAILABLE, "jwks: the answer is not a key set")
+        cache.set(self._jwks_cache_key(), key_set, JWKS_CACHE_SECONDS)
+        return key_set
 
     def get_userinfo(self, access_token, id_token, payload):
         with _provider_call("userinfo"):
@@ -470,16 +520,12 @@ class NationalSSOBackend(OIDCAuthenticationBackend):
 # --- Views ---------------------------------------------------------------------------------------------------------
 
 
-def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def log_sso_signed_in(request: HttpRequest, user: User) -> None:
-    security_log.info("event=sso_sign_in user=%s ip=%s", user.pk, _client_ip(request))
+    security_log.info("event=sso_sign_in user=%s ip=%s", user.pk, client_address(request))
 
 
 def log_sso_linked(request: HttpRequest, user: User) -> None:
-    security_log.info("event=sso_link user=%s ip=%s", user.pk, _client_ip(request))
+    security_log.info("event=sso_link user=%s ip=%s", user.pk, client_address(request))
 
 
 def log_sso_failed(request: HttpRequest, reason: Reason, detail: str) -> None:
@@ -489,7 +535,7 @@ def log_sso_failed(request: HttpRequest, reason: Reason, detail: str) -> None:
         reason.value,
         detail[:200],
         user,
-        _client_ip(request),
+        client_address(request),
     )
 
 

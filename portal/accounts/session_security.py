@@ -14,6 +14,7 @@ allauth does not cover (the Django admin's login and the start of single sign-on
 from __future__ import annotations
 
 import time
+import unicodedata
 from functools import cache
 
 from django.conf import settings
@@ -131,13 +132,20 @@ def too_many_attempts(request: HttpRequest, window: int) -> HttpResponse:
     return response
 
 
+def login_name_key(typed: str) -> str:
+    """The name a sign-in counts against: as the login form reads it (spaces around it dropped, NFKC, as
+    ``UsernameField`` does) and without case, so " Admin" or a full-width "ａｄｍｉｎ" is the same name, not a fresh
+    counter."""
+    return unicodedata.normalize("NFKC", typed.strip())[:150].casefold()
+
+
 def admin_login(request: HttpRequest) -> HttpResponse:
     """The Django admin's login (``admin.site.login``); after too many failures it answers 429 for a while."""
     if request.method != "POST":
         return admin.site.login(request)
     by_address, by_username = admin_login_limits()
     address = client_address(request)
-    username = request.POST.get("username", "")[:150].casefold()
+    username = login_name_key(request.POST.get("username", ""))
     if by_address.exceeded(address) or by_username.exceeded(username):
         return too_many_attempts(request, _window())
     response = admin.site.login(request)

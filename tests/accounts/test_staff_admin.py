@@ -329,3 +329,26 @@ def test_deactivated_staff_are_signed_out_and_cannot_come_back(
     assert not justice_officer.is_active
     assert officers_browser.get("/tai-khoan/thong-tin-ca-nhan/").status_code == 302
     assert AuditEvent.objects.filter(user=justice_officer, actor=justice_admin).exists()
+
+
+def test_a_refused_or_missing_password_on_the_invitation_page_gets_400_and_sets_nothing(justice_officer):
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    justice_officer.set_unusable_password()
+    justice_officer.save(update_fields=["password"])
+    uid = urlsafe_base64_encode(force_bytes(justice_officer.pk))
+    newcomer = Client()
+    form_page = newcomer.get(
+        f"/tai-khoan/kich-hoat/{uid}/{default_token_generator.make_token(justice_officer)}/", follow=True
+    )
+    form_url = form_page.redirect_chain[-1][0]
+
+    short = newcomer.post(form_url, {"new_password1": "12345", "new_password2": "12345"})
+    missing = newcomer.post(form_url, {})
+
+    assert short.status_code == 400 and "Mật khẩu quá ngắn" in short.content.decode()
+    assert missing.status_code == 400 and "bắt buộc" in missing.content.decode()
+    justice_officer.refresh_from_db()
+    assert not justice_officer.has_usable_password()

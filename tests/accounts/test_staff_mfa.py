@@ -224,6 +224,33 @@ def test_an_htmx_request_is_told_to_load_the_code_page(client, officer):
     assert response.status_code == 200 and response["HX-Redirect"].startswith(VERIFY)
 
 
+def test_a_password_alone_does_not_show_the_recovery_codes_that_would_pass_the_code_page(client, officer):
+    """Signed in without the code (single sign-on, the admin's login) and the password typed again: the recovery
+    codes stay closed, since any one of them passes the code page."""
+    totp_enrol(officer)
+    codes = RecoveryCodes.activate(officer).get_unused_codes()
+    client.force_login(officer)
+    assert client.post("/tai-khoan/xac-nhan-mat-khau/", {"password": PASSWORD}).status_code == 302
+
+    for page in (RECOVERY_CODES, f"{RECOVERY_CODES}tai-ve/"):
+        response = client.get(page)
+        assert response.status_code == 302 and response["Location"].startswith(VERIFY), page
+        assert not any(code in response.content.decode() for code in codes)
+    assert second_factor_records(client, officer) == []
+
+
+def test_the_officer_navigation_count_shows_only_after_the_second_factor(client, officer):
+    secret = totp_secret(totp_enrol(officer))
+    client.force_login(officer)
+
+    code_page = client.get(VERIFY).content.decode()
+    client.post(VERIFY, {"code": totp_now(secret)})
+    home = client.get("/").content.decode()
+
+    assert 'href="/ho-so/can-bo/"' not in code_page
+    assert 'href="/ho-so/can-bo/"' in home
+
+
 def test_the_helper_signs_staff_in_with_the_second_factor_passed(client, officer):
     staff_login(client, officer)
 

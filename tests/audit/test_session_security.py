@@ -177,6 +177,18 @@ def test_the_admin_login_limits_failures_per_username_across_addresses(client, s
     assert _admin_login(client, "someone-else", "sai", "198.51.100.99").status_code == 200
 
 
+def test_spaces_and_full_width_letters_around_a_username_do_not_start_a_fresh_count(
+    client, settings, admin_user
+):
+    """The login form strips and NFKC-normalises the name, so these all try the same account's password."""
+    settings.PORTAL_ADMIN_LOGIN_FAILURES_PER_USERNAME = 3
+    for variant in (" qt_tinh", "qt_tinh  ", "\uff51\uff54_tinh"):
+        assert _admin_login(client, variant, "sai", "198.51.100.7").status_code == 200
+
+    assert _admin_login(client, "qt_tinh", PASSWORD, "198.51.100.8").status_code == 429
+    assert not _signed_in(client)
+
+
 def test_a_successful_admin_sign_in_clears_the_failures_on_that_name(client, settings, admin_user):
     settings.PORTAL_ADMIN_LOGIN_FAILURES_PER_USERNAME = 3
     _admin_login(client, "qt_tinh", "sai", "192.0.2.1")

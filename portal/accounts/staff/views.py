@@ -181,6 +181,9 @@ class StaffActivateView(auth_views.PasswordResetConfirmView):
     reset_url_token = "dat-mat-khau"  # noqa: S105 (a URL segment, not a password)
     success_url = reverse_lazy("accounts:login")
 
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
     def form_valid(self, form):
         response = super().form_valid(form)
         user = form.user
