@@ -31,7 +31,6 @@ import os
 import platform
 import re
 import secrets
-import subprocess
 import sys
 import tempfile
 import time
@@ -403,25 +402,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--password-sign-ins", type=int, default=50, help="password sign-ins timed (default 50)"
     )
-    parser.add_argument("--duration", type=int, default=15, help="seconds of wrk per endpoint (default 15)")
-    parser.add_argument("--connections", type=int, default=8, help="wrk connections (default 8)")
-    parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default 2)")
-    parser.add_argument("--no-http", action="store_true", help="only the in-process SQL counts")
-    parser.add_argument("--recreate", action="store_true", help="drop and rebuild the database first")
-    parser.add_argument("--phase", help=argparse.SUPPRESS)
-    parser.add_argument("phase_args", nargs="*", help=argparse.SUPPRESS)
+    common.add_load_arguments(parser)
     args = parser.parse_args(argv)
     if args.phase:
         return run_phase(args.phase, args.phase_args)
 
-    if not args.no_http and subprocess.run(["which", "wrk"], capture_output=True, check=False).returncode:
-        raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
+    database_url, redis_url = common.load_run_urls(
+        args, "BENCH_ACCOUNTS_DATABASE_URL", DEFAULT_DATABASE_URL, "bench/accounts.py"
+    )
     started = time.monotonic()
-    database_url = os.environ.get("BENCH_ACCOUNTS_DATABASE_URL") or DEFAULT_DATABASE_URL
-    if not database_url.startswith(("postgres://", "postgresql://")):
-        raise SystemExit("bench/accounts.py measures PostgreSQL: the database URL must be a postgres:// URL")
-    redis_url = os.environ.get("REDIS_URL") or common.DEFAULT_REDIS_URL
     env = common.django_env(database_url, redis_url, CACHE_PREFIX)
     report: dict = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),

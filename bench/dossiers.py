@@ -26,7 +26,6 @@ import json
 import os
 import platform
 import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -293,29 +292,19 @@ def main(argv: list[str] | None = None) -> int:
         "--count", type=int, default=1_000_000, help="dossiers in the database (default 1,000,000)"
     )
     parser.add_argument("--seed", type=int, default=1, help="seed of generate_dossiers (default 1)")
-    parser.add_argument("--duration", type=int, default=15, help="seconds of wrk per endpoint (default 15)")
-    parser.add_argument("--connections", type=int, default=8, help="wrk connections (default 8)")
-    parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default 2)")
-    parser.add_argument("--no-http", action="store_true", help="skip the wrk part")
+    common.add_load_arguments(parser)
     parser.add_argument(
         "--profile", action="store_true", help="only print where one request's time goes, per page (cProfile)"
     )
     parser.add_argument("--regenerate", action="store_true", help="generate the dossiers again")
-    parser.add_argument("--recreate", action="store_true", help="drop and rebuild the database first")
-    parser.add_argument("--phase", help=argparse.SUPPRESS)
-    parser.add_argument("phase_args", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.phase:
         return run_phase(args.phase, args.phase_args)
 
-    if not args.no_http and subprocess.run(["which", "wrk"], capture_output=True, check=False).returncode:
-        raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
+    database_url, redis_url = common.load_run_urls(
+        args, "BENCH_DOSSIERS_DATABASE_URL", DEFAULT_DATABASE_URL, "bench/dossiers.py"
+    )
     started = time.monotonic()
-    database_url = os.environ.get("BENCH_DOSSIERS_DATABASE_URL") or DEFAULT_DATABASE_URL
-    if not database_url.startswith(("postgres://", "postgresql://")):
-        raise SystemExit("bench/dossiers.py measures PostgreSQL: the database URL must be a postgres:// URL")
-    redis_url = os.environ.get("REDIS_URL") or common.DEFAULT_REDIS_URL
     env = bench_env(database_url, redis_url)
     report: dict = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),

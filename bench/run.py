@@ -405,33 +405,45 @@ def print_search(label: str, timing: dict) -> None:
         )
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Load benchmark of the portal (see bench/README.md).")
+def add_load_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options every load benchmark here takes: wrk's and gunicorn's sizes, --no-http, --recreate and the
+    hidden in-process phase."""
     parser.add_argument("--duration", type=int, default=15, help="seconds of wrk per endpoint (default 15)")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (default 8)")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default 2)")
-    parser.add_argument(
-        "--rounds", type=int, default=10, help="repetitions of each search query (default 10)"
-    )
     parser.add_argument("--no-http", action="store_true", help="skip the wrk part")
-    parser.add_argument("--no-20k", action="store_true", help="skip the 20,000-procedure database")
     parser.add_argument(
-        "--recreate", action="store_true", help="drop and rebuild the benchmark databases first"
+        "--recreate", action="store_true", help="drop and rebuild the benchmark database(s) first"
     )
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("phase_args", nargs="*", help=argparse.SUPPRESS)
+
+
+def load_run_urls(args, variable: str, default: str, script: str) -> tuple[str, str]:
+    """Check that wrk is there (unless --no-http) and return the PostgreSQL URL (``variable`` or ``default``) and the
+    Redis URL of a benchmark run."""
+    if not args.no_http and subprocess.run(["which", "wrk"], capture_output=True, check=False).returncode:
+        raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
+    database_url = os.environ.get(variable) or default
+    if not database_url.startswith(("postgres://", "postgresql://")):
+        raise SystemExit(f"{script} measures PostgreSQL: {variable} must be a postgres:// URL")
+    return database_url, os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Load benchmark of the portal (see bench/README.md).")
+    add_load_arguments(parser)
+    parser.add_argument(
+        "--rounds", type=int, default=10, help="repetitions of each search query (default 10)"
+    )
+    parser.add_argument("--no-20k", action="store_true", help="skip the 20,000-procedure database")
     args = parser.parse_args(argv)
     if args.phase:
         return run_phase(args.phase, args.phase_args)
 
-    if not args.no_http and subprocess.run(["which", "wrk"], capture_output=True, check=False).returncode:
-        raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
+    database_url, redis_url = load_run_urls(args, "DATABASE_URL", DEFAULT_DATABASE_URL, "bench/run.py")
     started = time.monotonic()
-    database_url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
-    if not database_url.startswith(("postgres://", "postgresql://")):
-        raise SystemExit("bench/run.py measures PostgreSQL: DATABASE_URL must be a postgres:// URL")
-    redis_url = os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL
     url_20k = with_database(database_url, database_name(database_url) + "_20k")
     env = django_env(database_url, redis_url, "bench")
     env_20k = django_env(url_20k, redis_url, "bench20k")
