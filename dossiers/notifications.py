@@ -70,5 +70,5 @@ def notifications_mark_read(*, user, notification_id: int | None = None) -> int:
         unread = unread.filter(pk=notification_id)
     changed = unread.update(read_at=timezone.now())
     if changed:  # a bulk update sends no signal: the unread count in the header must be redrawn
-        page_cache.scopes_changed([f"user:{user.pk}"])
+        page_cache.scopes_changed([page_cache.user_scope(user.pk)])
     return changed

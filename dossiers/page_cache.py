@@ -42,8 +42,21 @@ SCOPE_KEY_PREFIX = "dossier-pages:"
 TOKEN_TTL = 24 * 3600
 
 
+def agency_scope(agency_id: int) -> str:
+    return f"agency:{agency_id}"
+
+
+def user_scope(user_id: int) -> str:
+    return f"user:{user_id}"
+
+
+def code_scope(code: str) -> str:
+    return f"code:{code}"
+
+
 def _token_key(scope: str) -> str:
-    return SCOPE_KEY_PREFIX + scope
+    # The catalogue keeps its own version (portal.catalog.search_index); pages showing procedure names follow it.
+    return CATALOG_VERSION_KEY if scope == "catalog" else SCOPE_KEY_PREFIX + scope
 
 
 def scopes_changed(scopes: Iterable[str]) -> None:
@@ -63,7 +76,7 @@ def _current_tokens(scopes: list[str], found: dict) -> tuple[str, ...]:
     """The tokens of ``scopes`` out of ``found`` (read together with the page); missing ones are created."""
     tokens = []
     for scope in scopes:
-        key = CATALOG_VERSION_KEY if scope == "catalog" else _token_key(scope)
+        key = _token_key(scope)
         token = found.get(key)
         if token is None:
             if scope == "catalog":
@@ -75,16 +88,12 @@ def _current_tokens(scopes: list[str], found: dict) -> tuple[str, ...]:
     return tuple(tokens)
 
 
-def _token_keys(scopes: list[str]) -> list[str]:
-    return [CATALOG_VERSION_KEY if scope == "catalog" else _token_key(scope) for scope in scopes]
-
-
 def read(
     entry_key: str, scopes: list[str], extra_keys: Iterable[str] = ()
 ) -> tuple[bytes | None, tuple, dict]:
     """One cache round trip: the stored page under ``entry_key`` if it was rendered at the current tokens of
     ``scopes`` (else None), those tokens (to store a fresh page with), and whatever ``extra_keys`` hold."""
-    found = cache.get_many([entry_key, *_token_keys(scopes), *extra_keys])
+    found = cache.get_many([entry_key, *map(_token_key, scopes), *extra_keys])
     tokens = _current_tokens(scopes, found)
     stored = found.get(entry_key) if settings.PORTAL_DOSSIER_PAGE_CACHE_SECONDS > 0 else None
     content = stored[1] if stored is not None and stored[0] == tokens else None
@@ -161,11 +170,13 @@ def personal_page_cache(scopes: Callable[[HttpRequest], list[str]], *, per_minut
 def dossier_scopes(dossier, *, previous_agencies: Iterable[int | None] = ()) -> list[str]:
     """The tokens a change to ``dossier`` makes stale (its agencies now and before the change, its applicant, its
     code)."""
-    scopes = [f"agency:{agency_id}" for agency_id in {*previous_agencies, *agencies_of(dossier)} if agency_id]
+    scopes = [
+        agency_scope(agency_id) for agency_id in {*previous_agencies, *agencies_of(dossier)} if agency_id
+    ]
     if dossier.__dict__.get("applicant_id"):
-        scopes.append(f"user:{dossier.applicant_id}")
+        scopes.append(user_scope(dossier.applicant_id))
     if dossier.__dict__.get("code"):
-        scopes.append(f"code:{dossier.code}")
+        scopes.append(code_scope(dossier.code))
     return scopes
 
 

@@ -22,4 +22,4 @@ def dossier_pages_stale(sender, instance: Dossier, **kwargs) -> None:
 
 @receiver([post_save, post_delete], sender=Notification, dispatch_uid="notification_pages_stale")
 def notification_pages_stale(sender, instance: Notification, **kwargs) -> None:
-    page_cache.scopes_changed([f"user:{instance.user_id}"])
+    page_cache.scopes_changed([page_cache.user_scope(instance.user_id)])

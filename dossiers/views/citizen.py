@@ -23,11 +23,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from dossiers import access, filing, notifications, services
+from dossiers import access, filing, notifications, page_cache, services
 from dossiers.errors import ConcurrentChange, DossierError, InvalidInput
 from dossiers.forms_citizen import DraftDetailsForm, StartForm, VaultDocumentForm, VersionForm, WithdrawForm
 from dossiers.models import Dossier, DossierEvent, DossierFile, VaultDocument
-from dossiers.page_cache import personal_page_cache
 from dossiers.workflow import TRANSITIONS, Actor
 from portal.catalog.models import Procedure
 from portal.catalog.selectors import procedure_receiving_agencies
@@ -382,7 +381,7 @@ def dossier_resubmit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @never_cache
 @require_safe
-@personal_page_cache(lambda request: [f"user:{request.user.pk}", "catalog"])
+@page_cache.personal_page_cache(lambda request: [page_cache.user_scope(request.user.pk), "catalog"])
 def my_dossiers(request: HttpRequest) -> HttpResponse:
     """The person's dossiers, drafts included, newest first: a fixed number of queries per page."""
     last_step = (

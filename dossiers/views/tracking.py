@@ -93,7 +93,7 @@ def track(request: HttpRequest) -> HttpResponse:
         settings.SESSION_COOKIE_NAME not in request.COOKIES and settings.PORTAL_DOSSIER_PAGE_CACHE_SECONDS > 0
     )
     entry = page_cache.entry_key("tracking", code, factor)
-    scopes = [f"code:{code}", "catalog"]
+    scopes = [page_cache.code_scope(code), "catalog"]
     content, tokens, found = page_cache.read(entry, scopes, (address_key, code_key))
     if found.get(address_key, 0) >= ATTEMPTS_PER_ADDRESS or found.get(code_key, 0) >= FAILURES_PER_CODE:
         return _too_many(request)

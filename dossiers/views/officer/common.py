@@ -35,7 +35,7 @@ def request_queue_counts(request: HttpRequest, clock: Clock | None = None) -> di
 def _kept_queue_counts(user, clock: Clock | None) -> dict[str, int]:
     """The counts shown in the header of every page a member of staff opens: kept under their agencies' tokens
     (``page_cache``) within the minute, so most pages do not count again."""
-    scopes = [f"agency:{agency_id}" for agency_id in sorted(_agency_ids(user))]
+    scopes = _agency_scopes(user)
     key = page_cache.entry_key("queue-counts", str(user.pk), user.role, ",".join(scopes), page_cache.minute())
     counts, tokens, _found = page_cache.read(key, scopes)
     if counts is None:
@@ -56,7 +56,11 @@ def queue_nav(request: HttpRequest, clock: Clock) -> dict:
 def officer_page_scopes(request: HttpRequest) -> list[str]:
     """What a staff page shows: the dossiers of the user's agencies, their own notifications, procedure names."""
     return [
-        *(f"agency:{agency_id}" for agency_id in sorted(_agency_ids(request.user))),
-        f"user:{request.user.pk}",
+        *_agency_scopes(request.user),
+        page_cache.user_scope(request.user.pk),
         "catalog",
     ]
+
+
+def _agency_scopes(user) -> list[str]:
+    return [page_cache.agency_scope(agency_id) for agency_id in sorted(_agency_ids(user))]
