@@ -8,14 +8,6 @@ from dossiers.workflow import Actor
 from portal.accounts.models import User
 
 
-def _agency_ids(user: User) -> list[int]:
-    cached = getattr(user, "_agency_ids", None)
-    if cached is None:
-        cached = list(user.memberships.values_list("agency_id", flat=True))
-        user._agency_ids = cached
-    return cached
-
-
 def actors_for(user: User, dossier: Dossier) -> set[str]:
     """The capacities in which ``user`` may act on ``dossier``."""
     if not user.is_authenticated or not user.is_active:
@@ -24,7 +16,7 @@ def actors_for(user: User, dossier: Dossier) -> set[str]:
     if dossier.applicant_id == user.pk:
         actors.add(Actor.APPLICANT)
     if user.is_officer:
-        agencies = _agency_ids(user)
+        agencies = user.agency_ids()
         if user.role == User.Role.ONESTOP_OFFICER and dossier.receiving_agency_id in agencies:
             actors.add(Actor.RECEIVER)
         if user.role == User.Role.HANDLING_OFFICER and dossier.handling_agency_id in agencies:
@@ -42,7 +34,7 @@ def dossiers_visible_to(user: User) -> QuerySet[Dossier]:
         return Dossier.objects.none()
     condition = Q(applicant=user)
     if user.is_officer:
-        agencies = _agency_ids(user)
+        agencies = user.agency_ids()
         condition |= Q(receiving_agency_id__in=agencies) & ~Q(state=Dossier.State.DRAFT)
         condition |= Q(handling_agency_id__in=agencies)
     return Dossier.objects.filter(condition)

@@ -10,8 +10,8 @@ the **version tokens** of everything it shows, and served again only while all t
 - the catalogue's version (procedure names on every row).
 
 Every save or delete of a dossier, history event or notification replaces the tokens it touches with new random
-ones (``signals.py``), at once and again when the transaction commits, so a page rendered from data a transaction
-was still writing is never served after the commit. Time-relative labels ("overdue", "due today") are kept only
+ones (``signals.py``), at once and again when the transaction commits (``portal/versions.py``), so a page rendered
+from data a transaction was still writing is never served after the commit. Time-relative labels ("overdue", "due today") are kept only
 within the minute they were rendered in.
 
 Signed-in pages are keyed on the session (one person's page is never served to another, nor to them in another
@@ -24,22 +24,19 @@ from __future__ import annotations
 
 import hashlib
 import time
-import uuid
 from collections.abc import Callable, Iterable
 from functools import wraps
 
 from django.conf import settings
 from django.contrib.messages import get_messages
-from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 
+from portal import versions
 from portal.catalog.search_index import VERSION_KEY as CATALOG_VERSION_KEY
 from portal.catalog.search_index import catalog_version
 
 SCOPE_KEY_PREFIX = "dossier-pages:"
-TOKEN_TTL = 24 * 3600
 
 
 def agency_scope(agency_id: int) -> str:
@@ -61,31 +58,7 @@ def _token_key(scope: str) -> str:
 
 def scopes_changed(scopes: Iterable[str]) -> None:
     """Pages showing any of ``scopes`` are stale: new tokens now, and again once the transaction commits."""
-    keys = [_token_key(scope) for scope in set(scopes)]
-    if not keys:
-        return
-
-    def replace() -> None:
-        cache.set_many({key: uuid.uuid4().hex for key in keys}, TOKEN_TTL)
-
-    replace()
-    transaction.on_commit(replace)
-
-
-def _current_tokens(scopes: list[str], found: dict) -> tuple[str, ...]:
-    """The tokens of ``scopes`` out of ``found`` (read together with the page); missing ones are created."""
-    tokens = []
-    for scope in scopes:
-        key = _token_key(scope)
-        token = found.get(key)
-        if token is None:
-            if scope == "catalog":
-                token = catalog_version()
-            else:
-                cache.add(key, uuid.uuid4().hex, TOKEN_TTL)  # add: never overwrite a concurrent change
-                token = cache.get(key)
-        tokens.append(token)
-    return tuple(tokens)
+    versions.replace(_token_key(scope) for scope in scopes)
 
 
 def read(
@@ -93,11 +66,13 @@ def read(
 ) -> tuple[bytes | None, tuple, dict]:
     """One cache round trip: the stored page under ``entry_key`` if it was rendered at the current tokens of
     ``scopes`` (else None), those tokens (to store a fresh page with), and whatever ``extra_keys`` hold."""
-    found = cache.get_many([entry_key, *map(_token_key, scopes), *extra_keys])
-    tokens = _current_tokens(scopes, found)
-    stored = found.get(entry_key) if settings.PORTAL_DOSSIER_PAGE_CACHE_SECONDS > 0 else None
-    content = stored[1] if stored is not None and stored[0] == tokens else None
-    return content, tokens, found
+    content, tokens, found = versions.read(
+        entry_key,
+        [_token_key(scope) for scope in scopes],
+        extra_keys,
+        start={CATALOG_VERSION_KEY: catalog_version},
+    )
+    return (content if settings.PORTAL_DOSSIER_PAGE_CACHE_SECONDS > 0 else None), tokens, found
 
 
 def write(entry_key: str, tokens: tuple, response: HttpResponse) -> None:
@@ -108,7 +83,7 @@ def write(entry_key: str, tokens: tuple, response: HttpResponse) -> None:
 def keep(entry_key: str, tokens: tuple, value) -> None:
     """Store ``value`` (a page, or what a page is made from) as rendered at ``tokens``."""
     if settings.PORTAL_DOSSIER_PAGE_CACHE_SECONDS > 0:
-        cache.set(entry_key, (tokens, value), settings.PORTAL_DOSSIER_PAGE_CACHE_SECONDS)
+        versions.keep(entry_key, tokens, value, settings.PORTAL_DOSSIER_PAGE_CACHE_SECONDS)
 
 
 def minute() -> str:

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from dossiers.access import _agency_ids
 from dossiers.models import Dossier
 from dossiers.workflow import PAUSED_STATES
 from portal.accounts.models import User
@@ -176,7 +175,7 @@ def _due_condition(due: str, clock: Clock) -> Q:
 
 
 def queue_dossiers(*, user: User, queue: Queue, filters: QueueFilters, clock: Clock) -> QuerySet[Dossier]:
-    queryset = Dossier.objects.filter(queue.condition(_agency_ids(user), clock))
+    queryset = Dossier.objects.filter(queue.condition(user.agency_ids(), clock))
     if filters.due:
         queryset = queryset.filter(_due_condition(filters.due, clock))
     if filters.state:
@@ -218,7 +217,7 @@ def queue_counts(user: User, clock: Clock) -> dict[str, int]:
     queues = queues_for(user)
     if not queues:
         return {}
-    agency_ids = _agency_ids(user)
+    agency_ids = user.agency_ids()
     if not agency_ids:
         return {queue.slug: 0 for queue in queues} | {"overdue": 0}
     conditions = {queue.slug: queue.condition(agency_ids, clock) for queue in queues}
@@ -237,7 +236,7 @@ def deadline_counts(*, user: User, queue: Queue, clock: Clock) -> dict[str, int]
     """How many dossiers of a queue are overdue, due today and due within the next working days (keys 'overdue',
     'today', 'soon'), in one query."""
     names = {"overdue": "qua-han", "today": "hom-nay", "soon": "sap-den-han"}
-    base = Dossier.objects.filter(queue.condition(_agency_ids(user), clock))
+    base = Dossier.objects.filter(queue.condition(user.agency_ids(), clock))
     counts = base.aggregate(
         **{name: Count("pk", filter=_due_condition(due, clock)) for name, due in names.items()}
     )
@@ -253,7 +252,7 @@ def to_do_total(counts: dict[str, int], user: User) -> int:
 
 
 def receiving_agencies_of(user: User) -> QuerySet[Agency]:
-    return Agency.objects.filter(pk__in=_agency_ids(user), is_active=True).order_by("name")
+    return Agency.objects.filter(pk__in=user.agency_ids(), is_active=True).order_by("name")
 
 
 def procedures_receivable(

@@ -316,11 +316,14 @@ OIDC_OP_LOGOUT_URL_METHOD = "portal.accounts.oidc.logout_url"
 OIDC_AUTHENTICATE_CLASS = "portal.accounts.oidc.SSOAuthenticateView"
 OIDC_CALLBACK_CLASS = "portal.accounts.oidc.SSOCallbackView"
 LOGIN_REDIRECT_URL_FAILURE = "/tai-khoan/dang-nhap-that-bai/"
+# Each reads the signed-in user through the cache on later requests (portal/accounts/kept_user.py).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    "portal.accounts.backends.PasswordBackend",
     # Sign-in by username or e-mail address (allauth's login page).
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "portal.accounts.backends.UsernameOrEmailBackend",
 ]
+# Seconds a signed-in user (and a member of staff's agencies) may be served from the cache while unchanged; 0: off.
+PORTAL_SIGNED_IN_USER_CACHE_SECONDS = env.int("PORTAL_SIGNED_IN_USER_CACHE_SECONDS", 300)
 if OIDC_RP_CLIENT_ID:
     _oidc_missing = [
         name

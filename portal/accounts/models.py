@@ -60,6 +60,21 @@ class User(AbstractUser):
     def is_province_admin(self) -> bool:
         return self.is_superuser or self.role == self.Role.PROVINCE_ADMIN
 
+    def agency_ids(self) -> list[int]:
+        """The agencies this person works in (read once per instance; the signed-in user brings them along)."""
+        cached = self.__dict__.get("_agency_ids")
+        if cached is None:
+            cached = list(self.memberships.values_list("agency_id", flat=True))
+            self._agency_ids = cached
+        return cached
+
+    def get_session_auth_hash(self) -> str:
+        # A signed-in user kept in the cache (kept_user.py) comes without the password hash but with this.
+        kept = self.__dict__.get("_kept_session_auth_hash")
+        if kept is not None and "password" not in self.__dict__:
+            return kept
+        return super().get_session_auth_hash()
+
 
 class AgencyMembership(models.Model):
     """A member of staff works in an agency; the role on the user says what they do there."""

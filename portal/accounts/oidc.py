@@ -45,6 +45,7 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from portal.accounts import services
+from portal.accounts.backends import KeptUserMixin
 from portal.accounts.models import User
 from portal.audit import log as audit
 from portal.http import client_address
@@ -389,7 +390,7 @@ def _matching_jwk(key_set: dict, header: dict) -> dict | None:
     return match
 
 
-class NationalSSOBackend(OIDCAuthenticationBackend):
+class NationalSSOBackend(KeptUserMixin, OIDCAuthenticationBackend):
     """Sign-in through the national portal's OpenID provider, keyed on issuer and subject (or TechID)."""
 
     def get_token(self, payload):

@@ -215,7 +215,7 @@ def staff_scope_for(user: User) -> StaffScope | None:
     if user.is_province_admin:
         return StaffScope(actor=user, everywhere=True, agency_ids=frozenset(), roles=STAFF_ROLES_ORDERED)
     if user.role == Role.DEPARTMENT_ADMIN:
-        agency_ids = frozenset(user.memberships.values_list("agency_id", flat=True))
+        agency_ids = frozenset(user.agency_ids())
         return StaffScope(actor=user, everywhere=False, agency_ids=agency_ids, roles=DEPARTMENT_GRANTABLE)
     return None
 

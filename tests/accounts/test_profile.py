@@ -220,7 +220,7 @@ def test_a_sign_in_outside_allauth_such_as_single_sign_on_goes_on_the_list_too(c
     request = rf.get("/oidc/callback/", REMOTE_ADDR="203.0.113.9", HTTP_USER_AGENT="VNeID")
     SessionMiddleware(lambda r: None).process_request(request)
     request.user = AnonymousUser()
-    login(request, citizen, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, citizen, backend="portal.accounts.backends.PasswordBackend")
     session = UserSession.objects.get(user=citizen)
     assert (session.ip, session.user_agent, session.session_key) == (
         "203.0.113.9",

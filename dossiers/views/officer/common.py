@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest
 
 from dossiers import page_cache
-from dossiers.access import _agency_ids
 from dossiers.selectors import Clock, queue_counts, queues_for
 
 
@@ -63,4 +62,4 @@ def officer_page_scopes(request: HttpRequest) -> list[str]:
 
 
 def _agency_scopes(user) -> list[str]:
-    return [page_cache.agency_scope(agency_id) for agency_id in sorted(_agency_ids(user))]
+    return [page_cache.agency_scope(agency_id) for agency_id in sorted(user.agency_ids())]

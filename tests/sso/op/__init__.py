@@ -212,7 +212,7 @@ class TestProvider:
             "OIDC_OP_ISSUER": self.issuer,
             "OIDC_STORE_ID_TOKEN": True,
             "AUTHENTICATION_BACKENDS": [
-                "django.contrib.auth.backends.ModelBackend",
+                "portal.accounts.backends.PasswordBackend",
                 "portal.accounts.oidc.NationalSSOBackend",
             ],
         }
