@@ -105,5 +105,7 @@ def connect_signals() -> None:
     post_save.connect(_user_changed, sender=User, dispatch_uid=f"{uid}.user_saved")
     post_delete.connect(_user_changed, sender=User, dispatch_uid=f"{uid}.user_deleted")
     post_save.connect(_membership_changed, sender=AgencyMembership, dispatch_uid=f"{uid}.membership_saved")
-    post_delete.connect(_membership_changed, sender=AgencyMembership, dispatch_uid=f"{uid}.membership_deleted")
+    post_delete.connect(
+        _membership_changed, sender=AgencyMembership, dispatch_uid=f"{uid}.membership_deleted"
+    )
     m2m_changed.connect(_agencies_changed, sender=User.agencies.through, dispatch_uid=f"{uid}.agencies")

@@ -38,7 +38,9 @@ def _signed_in_as(client: Client, url: str = PROFILE) -> User | None:
 
 @pytest.fixture
 def citizen(make_user):
-    return make_user("congdan_kept", full_name="Nguyễn Thị Hoa", personal_id="089123454567", phone="0912345678")
+    return make_user(
+        "congdan_kept", full_name="Nguyễn Thị Hoa", personal_id="089123454567", phone="0912345678"
+    )
 
 
 @pytest.fixture
@@ -141,10 +143,14 @@ def test_an_officers_agencies_come_with_the_kept_user(officer_browser):
     with CaptureQueriesContext(connection) as queries:
         user = _signed_in_as(officer_browser, OFFICER_HOME)
     assert user.agency_ids() == [Agency.objects.get(code=JUSTICE).pk]
-    assert not [q for q in queries if "accounts_agencymembership" in q["sql"] or f"FROM {USER_TABLE}" in q["sql"]]
+    assert not [
+        q for q in queries if "accounts_agencymembership" in q["sql"] or f"FROM {USER_TABLE}" in q["sql"]
+    ]
 
 
-def test_an_officer_moved_to_another_agency_works_there_from_the_next_request(officer, officer_browser, make_user):
+def test_an_officer_moved_to_another_agency_works_there_from_the_next_request(
+    officer, officer_browser, make_user
+):
     officer_browser.get(OFFICER_HOME)
     admin = make_user("qt_tinh_kept", role=User.Role.PROVINCE_ADMIN, is_staff=True)
     construction = Agency.objects.get(code=CONSTRUCTION)
