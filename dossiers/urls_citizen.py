@@ -5,6 +5,8 @@ from django.urls import path
 from dossiers.views import citizen, files, tracking
 
 urlpatterns = [
+    # First: the public tracking page is the most requested address here.
+    path("tra-cuu/", tracking.track, name="track"),
     path("cua-toi/", citizen.my_dossiers, name="my_dossiers"),
     path("nop/<str:code>/", citizen.dossier_start, name="start"),
     path("<int:pk>/", citizen.dossier_detail, name="citizen_detail"),
@@ -16,5 +18,4 @@ urlpatterns = [
     path("kho-du-lieu/", citizen.vault, name="vault"),
     path("kho-du-lieu/<int:pk>/tai-ve/", files.vault_document_download, name="vault_download"),
     path("tep/<int:pk>/", files.file_download, name="file_download"),
-    path("tra-cuu/", tracking.track, name="track"),
 ]

@@ -26,10 +26,11 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", pages.home, name="home"),
     path("so-do-trang/", pages.site_map, name="site_map"),
+    # Dossiers before the catalogue and accounts: their queues and tracking are the most requested pages.
+    path("ho-so/", include("dossiers.urls")),
     path("", include("portal.catalog.urls")),
     path("tai-khoan/", include("portal.accounts.urls")),
     path("tai-khoan/", include("portal.accounts.allauth_urls")),
-    path("ho-so/", include("dossiers.urls")),
     # The admin's login, rate-limited per address and per username (portal/accounts/session_security.py).
     path("quan-tri/login/", session_security.admin_login, name="admin_login"),
     path("quan-tri/", admin.site.urls),

@@ -57,6 +57,19 @@ def _factor_matches(dossier: Dossier | None, factor: str) -> bool:
     return dossier is not None and (by_phone | by_id)
 
 
+_CLEAN_CODE = re.compile(r"[0-9A-Z.\-]{1,40}")  # what dossier codes are made of (DOMAIN.md §4)
+_CLEAN_DIGITS = re.compile(r"[0-9]{4}")
+
+
+def _as_cleaned(params) -> tuple[str, str] | None:
+    """The code and digits when they are already as ``TrackingForm`` cleans them (the link on a receipt, a repeated
+    lookup), so the form has nothing to do; None sends anything else through the form."""
+    code, factor = params.get("ma", ""), params.get("xac_thuc", "")
+    if _CLEAN_CODE.fullmatch(code) and _CLEAN_DIGITS.fullmatch(factor):
+        return code, factor
+    return None
+
+
 def _too_many(request: HttpRequest) -> HttpResponse:
     response = render(
         request,
@@ -80,13 +93,16 @@ def track(request: HttpRequest) -> HttpResponse:
         form = TrackingForm(initial={"ma": request.GET.get("ma", "")[:40]})
         return render(request, TEMPLATE, {"form": form, "asked": "ma" in request.GET})
     address_key = _key("address", client_address(request))
-    form = TrackingForm(request.GET)
-    if not form.is_valid():
-        if cache.get(address_key, 0) >= ATTEMPTS_PER_ADDRESS:
-            return _too_many(request)
-        _count(address_key)
-        return render(request, TEMPLATE, {"form": form, "asked": True}, status=400)
-    code, factor = form.cleaned_data["ma"], form.cleaned_data["xac_thuc"]
+    lookup = _as_cleaned(request.GET)
+    if lookup is None:
+        form = TrackingForm(request.GET)
+        if not form.is_valid():
+            if cache.get(address_key, 0) >= ATTEMPTS_PER_ADDRESS:
+                return _too_many(request)
+            _count(address_key)
+            return render(request, TEMPLATE, {"form": form, "asked": True}, status=400)
+        lookup = form.cleaned_data["ma"], form.cleaned_data["xac_thuc"]
+    code, factor = lookup
     code_key = _key("code", code)
     # Anonymous visitors all get the same page for a code and its digits; a signed-in one has their own header.
     shared = (

@@ -169,6 +169,26 @@ def test_a_wrong_answer_is_never_kept_so_every_guess_counts(client, staff):
     assert track(client, dossier.code, "0000", address="192.0.2.1").status_code == 429
 
 
+@pytest.mark.usefixtures("fresh_counters")
+def test_a_code_typed_in_lower_case_with_spaces_gets_the_answer_kept_for_the_printed_one(client, staff):
+    dossier = staff.register(applicant=staff.citizen)
+    printed = track(client, dossier.code, "5678")
+    typed_code = " " + dossier.code.lower().replace("-", " - ", 1) + " "
+    with CaptureQueriesContext(connection) as queries:
+        typed = track(client, typed_code, "5678")
+    assert typed.status_code == 200 and typed.content == printed.content
+    assert len(queries) == 0
+
+
+@pytest.mark.usefixtures("fresh_counters")
+@pytest.mark.parametrize("factor", ["567", "56789", "5678\x00", "\u0665\u0666\u0667\u0668", "abcd"])
+def test_digits_the_form_refuses_are_refused_even_when_the_code_has_an_answer_kept(client, staff, factor):
+    dossier = staff.register(applicant=staff.citizen)
+    assert track(client, dossier.code, "5678").status_code == 200
+    response = track(client, dossier.code, factor)
+    assert "Chờ tiếp nhận" not in response.content.decode()
+
+
 def test_the_staff_header_count_is_kept_across_pages_and_follows_new_dossiers(client, staff, settings):
     staff.register()
     staff_login(client, staff.receiver)
