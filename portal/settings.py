@@ -68,15 +68,18 @@ MIDDLEWARE = [
     # Bodies larger than any form takes are refused before they are read (portal/request_size.py).
     "portal.request_size.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language comes from the address alone (i18n_patterns), not from the session.
     "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # An anonymous visitor's repeated dossier lookup is answered here, from the page cache, without the rest.
+    "dossiers.views.tracking.KeptAnswerMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle time-outs and no caching of personal pages (after authentication and messages, which it uses).
     "portal.accounts.session_security.SessionSecurityMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",

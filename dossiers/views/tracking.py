@@ -8,6 +8,8 @@ and attempts are limited per client address and per code (failures), in the shar
 A successful answer is kept (``page_cache``) until the dossier changes, and shown again for the same code and digits
 without counting as an attempt: only someone who already gave the right digits gets it, so repeating it reveals
 nothing, while the limits are still read first (an address or code over its limit gets 429 whatever it asks).
+``KeptAnswerMiddleware`` serves such an answer to an anonymous visitor high in the middleware stack, in the same
+single cache round trip, and leaves every other case to the view.
 """
 
 import hmac
@@ -18,6 +20,9 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -104,22 +109,82 @@ def track(request: HttpRequest) -> HttpResponse:
         lookup = form.cleaned_data["ma"], form.cleaned_data["xac_thuc"]
     code, factor = lookup
     code_key = _key("code", code)
-    # Anonymous visitors all get the same page for a code and its digits; a signed-in one has their own header.
-    shared = (
-        settings.SESSION_COOKIE_NAME not in request.COOKIES and settings.PORTAL_DOSSIER_PAGE_CACHE_SECONDS > 0
-    )
-    entry = page_cache.entry_key("tracking", code, factor)
-    scopes = [page_cache.code_scope(code), "catalog"]
-    content, tokens, found = page_cache.read(entry, scopes, (address_key, code_key))
-    if found.get(address_key, 0) >= ATTEMPTS_PER_ADDRESS or found.get(code_key, 0) >= FAILURES_PER_CODE:
+    shared = _shared(request)
+    entry = _entry(code, factor)
+    content, tokens, over_limit = _read_kept(entry, code, address_key, code_key)
+    if over_limit:
         return _too_many(request)
     if shared and content is not None:
-        return HttpResponse(content)
+        return _kept_response(content)
     _count(address_key)
     response, found_it = _answer(request, code, factor, code_key)
     if shared and found_it:  # a "not found" answer is never kept: each one counts as a failure of the code
         page_cache.write(entry, tokens, response)
     return response
+
+
+def _shared(request: HttpRequest) -> bool:
+    """Anonymous visitors all get the same page for a code and its digits; a signed-in one has their own header."""
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES and settings.PORTAL_DOSSIER_PAGE_CACHE_SECONDS > 0
+
+
+def _entry(code: str, factor: str) -> str:
+    return page_cache.entry_key("tracking", code, factor)
+
+
+def _read_kept(entry: str, code: str, address_key: str, code_key: str) -> tuple[bytes | None, tuple, bool]:
+    """One cache round trip: the answer kept under ``entry``, the tokens to keep a new one with, and whether the
+    address or the code is over its limit."""
+    scopes = [page_cache.code_scope(code), "catalog"]
+    content, tokens, found = page_cache.read(entry, scopes, (address_key, code_key))
+    over = found.get(address_key, 0) >= ATTEMPTS_PER_ADDRESS or found.get(code_key, 0) >= FAILURES_PER_CODE
+    return content, tokens, over
+
+
+def _kept_response(content: bytes) -> HttpResponse:
+    response = HttpResponse(content)
+    response["Content-Length"] = str(len(content))
+    add_never_cache_headers(response)
+    patch_vary_headers(response, ("Cookie",))  # a signed-in visitor gets another page
+    return response
+
+
+class KeptAnswerMiddleware:
+    """Serves a kept answer to an anonymous visitor's clean lookup before the session, CSRF, authentication and
+    the other middleware below it, which have nothing to do for such a request; anything else goes on as usual.
+
+    It reads the limits with the answer, as the view does, and leaves every other case to the view: a miss, a
+    visitor over a limit (429), a lookup the form has to clean. It sits below ``LocaleMiddleware`` (answers are
+    kept per language) and ``XFrameOptionsMiddleware``, and sets what ``never_cache`` and ``CommonMiddleware``
+    would (tests compare its headers with the view's).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._paths: dict[str, str] = {}
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self._kept(request) or self.get_response(request)
+
+    def _track_path(self) -> str:
+        language = get_language() or ""
+        path = self._paths.get(language)
+        if path is None:
+            path = self._paths[language] = reverse("dossiers:track")
+        return path
+
+    def _kept(self, request: HttpRequest) -> HttpResponse | None:
+        if request.method != "GET" or request.path_info != self._track_path() or not _shared(request):
+            return None
+        lookup = _as_cleaned(request.GET)
+        if lookup is None:
+            return None
+        code, factor = lookup
+        address_key = _key("address", client_address(request))
+        content, _tokens, over_limit = _read_kept(_entry(code, factor), code, address_key, _key("code", code))
+        if over_limit or content is None:
+            return None
+        return _kept_response(content)
 
 
 def _answer(request: HttpRequest, code: str, factor: str, code_key: str) -> tuple[HttpResponse, bool]:

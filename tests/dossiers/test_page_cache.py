@@ -189,6 +189,42 @@ def test_digits_the_form_refuses_are_refused_even_when_the_code_has_an_answer_ke
     assert "Chờ tiếp nhận" not in response.content.decode()
 
 
+@pytest.mark.usefixtures("fresh_counters")
+def test_a_kept_answer_is_served_before_the_session_with_the_headers_the_view_gives(client, staff):
+    dossier = staff.register(applicant=staff.citizen)
+    rendered = track(client, dossier.code, "5678")
+    kept = track(client, dossier.code, "5678")
+    assert hasattr(rendered.wsgi_request, "session")  # the view answered the first time
+    assert not hasattr(kept.wsgi_request, "session")  # KeptAnswerMiddleware the second
+    assert kept.content == rendered.content
+    varying = {"Expires", "X-Request-ID"}
+    assert {k: v for k, v in kept.headers.items() if k not in varying} == {
+        k: v for k, v in rendered.headers.items() if k not in varying
+    }
+    assert kept["X-Frame-Options"] == "DENY" and "no-store" in kept["Cache-Control"]
+
+
+@pytest.mark.usefixtures("fresh_counters")
+def test_kept_answers_are_kept_per_language(client, staff):
+    dossier = staff.register(applicant=staff.citizen)
+    query = {"ma": dossier.code, "xac_thuc": "5678"}
+    for _ in range(2):
+        vietnamese = client.get("/ho-so/tra-cuu/", query, REMOTE_ADDR="203.0.113.9")
+        english = client.get("/en/ho-so/tra-cuu/", query, REMOTE_ADDR="203.0.113.9")
+    assert vietnamese["Content-Language"] == "vi" and english["Content-Language"] == "en"
+    assert vietnamese.content != english.content
+    assert not hasattr(english.wsgi_request, "session")
+
+
+@pytest.mark.usefixtures("fresh_counters")
+def test_a_signed_in_visitor_is_never_served_the_shared_answer(client, staff):
+    dossier = staff.register(applicant=staff.citizen)
+    track(client, dossier.code, "5678")
+    client.force_login(staff.citizen)
+    page = track(client, dossier.code, "5678")
+    assert hasattr(page.wsgi_request, "session") and "Đăng xuất" in page.content.decode()
+
+
 def test_the_staff_header_count_is_kept_across_pages_and_follows_new_dossiers(client, staff, settings):
     staff.register()
     staff_login(client, staff.receiver)
