@@ -19,10 +19,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -125,7 +125,9 @@ def track(request: HttpRequest) -> HttpResponse:
 
 def _shared(request: HttpRequest) -> bool:
     """Anonymous visitors all get the same page for a code and its digits; a signed-in one has their own header."""
-    return settings.SESSION_COOKIE_NAME not in request.COOKIES and settings.PORTAL_DOSSIER_PAGE_CACHE_SECONDS > 0
+    return (
+        settings.SESSION_COOKIE_NAME not in request.COOKIES and settings.PORTAL_DOSSIER_PAGE_CACHE_SECONDS > 0
+    )
 
 
 def _entry(code: str, factor: str) -> str:
