@@ -3,7 +3,7 @@
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from dossiers.models import Dossier, DossierFile
+from dossiers.models import Consultation, Dossier, DossierFile
 from dossiers.workflow import Actor
 from portal.accounts.models import User
 
@@ -25,11 +25,25 @@ def actors_for(user: User, dossier: Dossier) -> set[str]:
             dossier.handling_agency_id in agencies or dossier.receiving_agency_id in agencies
         ):
             actors.add(Actor.LEADER)
+        if (
+            user.role == User.Role.HANDLING_OFFICER
+            and dossier.state == Dossier.State.CONSULTING
+            and Actor.HANDLER not in actors
+            and consultations_open_to(agencies).filter(dossier_id=dossier.pk).exists()
+        ):
+            actors.add(Actor.CONSULTED)
     return actors
 
 
+def consultations_open_to(agency_ids) -> QuerySet[Consultation]:
+    """Questions asked of these agencies that are still open (the consulted agency sees the dossier meanwhile)."""
+    return Consultation.objects.filter(agency_id__in=agency_ids, closed_at__isnull=True)
+
+
 def dossiers_visible_to(user: User) -> QuerySet[Dossier]:
-    """An applicant's own dossiers; for staff, those received by or handled in one of their agencies."""
+    """An applicant's own dossiers; for staff, those received by or handled in one of their agencies, and for a
+    handling officer also those another agency is asking their agency about. For one dossier or file at a time: the
+    consultation part is a subquery."""
     if not user.is_authenticated or not user.is_active:
         return Dossier.objects.none()
     condition = Q(applicant=user)
@@ -37,6 +51,9 @@ def dossiers_visible_to(user: User) -> QuerySet[Dossier]:
         agencies = user.agency_ids()
         condition |= Q(receiving_agency_id__in=agencies) & ~Q(state=Dossier.State.DRAFT)
         condition |= Q(handling_agency_id__in=agencies)
+        if user.role == User.Role.HANDLING_OFFICER:
+            asked = consultations_open_to(agencies).values("dossier_id")
+            condition |= Q(pk__in=asked, state=Dossier.State.CONSULTING)
     return Dossier.objects.filter(condition)
 
 

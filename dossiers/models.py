@@ -254,6 +254,47 @@ class SupplementRequest(models.Model):
         return f"{self.dossier_id} {self.requested_at:%Y-%m-%d}"
 
 
+class Consultation(models.Model):
+    """The handling agency asks another agency's opinion (an inter-agency step with its own deadline).
+
+    While it is open, the handling officers of the consulted agency see the dossier and its files and may answer;
+    it closes when answered (by them, or recorded by the handler from a reply on paper) or when the dossier leaves
+    the consulting state otherwise (withdrawn, stopped).
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="consultations")
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name="cơ quan được lấy ý kiến", on_delete=models.PROTECT, related_name="+"
+    )
+    question = models.TextField("nội dung xin ý kiến")
+    reply_by = models.DateTimeField("hạn trả lời")
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    asked_at = models.DateTimeField("thời điểm xin ý kiến")
+    answer = models.TextField("ý kiến trả lời", blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField("thời điểm trả lời", null=True, blank=True)
+    closed_at = models.DateTimeField("thời điểm kết thúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "lấy ý kiến phối hợp"
+        verbose_name_plural = "lấy ý kiến phối hợp"
+        ordering = ["dossier", "asked_at"]
+        indexes = [
+            models.Index(
+                fields=["agency", "dossier"],
+                condition=models.Q(closed_at__isnull=True),
+                name="consultation_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} → {self.agency_id} {self.asked_at:%Y-%m-%d}"
+
+
 class DailyCounter(models.Model):
     """The last sequence number used by a receiving unit on a day, locked while a code is issued."""
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from dossiers.access import consultations_open_to
 from dossiers.models import Dossier
 from dossiers.workflow import PAUSED_STATES
 from portal.accounts.models import User
@@ -42,11 +43,25 @@ class Branch:
 
 
 @dataclass(frozen=True)
+class ConsultedBranch:
+    """Dossiers another agency is asking one of the user's agencies about, while the question is open.
+
+    The open questions are read first (few rows, on a partial index) and their dossiers matched by id, so that the
+    queue and its count stay index scans when OR-ed with the other branches."""
+
+    states: tuple[str, ...] = (S.CONSULTING,)
+
+    def condition(self, agency_ids: list[int]) -> Q:
+        asked = list(consultations_open_to(agency_ids).values_list("dossier_id", flat=True))
+        return Q(pk__in=asked, state__in=self.states)
+
+
+@dataclass(frozen=True)
 class Queue:
     slug: str
     label: Promise
     role: str
-    branches: tuple[Branch, ...]
+    branches: tuple[Branch | ConsultedBranch, ...]
     watch: bool = False  # a deadline watch list: only dossiers overdue or due within SOON_WORKING_DAYS
 
     @property
@@ -86,6 +101,7 @@ QUEUES = (
         Role.HANDLING_OFFICER,
         (Branch(HANDLING, (S.PROCESSING, S.CONSULTING, S.FINANCIAL)),),
     ),
+    Queue("xin-y-kien", _("Được xin ý kiến"), Role.HANDLING_OFFICER, (ConsultedBranch(),)),
     Queue("cho-phe-duyet", _("Chờ phê duyệt"), Role.LEADER, (Branch(HANDLING, (S.AWAITING_APPROVAL,)),)),
     Queue(
         "han-xu-ly",

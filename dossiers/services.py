@@ -18,6 +18,7 @@ from dossiers.codes import dossier_code_issue
 from dossiers.deadlines import apology_deadline, dossier_due_date
 from dossiers.errors import ConcurrentChange, InvalidInput, NotYourDossier, TransitionNotAllowed
 from dossiers.models import (
+    Consultation,
     Dossier,
     DossierEvent,
     DossierFile,
@@ -26,7 +27,7 @@ from dossiers.models import (
     SupplementRequest,
     VaultDocument,
 )
-from dossiers.workflow import TRANSITIONS
+from dossiers.workflow import TRANSITIONS, Actor
 from portal.accounts.models import User
 from portal.agencies.models import Agency
 from portal.workdays import calendar as workdays
@@ -128,9 +129,20 @@ def _apply(dossier: Dossier, action: str, user: User | None, step: Step, **chang
         setattr(dossier, name, value)
     dossier.version += 1
     dossier.save()
+    if from_state == Dossier.State.CONSULTING and dossier.state != Dossier.State.CONSULTING:
+        _consultations_close(dossier, now)
     event = _record(dossier, action, user, from_state, step, now)
     notifications.dossier_changed(dossier, event)
     return event
+
+
+def _consultations_close(dossier: Dossier, now: datetime) -> None:
+    """The dossier left the consulting state (answered, withdrawn, stopped): no question stays open on it."""
+    for question in dossier.consultations.filter(closed_at__isnull=True):
+        question.closed_at = now
+        question.save(
+            update_fields=["closed_at"]
+        )  # one by one: the consulted agency's pages follow (signals)
 
 
 def _user_agency(user: User, *candidates: Agency | None) -> Agency | None:
@@ -352,31 +364,58 @@ def dossier_consult(
     reply_by: datetime,
     expected_version: int | None = None,
 ) -> DossierEvent:
-    """Ask another agency (an inter-agency step with its own deadline)."""
+    """Ask another agency (an inter-agency step with its own deadline). Its handling officers see the dossier and
+    may answer until the question is closed."""
     dossier = _lock(dossier, expected_version)
     _check(dossier, "consult", officer)
     if reply_by <= timezone.now():
         raise InvalidInput("Hạn trả lời phải ở tương lai.")
+    if agency.pk == dossier.handling_agency_id:
+        raise InvalidInput("Hãy chọn một cơ quan khác với cơ quan đang giải quyết hồ sơ.")
+    if not agency.is_active:
+        raise InvalidInput("Cơ quan này không còn hoạt động.")
     step = Step(
         note=f"Lấy ý kiến {agency.name}: {question}", agency=dossier.handling_agency, step_deadline=reply_by
     )
-    return _apply(dossier, "consult", officer, step)
+    event = _apply(dossier, "consult", officer, step)
+    Consultation.objects.create(
+        dossier=dossier,
+        agency=agency,
+        question=question,
+        reply_by=reply_by,
+        asked_by=officer,
+        asked_at=event.at,
+    )
+    return event
 
 
 @transaction.atomic
 def dossier_consult_reply(
     *, dossier: Dossier, officer: User, reply: str, expected_version: int | None = None
 ) -> DossierEvent:
+    """The consulted agency answers, or the handler records an answer that came on paper; the question closes and
+    the dossier goes back to processing."""
     dossier = _lock(dossier, expected_version)
     _check(dossier, "consult_reply", officer)
-    asked = dossier.events.filter(action="consult").order_by("-at").first()
-    deadline = asked.step_deadline if asked else None
-    return _apply(
-        dossier,
-        "consult_reply",
-        officer,
-        Step(note=reply, agency=dossier.handling_agency, step_deadline=deadline),
-    )
+    open_questions = dossier.consultations.filter(closed_at__isnull=True).select_related("agency")
+    consulted = Actor.CONSULTED in actors_for(officer, dossier)
+    if consulted:
+        open_questions = open_questions.filter(agency_id__in=officer.agency_ids())
+    question = open_questions.order_by("-asked_at").first()
+    if question is None:  # asked before consultations were recorded: the reply is on the history only
+        asked = dossier.events.filter(action="consult").order_by("-at").first()
+        deadline, agency = (asked.step_deadline if asked else None), dossier.handling_agency
+    else:
+        deadline, agency = question.reply_by, (question.agency if consulted else dossier.handling_agency)
+        now = timezone.now()
+        question.answer, question.answered_by, question.answered_at, question.closed_at = (
+            reply,
+            officer,
+            now,
+            now,
+        )
+        question.save(update_fields=["answer", "answered_by", "answered_at", "closed_at"])
+    return _apply(dossier, "consult_reply", officer, Step(note=reply, agency=agency, step_deadline=deadline))
 
 
 @transaction.atomic

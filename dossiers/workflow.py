@@ -20,6 +20,9 @@ class Actor:
     RECEIVER = "receiver"  # a one-stop officer of the receiving agency
     HANDLER = "handler"  # a handling officer of the handling agency
     LEADER = "leader"  # a leader of the handling agency
+    CONSULTED = (
+        "consulted"  # a handling officer of an agency whose opinion is asked, while the question is open
+    )
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,14 @@ TRANSITIONS = {
         ),  # back where it was asked
         _t("transfer", _("Chuyển cơ quan giải quyết"), {S.RECEIVED}, S.PROCESSING, Actor.RECEIVER),
         _t("consult", _("Lấy ý kiến cơ quan khác"), {S.PROCESSING}, S.CONSULTING, Actor.HANDLER),
-        _t("consult_reply", _("Nhận ý kiến phối hợp"), {S.CONSULTING}, S.PROCESSING, Actor.HANDLER),
+        _t(
+            "consult_reply",
+            _("Nhận ý kiến phối hợp"),
+            {S.CONSULTING},
+            S.PROCESSING,
+            Actor.HANDLER,  # recording an answer that came on paper
+            Actor.CONSULTED,
+        ),
         _t(
             "financial", _("Yêu cầu thực hiện nghĩa vụ tài chính"), {S.PROCESSING}, S.FINANCIAL, Actor.HANDLER
         ),

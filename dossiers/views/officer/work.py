@@ -84,6 +84,9 @@ def _render(
         "supplement": dossier.supplement_requests.order_by("-requested_at").first()
         if dossier.state == Dossier.State.SUPPLEMENT
         else None,
+        "consultation": dossier.consultations.filter(closed_at__isnull=True).select_related("agency").first()
+        if dossier.state == Dossier.State.CONSULTING
+        else None,
     }
     return render(request, "dossiers/officer/work.html", context, status=status)
 
