@@ -14,9 +14,14 @@ from dossiers.models import Consultation, Dossier, Notification
 
 @receiver([post_save, post_delete], sender=Dossier, dispatch_uid="dossier_pages_stale")
 def dossier_pages_stale(sender, instance: Dossier, **kwargs) -> None:
-    page_cache.scopes_changed(
-        page_cache.dossier_scopes(instance, previous_agencies=getattr(instance, "loaded_agencies", ()))
-    )
+    scopes = page_cache.dossier_scopes(instance, previous_agencies=getattr(instance, "loaded_agencies", ()))
+    if instance.__dict__.get("state") == Dossier.State.CONSULTING and kwargs.get("signal") is post_save:
+        # An agency whose opinion is asked lists the dossier too (its due date, for one).
+        asked = Consultation.objects.filter(dossier_id=instance.pk, closed_at__isnull=True)
+        scopes += [
+            page_cache.agency_scope(agency_id) for agency_id in asked.values_list("agency_id", flat=True)
+        ]
+    page_cache.scopes_changed(scopes)
     instance.loaded_agencies = page_cache.agencies_of(instance)
 
 

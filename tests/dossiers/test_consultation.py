@@ -164,3 +164,21 @@ def test_the_handling_agency_cannot_consult_itself(staff):
 def test_the_queue_count_shows_in_the_navigation(consulting, consulted_officer):
     page = browser(consulted_officer).get(reverse("dossiers:officer_home")).content.decode()
     assert "Được xin ý kiến" in page
+
+
+def test_a_new_due_date_given_while_consulting_reaches_the_consulted_agencys_queue(
+    staff, consulting, consulted_officer, settings
+):
+    settings.PORTAL_DOSSIER_PAGE_CACHE_SECONDS = 600
+    client = browser(consulted_officer)
+    client.get(QUEUE)
+    before = client.get(QUEUE).content.decode()  # kept now
+    new_due = consulting.due_at + timedelta(days=30)
+    services.dossier_apologise(
+        dossier=consulting, officer=staff.handler, reason="Chờ ý kiến phối hợp", new_due_at=new_due
+    )
+    consulting.refresh_from_db()
+    assert consulting.state == S.CONSULTING
+    after = client.get(QUEUE).content.decode()
+    assert after != before
+    assert timezone.localtime(consulting.due_at).strftime("%d/%m/%Y") in after
