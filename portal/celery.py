@@ -3,9 +3,18 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_process_init.connect
+def _worker_process_ready(**kwargs) -> None:
+    """Each worker process loads the PDF fonts and stylesheets before its first task (dossiers/pdf/render.py)."""
+    from dossiers.pdf.render import worker_warm_up
+
+    worker_warm_up()

@@ -367,3 +367,22 @@ def test_dates_are_written_the_vietnamese_way():
     moment = datetime(2026, 11, 25, 7, 30, tzinfo=ZoneInfo("UTC"))  # 14:30 in Asia/Ho_Chi_Minh
     assert vn_time(moment) == "14 giờ 30 phút"
     assert vn_datetime(moment) == "14 giờ 30 phút, ngày 25 tháng 11 năm 2026"
+
+
+def test_a_worker_process_loads_the_fonts_and_freezes_what_is_alive_before_its_first_form():
+    import gc
+
+    from celery.signals import worker_process_init
+
+    from dossiers.pdf.render import _fetcher, worker_warm_up
+    from portal import celery
+
+    assert any(receiver() is celery._worker_process_ready for _key, receiver in worker_process_init.receivers)
+    before = gc.get_freeze_count()
+    try:
+        worker_warm_up()
+        assert gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()
+    assert _fetcher() is _fetcher()  # one per thread: building one loads the system's certificates
+    assert html_to_pdf("<p>Giấy tiếp nhận</p>").startswith(b"%PDF-")
