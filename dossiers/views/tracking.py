@@ -182,6 +182,7 @@ class KeptAnswerMiddleware:
         if lookup is None:
             return None
         code, factor = lookup
+        request.get_host()  # as CommonMiddleware would: a host not in ALLOWED_HOSTS gets 400, kept answer or not
         address_key = _key("address", client_address(request))
         content, _tokens, over_limit = _read_kept(_entry(code, factor), code, address_key, _key("code", code))
         if over_limit or content is None:

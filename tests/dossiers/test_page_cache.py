@@ -205,6 +205,15 @@ def test_a_kept_answer_is_served_before_the_session_with_the_headers_the_view_gi
 
 
 @pytest.mark.usefixtures("fresh_counters")
+def test_a_host_not_allowed_gets_400_even_for_a_kept_answer(client, staff):
+    dossier = staff.register(applicant=staff.citizen)
+    assert track(client, dossier.code, "5678").status_code == 200
+    query = {"ma": dossier.code, "xac_thuc": "5678"}
+    response = client.get("/ho-so/tra-cuu/", query, REMOTE_ADDR="203.0.113.9", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+
+
+@pytest.mark.usefixtures("fresh_counters")
 def test_kept_answers_are_kept_per_language(client, staff):
     dossier = staff.register(applicant=staff.citizen)
     query = {"ma": dossier.code, "xac_thuc": "5678"}
