@@ -138,15 +138,14 @@ def _apply(dossier: Dossier, action: str, user: User | None, step: Step, **chang
 
 def _consultations_close(dossier: Dossier, now: datetime) -> None:
     """The dossier left the consulting state (answered, withdrawn, stopped): no question stays open on it."""
+    # One by one, not update(): each save tells the consulted agency's pages (signals.py).
     for question in dossier.consultations.filter(closed_at__isnull=True):
         question.closed_at = now
-        question.save(
-            update_fields=["closed_at"]
-        )  # one by one: the consulted agency's pages follow (signals)
+        question.save(update_fields=["closed_at"])
 
 
 def _user_agency(user: User, *candidates: Agency | None) -> Agency | None:
-    member_of = set(user.memberships.values_list("agency_id", flat=True))
+    member_of = set(user.agency_ids())
     return next((a for a in candidates if a is not None and a.pk in member_of), None)
 
 
@@ -407,13 +406,8 @@ def dossier_consult_reply(
         deadline, agency = (asked.step_deadline if asked else None), dossier.handling_agency
     else:
         deadline, agency = question.reply_by, (question.agency if consulted else dossier.handling_agency)
-        now = timezone.now()
-        question.answer, question.answered_by, question.answered_at, question.closed_at = (
-            reply,
-            officer,
-            now,
-            now,
-        )
+        question.answer, question.answered_by = reply, officer
+        question.answered_at = question.closed_at = timezone.now()
         question.save(update_fields=["answer", "answered_by", "answered_at", "closed_at"])
     return _apply(dossier, "consult_reply", officer, Step(note=reply, agency=agency, step_deadline=deadline))
 
