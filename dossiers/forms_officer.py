@@ -278,6 +278,7 @@ class ConsultForm(ActionForm):
 class ConsultReplyForm(ActionForm):
     action = "consult_reply"
     label = pgettext_lazy("thao tác", "Nhận ý kiến phối hợp")
+    label_consulted = pgettext_lazy("thao tác", "Trả lời xin ý kiến")  # what the consulted agency sees
     reply = _text(_("Ý kiến của cơ quan phối hợp"), "ý kiến của cơ quan phối hợp")
 
 

@@ -80,6 +80,7 @@ def test_the_consulted_agency_finds_the_dossier_in_its_queue_and_reads_it(consul
 def test_the_consulted_agency_may_only_answer(consulting, consulted_officer):
     page = browser(consulted_officer).get(work_url(consulting)).content.decode()
     assert 'id="act-consult_reply"' in page
+    assert "Trả lời xin ý kiến" in page and "Nhận ý kiến phối hợp" not in page
     for other in ("stop", "apologise", "propose", "financial"):
         assert f'id="act-{other}"' not in page
 
@@ -90,8 +91,9 @@ def test_the_answer_is_the_consulted_agencys_step_and_closes_the_question(
     client = browser(consulted_officer)
     client.get(QUEUE)  # kept, to show that the answer reaches the queue at once
     answer = {"reply": "Hiện trạng đúng hồ sơ.", "expected_version": consulting.version}
-    response = client.post(reply_url(consulting), answer)
-    assert response.status_code == 302
+    response = client.post(reply_url(consulting), answer, follow=True)
+    assert response.redirect_chain[-1][0] == QUEUE  # back to their queue: the dossier is no longer theirs
+    assert response.status_code == 200 and "Đã thực hiện: Trả lời xin ý kiến." in response.content.decode()
     consulting.refresh_from_db()
     assert consulting.state == S.PROCESSING
     step = consulting.events.get(action="consult_reply")

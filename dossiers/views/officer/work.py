@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 from dossiers import services
 from dossiers.access import actors_for, dossier_get_for_user
 from dossiers.errors import ConcurrentChange, DossierError, NotYourDossier, TransitionNotAllowed
-from dossiers.forms_officer import ACTION_FORMS, ActionForm, has_result_file
+from dossiers.forms_officer import ACTION_FORMS, ActionForm, ConsultReplyForm, has_result_file
 from dossiers.models import Dossier
 from dossiers.selectors import Clock
 from dossiers.views.officer.common import officer_required, queue_nav
@@ -32,13 +32,20 @@ class Panel:
 
     @property
     def label(self) -> str:
-        return ACTION_FORMS[self.transition.action].label
+        return self.form.label if self.form is not None else ACTION_FORMS[self.transition.action].label
 
 
-def _officer_actions(user, dossier: Dossier) -> list[Transition]:
+def _officer_actions(user, dossier: Dossier, actors: set[str] | None = None) -> list[Transition]:
     """``transitions_from(state)`` that the user may take as staff (an officer's own dossier does not count)."""
-    actors = actors_for(user, dossier) - {Actor.APPLICANT}
+    actors = (actors_for(user, dossier) if actors is None else actors) - {Actor.APPLICANT}
     return [t for t in transitions_from(dossier.state) if t.actors & actors and t.action in ACTION_FORMS]
+
+
+def _named_for(form: ActionForm, actors: set[str]) -> ActionForm:
+    """The consulted agency answers where the handler records an answer: the same action, named for each."""
+    if form.action == "consult_reply" and Actor.CONSULTED in actors:
+        form.label = ConsultReplyForm.label_consulted
+    return form
 
 
 def _apology_used(dossier: Dossier) -> str:
@@ -63,7 +70,8 @@ def _render(
     files = list(dossier.files.order_by("created_at", "pk"))
     has_result = has_result_file(files)
     panels = []
-    for transition in _officer_actions(request.user, dossier):
+    actors = actors_for(request.user, dossier)
+    for transition in _officer_actions(request.user, dossier, actors):
         if transition.action == "apologise" and dossier.due_reset:
             panels.append(Panel(transition, None, _apology_used(dossier)))
             continue
@@ -71,7 +79,7 @@ def _render(
             panels.append(Panel(transition, bound, open=True))
         else:
             form = ACTION_FORMS[transition.action](dossier=dossier, has_result=has_result)
-            panels.append(Panel(transition, form))
+            panels.append(Panel(transition, _named_for(form, actors)))
     events = dossier.events.select_related("actor", "agency").order_by("at", "pk")
     context = {
         **queue_nav(request, clock),
@@ -106,12 +114,13 @@ def dossier_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if form_class is None:
         raise Http404("Không có thao tác này")
     has_result = has_result_file(list(dossier.files.all()))
-    form = form_class(request.POST, request.FILES, dossier=dossier, has_result=has_result)
+    actors = actors_for(request.user, dossier)
+    form = _named_for(form_class(request.POST, request.FILES, dossier=dossier, has_result=has_result), actors)
     valid = form.is_valid()
     if form.stale_version():
         return _conflict(request, dossier)
     transition = TRANSITIONS[action]
-    if transition not in _officer_actions(request.user, dossier):
+    if transition not in _officer_actions(request.user, dossier, actors):
         allowed_now = dossier.state in transition.sources
         error = NotYourDossier() if allowed_now else TransitionNotAllowed()
         return _render(request, dossier, error=error.message, status=400)
@@ -129,6 +138,8 @@ def dossier_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except DossierError as error:
         return _render(request, dossier, bound=form, error=error.message, status=400)
     messages.success(request, gettext("Đã thực hiện: %(action)s.") % {"action": form.label})
+    if Actor.CONSULTED in actors:  # answered: the dossier is no longer theirs to open
+        return redirect("dossiers:officer_queue", slug="xin-y-kien")
     return redirect("dossiers:officer_dossier", pk=dossier.pk)
 
 
