@@ -130,17 +130,16 @@ def test_a_dossier_stopped_while_consulting_leaves_the_consulted_agencys_sight(
     assert client.get(work_url(consulting)).status_code == 404
 
 
-@pytest.mark.parametrize("who", ["other_handler", "onestop", "leader"])
-def test_nobody_else_in_the_consulted_agency_nor_elsewhere_sees_it(consulting, make_user, construction, who):
-    role = {
-        "other_handler": User.Role.HANDLING_OFFICER,
-        "onestop": User.Role.ONESTOP_OFFICER,
-        "leader": User.Role.LEADER,
-    }[who]
-    agency = construction.code
-    if who == "other_handler":  # a handling officer of a third agency
-        agency = Agency.objects.exclude(pk__in=[construction.pk, consulting.handling_agency_id]).first().code
-    client = browser(make_user(f"nguoi_{who}", role=role, agency_code=agency))
+@pytest.mark.parametrize(
+    ("role", "in_the_consulted_agency"),
+    [(User.Role.HANDLING_OFFICER, False), (User.Role.ONESTOP_OFFICER, True), (User.Role.LEADER, True)],
+)
+def test_nobody_else_in_the_consulted_agency_nor_elsewhere_sees_it(
+    consulting, make_user, construction, role, in_the_consulted_agency
+):
+    elsewhere = Agency.objects.exclude(pk__in=[construction.pk, consulting.handling_agency_id]).first()
+    agency = construction.code if in_the_consulted_agency else elsewhere.code
+    client = browser(make_user(f"nguoi_{role}", role=role, agency_code=agency))
     assert client.get(work_url(consulting)).status_code == 404
     assert client.get(file_url(consulting)).status_code == 404
     response = client.post(reply_url(consulting), {"reply": "?", "expected_version": consulting.version})
