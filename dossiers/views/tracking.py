@@ -27,7 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from dossiers import page_cache
-from dossiers.forms_citizen import TrackingForm
+from dossiers.forms_tracking import TrackingForm
 from dossiers.models import Dossier
 from portal.http import client_address
 from portal.ratelimit import counter_hit, counter_key
