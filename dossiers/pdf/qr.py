@@ -1,24 +1,57 @@
-"""The public tracking address of a dossier and its QR code, printed on the forms (Circular 01/2018 art. 19)."""
+"""The public tracking address of a dossier and its QR code, printed on the forms (Circular 01/2018 art. 19).
+
+The printed address is a **signed link**: the dossier code and a signature of it (``django.core.signing``, salted
+for this use, made with ``SECRET_KEY``), so whoever holds the receipt opens the dossier's public tracking summary
+without the four digits, and nobody can make a link for a code they guessed. The signature does not expire (a
+receipt is kept for the life of the dossier). Changing ``SECRET_KEY`` revokes every link at once; links signed with a
+key moved to ``SECRET_KEY_FALLBACKS`` keep working until it is removed from there. Revoking one dossier's link alone
+would need a stored generation per dossier, which the model does not have.
+"""
 
 from urllib.parse import quote
 
 import segno
 from django.conf import settings
+from django.core import signing
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 TRACK_PATH_FALLBACK = "/ho-so/tra-cuu/"
+_LINK_SALT = "dossiers.tracking.link"
+
+
+def _signer() -> signing.Signer:
+    return signing.Signer(salt=_LINK_SALT)
+
+
+def tracking_link_signature(code: str) -> str:
+    """The signature that, with ``code``, makes the dossier's tracking link."""
+    return _signer().signature(code)
+
+
+def tracking_link_valid(code: str, signature: str) -> bool:
+    """Whether ``signature`` was made for ``code`` by ``tracking_link_signature`` with this installation's secret
+    key (or one of its fallback keys); compared in constant time."""
+    try:
+        return _signer().unsign(f"{code}{_signer().sep}{signature}") == code
+    except signing.BadSignature:
+        return False
+
+
+def _base() -> str:
+    return settings.PORTAL_BASE_URL.rstrip("/")
 
 
 def tracking_url(code: str) -> str:
-    """The absolute URL where anyone can follow the dossier ``code`` (the Vietnamese page, whatever the language
-    active in the caller)."""
+    """The absolute signed link that opens the dossier ``code``'s tracking summary without the four digits (the
+    Vietnamese page, whatever the language active in the caller)."""
+    signature = tracking_link_signature(code)
     try:
         with translation.override(settings.LANGUAGE_CODE):
-            path = reverse("dossiers:track")
+            path = reverse("dossiers:track_link", args=[code, signature])
     except NoReverseMatch:
-        path = TRACK_PATH_FALLBACK
-    return f"{settings.PORTAL_BASE_URL.rstrip('/')}{path}?ma={quote(code, safe='')}"
+        path = f"{TRACK_PATH_FALLBACK}{quote(code, safe='')}/{signature}/"
+    return f"{_base()}{path}"
 
 
 def qr_svg(text: str) -> str:

@@ -1,27 +1,38 @@
-"""Public tracking of a dossier (tra cứu hồ sơ) by its code and a second factor, without signing in.
+"""Public tracking of a dossier (tra cứu hồ sơ) without signing in: by its signed link, or by its code and a second
+factor.
 
-Codes are printed on receipts and follow a guessable pattern, so a code alone shows nothing: the visitor also gives
-the last four digits of the applicant's phone number or personal identity number. The page then shows the status,
-dates and the steps with their units, never personal data. "No such code" and "wrong digits" give the same page,
-and attempts are limited per client address and per code (failures), in the shared cache.
+The receipt's QR code and printed address are a **signed link** (``dossiers.pdf.qr.tracking_url``): it opens the
+dossier's tracking summary at once, without digits and without any limit, since nobody can make one for a code they
+guessed. Typed in, a code alone shows nothing: the visitor also gives the last four digits of the applicant's phone
+number or personal identity number. The summary shows the status, dates and the steps with their units, never
+personal data. "No such code" and "wrong digits" give the same page.
+
+Wrong answers are limited so that guessing the digits stays slow, while nobody can lock the owner out:
+
+- per address, a generous number of wrong answers (a one-stop centre puts many citizens behind one NAT address);
+- per code and address, a few; per code from anywhere, a few more a day (a guesser spreading over many addresses);
+- a correct answer sets a signed cookie on that device (``tra_cuu``, a keyed tag of the code and digits, never the
+  digits themselves). From then on that device's correct answer is checked *before* any limit and never refused,
+  whatever others have tried; any other answer from it goes through the limits as from anyone.
 
 A successful answer is kept (``page_cache``) until the dossier changes, and shown again for the same code and digits
 without counting as an attempt: only someone who already gave the right digits gets it, so repeating it reveals
-nothing, while the limits are still read first (an address or code over its limit gets 429 whatever it asks).
-``KeptAnswerMiddleware`` serves such an answer to an anonymous visitor high in the middleware stack, in the same
-single cache round trip, and leaves every other case to the view.
+nothing; the limits are still read first for a device without the cookie (a visitor over a limit gets 429 whatever it
+asks). ``KeptAnswerMiddleware`` serves such an answer to an anonymous visitor high in the middleware stack, in the
+same single cache round trip, and leaves every other case to the view.
 """
 
 import hmac
 import re
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
-from django.utils.translation import get_language
+from django.utils.crypto import salted_hmac
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -29,12 +40,23 @@ from django.views.decorators.http import require_safe
 from dossiers import page_cache
 from dossiers.forms_tracking import TrackingForm
 from dossiers.models import Dossier
+from dossiers.pdf.qr import tracking_link_valid
 from portal.http import client_address
-from portal.ratelimit import counter_hit, counter_key
+from portal.ratelimit import counter_hit, counter_key, counter_value
 
 WINDOW_SECONDS = 10 * 60
-ATTEMPTS_PER_ADDRESS = 10  # every lookup from one address
-FAILURES_PER_CODE = 5  # failed lookups of one code, whoever makes them
+FAILURES_PER_ADDRESS = (
+    50  # wrong answers from one address, whatever the code (one NAT address, many citizens)
+)
+FAILURES_PER_CODE_AND_ADDRESS = 5  # wrong answers for one code from one address
+CODE_WINDOW_SECONDS = 24 * 60 * 60
+FAILURES_PER_CODE = 20  # wrong answers for one code from anywhere in a day (a guesser with many addresses)
+
+OWNER_COOKIE = "tra_cuu"
+OWNER_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
+OWNER_ANSWERS_KEPT = 10  # codes one device remembers (a family, a service agent)
+_OWNER_SALT = "dossiers.tracking.owner"
+
 _NO_MATCH = b"\x00" * 4
 TEMPLATE = "dossiers/citizen/track.html"
 
@@ -43,8 +65,36 @@ def _key(kind: str, value: str) -> str:
     return counter_key(f"track:{kind}", value)
 
 
-def _count(key: str) -> int:
-    return counter_hit(key, WINDOW_SECONDS)
+@dataclass(frozen=True)
+class Counters:
+    """The wrong-answer counters a lookup of one code from one address is held to."""
+
+    address: str
+    code_address: str
+    code: str
+
+    @classmethod
+    def of(cls, code: str, address: str) -> "Counters":
+        return cls(_key("address", address), _key("code-address", f"{code}|{address}"), _key("code", code))
+
+    def keys(self) -> tuple[str, str, str]:
+        return (self.address, self.code_address, self.code)
+
+    def wait(self, found: dict) -> int:
+        """Seconds to wait before asking again when a counter in ``found`` is at its limit; 0 otherwise."""
+        if found.get(self.code, 0) >= FAILURES_PER_CODE:
+            return CODE_WINDOW_SECONDS
+        if (
+            found.get(self.address, 0) >= FAILURES_PER_ADDRESS
+            or found.get(self.code_address, 0) >= FAILURES_PER_CODE_AND_ADDRESS
+        ):
+            return WINDOW_SECONDS
+        return 0
+
+    def count_failure(self) -> None:
+        counter_hit(self.address, WINDOW_SECONDS)
+        counter_hit(self.code_address, WINDOW_SECONDS)
+        counter_hit(self.code, CODE_WINDOW_SECONDS)
 
 
 def _last4(value: str) -> bytes:
@@ -67,58 +117,169 @@ _CLEAN_DIGITS = re.compile(r"[0-9]{4}")
 
 
 def _as_cleaned(params) -> tuple[str, str] | None:
-    """The code and digits when they are already as ``TrackingForm`` cleans them (the link on a receipt, a repeated
-    lookup), so the form has nothing to do; None sends anything else through the form."""
+    """The code and digits when they are already as ``TrackingForm`` cleans them (a repeated lookup), so the form
+    has nothing to do; None sends anything else through the form."""
     code, factor = params.get("ma", ""), params.get("xac_thuc", "")
     if _CLEAN_CODE.fullmatch(code) and _CLEAN_DIGITS.fullmatch(factor):
         return code, factor
     return None
 
 
-def _too_many(request: HttpRequest) -> HttpResponse:
-    response = render(
-        request,
-        TEMPLATE,
-        {
-            "form": TrackingForm(initial={"ma": request.GET.get("ma", "")[:40]}),
-            "error": _("Bạn đã tra cứu quá nhiều lần. Vui lòng thử lại sau %(minutes)s phút.")
-            % {"minutes": WINDOW_SECONDS // 60},
-        },
-        status=429,
+# --- the owner's device -----------------------------------------------------------------------------------------
+
+
+def _answer_tag(code: str, factor: str) -> str:
+    """A keyed tag of a correct answer: proves the device gave it, without the digits (the cookie can be read on a
+    shared computer) and without a way to test digits against it (the key is the secret key)."""
+    return salted_hmac(_OWNER_SALT, f"{code}|{factor}", algorithm="sha256").hexdigest()[:20]
+
+
+def _owner_tags(request: HttpRequest) -> list[str]:
+    if OWNER_COOKIE not in request.COOKIES:
+        return []
+    value = request.get_signed_cookie(OWNER_COOKIE, "", salt=_OWNER_SALT, max_age=OWNER_COOKIE_MAX_AGE)
+    return value.split("|") if value else []
+
+
+def _is_owner(request: HttpRequest, code: str, factor: str) -> bool:
+    """Whether this device has given this very answer correctly before."""
+    tags = _owner_tags(request)
+    return bool(tags) and _answer_tag(code, factor) in tags
+
+
+def _remember_owner(request: HttpRequest, response: HttpResponse, code: str, factor: str) -> None:
+    tag = _answer_tag(code, factor)
+    kept = [t for t in _owner_tags(request) if t != tag][-(OWNER_ANSWERS_KEPT - 1) :]
+    response.set_signed_cookie(
+        OWNER_COOKIE,
+        "|".join([*kept, tag]),
+        salt=_OWNER_SALT,
+        max_age=OWNER_COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
     )
-    response["Retry-After"] = str(WINDOW_SECONDS)
+
+
+# --- pages ------------------------------------------------------------------------------------------------------
+
+
+def _wait_text(seconds: int) -> str:
+    if seconds >= 3600:
+        hours = seconds // 3600
+        return ngettext("%(hours)s giờ", "%(hours)s giờ", hours) % {"hours": hours}
+    minutes = seconds // 60
+    return ngettext("%(minutes)s phút", "%(minutes)s phút", minutes) % {"minutes": minutes}
+
+
+def _too_many(request: HttpRequest, seconds: int) -> HttpResponse:
+    message = _(
+        "Đã có quá nhiều lần nhập sai cho mã hồ sơ này hoặc từ mạng của bạn. Vui lòng thử lại sau %(wait)s. "
+        "Người nộp hồ sơ có thể mở ngay bằng mã QR hoặc đường dẫn in trên giấy tiếp nhận, "
+        "hoặc đăng nhập để xem hồ sơ của mình."
+    ) % {"wait": _wait_text(seconds)}
+    context = {"form": TrackingForm(initial={"ma": request.GET.get("ma", "")[:40]}), "error": message}
+    response = render(request, TEMPLATE, context, status=429)
+    response["Retry-After"] = str(seconds)
     return response
+
+
+def _not_found(request: HttpRequest, code: str, status: int = 200) -> HttpResponse:
+    message = _("Không tìm thấy hồ sơ khớp với mã hồ sơ và 4 chữ số xác thực đã nhập. Vui lòng kiểm tra lại.")
+    context = {"form": TrackingForm(initial={"ma": code}), "error": message}
+    return render(request, TEMPLATE, context, status=status)
+
+
+def _summary(request: HttpRequest, dossier: Dossier) -> HttpResponse:
+    events = dossier.events.filter(visible_to_applicant=True).select_related("agency")
+    context = {"form": TrackingForm(initial={"ma": dossier.code}), "dossier": dossier, "events": events}
+    return render(request, TEMPLATE, context)
+
+
+def _dossier(code: str) -> Dossier | None:
+    return (
+        Dossier.objects.filter(code=code)
+        .exclude(state=Dossier.State.DRAFT)
+        .select_related("procedure", "receiving_agency")
+        .only(
+            "code",
+            "state",
+            "received_at",
+            "due_at",
+            "applicant_phone",
+            "applicant_id_number",
+            "procedure__name",
+            "receiving_agency__name",
+        )  # fmt: skip
+        .first()
+    )
 
 
 @never_cache
 @require_safe
 def track(request: HttpRequest) -> HttpResponse:
     if "xac_thuc" not in request.GET:
-        # The QR code on the receipt links here with the code alone: fill it in and ask for the digits.
+        # A code alone (an older receipt's QR code, a link from "my dossiers"): fill it in and ask for the digits.
         form = TrackingForm(initial={"ma": request.GET.get("ma", "")[:40]})
-        return render(request, TEMPLATE, {"form": form, "asked": "ma" in request.GET})
-    address_key = _key("address", client_address(request))
+        return render(request, TEMPLATE, {"form": form})
+    address = client_address(request)
     lookup = _as_cleaned(request.GET)
     if lookup is None:
         form = TrackingForm(request.GET)
         if not form.is_valid():
-            if cache.get(address_key, 0) >= ATTEMPTS_PER_ADDRESS:
-                return _too_many(request)
-            _count(address_key)
-            return render(request, TEMPLATE, {"form": form, "asked": True}, status=400)
+            address_key = Counters.of("", address).address
+            if counter_value(address_key) >= FAILURES_PER_ADDRESS:
+                return _too_many(request, WINDOW_SECONDS)
+            counter_hit(address_key, WINDOW_SECONDS)
+            return render(request, TEMPLATE, {"form": form}, status=400)
         lookup = form.cleaned_data["ma"], form.cleaned_data["xac_thuc"]
     code, factor = lookup
-    code_key = _key("code", code)
+    counters = Counters.of(code, address)
     shared = _shared(request)
     entry = _entry(code, factor)
-    content, tokens, over_limit = _read_kept(entry, code, address_key, code_key)
-    if over_limit:
-        return _too_many(request)
+    content, tokens, found = _read_kept(entry, code, counters)
+    owner = _is_owner(request, code, factor)
+    # The owner's device gets its answer checked before any limit; anyone else is held to them first.
+    wait = 0 if owner else counters.wait(found)
+    if wait:
+        return _too_many(request, wait)
+    if shared and content is not None:
+        response = _kept_response(content)
+    else:
+        dossier = _dossier(code)
+        if not _factor_matches(dossier, factor):
+            counters.count_failure()
+            return _not_found(request, code)
+        response = _summary(request, dossier)
+        if shared:
+            page_cache.write(entry, tokens, response)  # before the cookie: a response setting one is not kept
+    if not owner:
+        _remember_owner(request, response, code, factor)
+    return response
+
+
+@never_cache
+@require_safe
+def track_link(request: HttpRequest, code: str, signature: str) -> HttpResponse:
+    """The signed link printed on the forms: the tracking summary without the digits and without limits (a
+    signature cannot be guessed). A link whose signature does not match gets the form and a 404."""
+    if not tracking_link_valid(code, signature):
+        message = _(
+            "Đường dẫn tra cứu không đúng. Hãy quét lại mã QR trên giấy tiếp nhận, hoặc nhập mã hồ sơ và "
+            "4 chữ số xác thực."
+        )
+        context = {"form": TrackingForm(initial={"ma": code[:40]}), "error": message}
+        return render(request, TEMPLATE, context, status=404)
+    shared = _shared(request)
+    entry = page_cache.entry_key("tracking-link", code)
+    content, tokens, _found = page_cache.read(entry, _scopes(code))
     if shared and content is not None:
         return _kept_response(content)
-    _count(address_key)
-    response, found_it = _answer(request, code, factor, code_key)
-    if shared and found_it:  # a "not found" answer is never kept: each one counts as a failure of the code
+    dossier = _dossier(code)
+    if dossier is None:  # signed, then the dossier was deleted
+        return _not_found(request, code, status=404)
+    response = _summary(request, dossier)
+    if shared:
         page_cache.write(entry, tokens, response)
     return response
 
@@ -134,13 +295,13 @@ def _entry(code: str, factor: str) -> str:
     return page_cache.entry_key("tracking", code, factor)
 
 
-def _read_kept(entry: str, code: str, address_key: str, code_key: str) -> tuple[bytes | None, tuple, bool]:
-    """One cache round trip: the answer kept under ``entry``, the tokens to keep a new one with, and whether the
-    address or the code is over its limit."""
-    scopes = [page_cache.code_scope(code), "catalog"]
-    content, tokens, found = page_cache.read(entry, scopes, (address_key, code_key))
-    over = found.get(address_key, 0) >= ATTEMPTS_PER_ADDRESS or found.get(code_key, 0) >= FAILURES_PER_CODE
-    return content, tokens, over
+def _scopes(code: str) -> list[str]:
+    return [page_cache.code_scope(code), "catalog"]
+
+
+def _read_kept(entry: str, code: str, counters: Counters) -> tuple[bytes | None, tuple, dict]:
+    """One cache round trip: the answer kept under ``entry``, the tokens to keep a new one with, and the counters."""
+    return page_cache.read(entry, _scopes(code), counters.keys())
 
 
 def _kept_response(content: bytes) -> HttpResponse:
@@ -155,10 +316,11 @@ class KeptAnswerMiddleware:
     """Serves a kept answer to an anonymous visitor's clean lookup before the session, CSRF, authentication and
     the other middleware below it, which have nothing to do for such a request; anything else goes on as usual.
 
-    It reads the limits with the answer, as the view does, and leaves every other case to the view: a miss, a
-    visitor over a limit (429), a lookup the form has to clean. It sits below ``LocaleMiddleware`` (answers are
-    kept per language) and ``XFrameOptionsMiddleware``, and sets what ``never_cache`` and ``CommonMiddleware``
-    would (tests compare its headers with the view's).
+    It reads the limits with the answer and decides as the view does (the owner's device first, anyone else held
+    to the limits), and leaves every other case to the view: a miss, a visitor over a limit (429), a lookup the
+    form has to clean. It sits below ``LocaleMiddleware`` (answers are kept per language) and
+    ``XFrameOptionsMiddleware``, and sets what ``never_cache`` and ``CommonMiddleware`` would (tests compare its
+    headers with the view's).
     """
 
     def __init__(self, get_response):
@@ -183,34 +345,14 @@ class KeptAnswerMiddleware:
             return None
         code, factor = lookup
         request.get_host()  # as CommonMiddleware would: a host not in ALLOWED_HOSTS gets 400, kept answer or not
-        address_key = _key("address", client_address(request))
-        content, _tokens, over_limit = _read_kept(_entry(code, factor), code, address_key, _key("code", code))
-        if over_limit or content is None:
+        counters = Counters.of(code, client_address(request))
+        content, _tokens, found = _read_kept(_entry(code, factor), code, counters)
+        if content is None:
             return None
-        return _kept_response(content)
-
-
-def _answer(request: HttpRequest, code: str, factor: str, code_key: str) -> tuple[HttpResponse, bool]:
-    dossier = (
-        Dossier.objects.filter(code=code)
-        .exclude(state=Dossier.State.DRAFT)
-        .select_related("procedure", "receiving_agency")
-        .only(
-            "code",
-            "state",
-            "received_at",
-            "due_at",
-            "applicant_phone",
-            "applicant_id_number",
-            "procedure__name",
-            "receiving_agency__name",
-        )  # fmt: skip
-        .first()
-    )
-    if not _factor_matches(dossier, factor):
-        _count(code_key)
-        context = {"form": TrackingForm(initial={"ma": code}), "asked": True, "not_found": True}
-        return render(request, TEMPLATE, context), False
-    events = dossier.events.filter(visible_to_applicant=True).select_related("agency")
-    context = {"form": TrackingForm(initial={"ma": code}), "dossier": dossier, "events": events}
-    return render(request, TEMPLATE, context), True
+        owner = _is_owner(request, code, factor)
+        if not owner and counters.wait(found):
+            return None
+        response = _kept_response(content)
+        if not owner:
+            _remember_owner(request, response, code, factor)
+        return response

@@ -141,13 +141,13 @@ def test_the_receipt_names_the_dossier_the_applicant_and_the_appointment(receive
     assert "Trần Văn Bình" in html  # the receiving officer signs
 
 
-def test_the_receipt_carries_a_qr_code_of_the_public_tracking_page(received, settings):
+def test_the_receipt_carries_a_qr_code_of_the_signed_tracking_link(received, settings):
     settings.PORTAL_BASE_URL = "https://dichvucong.angiang.gov.vn"
     html = dossier_form_html(dossier=received, form_code="01")
     url = qr.tracking_url(received.code)
-    assert url.startswith("https://dichvucong.angiang.gov.vn/") and url.endswith(f"?ma={received.code}")
-    assert url in html
-    assert "<svg" in html and 'class="segno"' in html
+    signature = qr.tracking_link_signature(received.code)
+    assert url == f"https://dichvucong.angiang.gov.vn/ho-so/tra-cuu/{received.code}/{signature}/"
+    assert url in html and qr.qr_svg(url) in html  # printed and in the QR code
 
 
 def test_the_receipt_is_an_a5_pdf_with_searchable_vietnamese_text(received, tmp_path):
@@ -355,10 +355,9 @@ def test_the_tracking_address_falls_back_to_the_literal_path_without_the_route(m
         raise NoReverseMatch("dossiers:track")
 
     monkeypatch.setattr(qr, "reverse", missing)
-    assert (
-        qr.tracking_url("000.01.50.H01-261125-0001")
-        == "https://dvc.example.vn/ho-so/tra-cuu/?ma=000.01.50.H01-261125-0001"
-    )
+    code = "000.01.50.H01-261125-0001"
+    signature = qr.tracking_link_signature(code)
+    assert qr.tracking_url(code) == f"https://dvc.example.vn/ho-so/tra-cuu/{code}/{signature}/"
 
 
 def test_dates_are_written_the_vietnamese_way():
