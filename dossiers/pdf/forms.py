@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils import timezone
 
 from dossiers.deadlines import CHANNEL_KIND, processing_time
@@ -159,6 +160,7 @@ def supplement_context(dossier: Dossier) -> dict:
         "reason": request.reason,
         "requested_short": f"{timezone.localtime(request.requested_at):%d/%m/%Y}",
         "officer": _person(request.requested_by),
+        "contact_phone": agency.phone.strip() or settings.PORTAL_HOTLINE,
     }
 
 
@@ -192,23 +194,95 @@ def apology_context(dossier: Dossier) -> dict:
 # --- Mẫu 05 ---------------------------------------------------------------------------------------------------------
 
 
+# Who hands what to whom at each step. The applicant hands the dossier in (online, or to the officer who takes it at
+# the counter), the agencies hand it on among themselves, and what the agency sends out (a refusal, a request, an
+# apology, the result) goes to the applicant.
+_APPLICANT_HANDS_IN = {"submit", "resubmit"}  # recorded by the applicant: received by whoever acts next
+_OFFICER_TAKES_IN = {
+    "register",
+    "receive",
+    "financial_done",
+}  # recorded by the officer who takes it from them
+_TO_APPLICANT = {"refuse", "request_supplement", "financial", "apologise", "return_result", "stop"}
+
+
+@dataclass(frozen=True)
+class _History:
+    dossier: Dossier
+    events: list[DossierEvent]
+    consulted: dict  # the consulted agency's name by the moment the question was asked
+
+    @property
+    def applicant(self) -> str:
+        return f"{self.dossier.applicant_name} (Chủ hồ sơ)"
+
+    def next_officer(self, index: int) -> str:
+        """The first person after step ``index`` who acted for an agency (not the applicant's own steps)."""
+        for event in self.events[index + 1 :]:
+            if event.actor is not None and event.action not in _APPLICANT_HANDS_IN | {"withdraw"}:
+                return _person(event.actor, event.actor_title)
+        return ""
+
+    def last_before(self, index: int, action: str) -> DossierEvent | None:
+        return next((e for e in reversed(self.events[:index]) if e.action == action), None)
+
+
+def _agency_name(agency: Agency | None) -> str:
+    return agency.name if agency else ""
+
+
+def _hand_over(history: _History, index: int) -> tuple[str, str]:
+    """Giver and receiver of step ``index``, each a person "Name (title)" or, where no person is recorded yet, the
+    agency expected to take it."""
+    event, dossier = history.events[index], history.dossier
+    actor = _person(event.actor, event.actor_title)
+    if event.action in _APPLICANT_HANDS_IN:
+        return history.applicant, history.next_officer(index) or _agency_name(event.agency)
+    if event.action in _OFFICER_TAKES_IN:
+        return history.applicant, actor
+    if event.action in _TO_APPLICANT:
+        return actor, history.applicant
+    if event.action == "withdraw":  # the applicant takes the dossier back from the agency holding it
+        return _agency_name(event.agency), history.applicant
+    if event.action == "consult":
+        return actor, history.consulted.get(event.at) or history.next_officer(index)
+    if event.action == "consult_reply":
+        asked = history.last_before(index, "consult")
+        if (
+            asked is not None and asked.actor_id == event.actor_id
+        ):  # the asker recorded an answer that came on paper
+            return history.consulted.get(asked.at, ""), actor
+        if asked is not None:
+            return actor, _person(asked.actor, asked.actor_title)
+    if event.action == "send_back":
+        proposed = history.last_before(index, "propose")
+        if proposed is not None:
+            return actor, _person(proposed.actor, proposed.actor_title)
+    expected = {"approve": dossier.receiving_agency}.get(event.action, dossier.handling_agency)
+    return actor, history.next_officer(index) or _agency_name(expected)
+
+
 def control_steps(dossier: Dossier) -> list[ControlStep]:
-    """The history as hand-overs: each step is given by its actor and received by whoever recorded the next one.
-    Notes the applicant may not see are left out; the step itself stays."""
+    """The history as hand-overs: who gave the dossier (or what the step produced) and who received it. Notes the
+    applicant may not see are left out; the step itself stays."""
     events = list(dossier.events.select_related("actor", "agency").order_by("at", "id"))
-    receivers = [_person(e.actor, e.actor_title) for e in events[1:]] + [""]
-    return [
-        ControlStep(
-            agency=event.agency.name if event.agency else "",
-            at=vn_datetime(event.at),
-            giver=_person(event.actor, event.actor_title),
-            receiver=receiver,
-            outcome=event.get_outcome_display() if event.outcome else "",
-            action=_action_label(event.action),
-            note=event.note if event.visible_to_applicant else "",
+    consulted = {c.asked_at: c.agency.name for c in dossier.consultations.select_related("agency")}
+    history = _History(dossier, events, consulted)
+    steps = []
+    for index, event in enumerate(events):
+        giver, receiver = _hand_over(history, index)
+        steps.append(
+            ControlStep(
+                agency=_agency_name(event.agency),
+                at=vn_datetime(event.at),
+                giver=giver,
+                receiver=receiver,
+                outcome=event.get_outcome_display() if event.outcome else "",
+                action=_action_label(event.action),
+                note=event.note if event.visible_to_applicant else "",
+            )
         )
-        for event, receiver in zip(events, receivers, strict=True)
-    ]
+    return steps
 
 
 def _action_label(action: str) -> str:

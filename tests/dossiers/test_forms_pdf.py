@@ -190,6 +190,44 @@ def test_the_receipt_gives_each_dossier_its_line_in_the_agencys_book(received, p
     assert "Số thứ tự: 2." in dossier_form_html(dossier=second, form_code="01")
 
 
+def _pdf_pages(pdf: bytes, tmp_path) -> list[str]:
+    """The text of each page (pdftotext separates pages with form feeds)."""
+    return [page for page in _pdf_text(pdf, tmp_path).split("\f") if page.strip()]
+
+
+@pytest.fixture
+def many_documents(people, birth, commune):
+    """A dossier brought to the counter with 24 papers: its receipt's list of documents runs over two A5 pages."""
+    uploads = [
+        (f"Giấy tờ số {n}: bản sao {'có chứng thực ' * (n % 4)}của người nộp", scan()) for n in range(1, 25)
+    ]
+    dossier = filing.dossier_register_at_counter(
+        officer=people["receiver"], procedure=birth, receiving_agency=commune, applicant=people["citizen"],
+        uploads=uploads, applicant_name="Nguyễn Thị Hồng Nhung", applicant_phone="0912345678",
+    )  # fmt: skip
+    services.dossier_receive(
+        dossier=dossier, officer=people["receiver"], due_at=timezone.now() + timedelta(days=5)
+    )
+    dossier.refresh_from_db()
+    return dossier
+
+
+def test_the_receipts_signatures_stay_on_the_page_of_the_appointment_however_long_the_list(
+    many_documents, tmp_path
+):
+    from dossiers.pdf.forms import receipt_context
+
+    context = receipt_context(many_documents)
+    assert len(context["documents"]) == 24
+    pages = _pdf_pages(dossier_form_render(dossier=many_documents, form_code="01"), tmp_path)
+    assert len([page for page in pages if "Giấy tờ số" in page]) >= 2  # the list runs over pages
+    for count in range(1, 25):  # every length, so one ends where the signatures alone would not fit
+        pdf = render_pdf("dossiers/pdf/form_01.html", {**context, "documents": context["documents"][:count]})
+        [signed] = [page for page in _pdf_pages(pdf, tmp_path) if "NGƯỜI TIẾP NHẬN HỒ SƠ" in page]
+        assert "NGƯỜI NỘP HỒ SƠ" in signed and "Vào Sổ theo dõi hồ sơ" in signed, count
+        assert "5. Thời gian trả kết quả giải quyết hồ sơ" in signed and "2. Số lượng hồ sơ" in signed, count
+
+
 # --- Mẫu 02–05 ------------------------------------------------------------------------------------------------------
 
 
@@ -202,6 +240,21 @@ def test_the_supplement_request_lists_every_missing_item_and_the_reason(register
     assert "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ" in html
     assert all(f"<li>{item}</li>" in html for item in items)
     assert "Lý do: Hồ sơ thiếu giấy tờ" in html and "Trần Văn Bình" in html
+
+
+def test_the_supplement_request_gives_the_agencys_phone_or_else_the_portals_hotline(
+    registered, people, settings
+):
+    settings.PORTAL_HOTLINE = "0296 3 957 957"
+    services.dossier_request_supplement(
+        dossier=registered, officer=people["receiver"], items=["Tờ khai"], reason="Thiếu tờ khai"
+    )
+    assert "số điện thoại <strong>0296 3 957 957</strong>" in dossier_form_html(
+        dossier=registered, form_code="02"
+    )
+    Agency.objects.filter(pk=registered.receiving_agency_id).update(phone="0297 3 862 123")
+    html = dossier_form_html(dossier=registered, form_code="02")
+    assert "liên hệ với Trần Văn Bình – " in html and "số điện thoại <strong>0297 3 862 123</strong>" in html
 
 
 def test_the_refusal_gives_its_reason(registered, people):
@@ -238,12 +291,59 @@ def test_the_control_slip_has_a_row_per_step_with_who_gave_and_who_received(rece
         "Đăng ký hồ sơ tại bộ phận một cửa", "Tiếp nhận hồ sơ", "Chuyển cơ quan giải quyết", "Trình kết quả",
         "Phê duyệt, ký kết quả", "Trả kết quả",
     ]  # fmt: skip
-    propose = steps[3]
-    assert propose.giver.startswith("Lê Thị Thu") and propose.receiver.startswith("Phạm Văn Đức")
-    assert propose.outcome in {"Trước hạn", "Đúng hạn"} and propose.agency == commune.name
-    assert steps[-1].receiver == ""
+    applicant = "Nguyễn Thị Hồng Nhung (Chủ hồ sơ)"
+    receiver, handler = "Trần Văn Bình (Công chức một cửa)", "Lê Thị Thu (Chuyên viên xử lý)"
+    leader = "Phạm Văn Đức (Lãnh đạo)"
+    assert [(s.giver, s.receiver) for s in steps] == [
+        (applicant, receiver),  # brought to the counter
+        (applicant, receiver),  # accepted
+        (receiver, handler),  # handed to the handling officer, who acted next
+        (handler, leader),
+        (leader, receiver),  # the signed result back to the one-stop desk
+        (receiver, applicant),  # and to the applicant
+    ]
+    assert steps[3].outcome in {"Trước hạn", "Đúng hạn"} and steps[3].agency == commune.name
     html = dossier_form_html(dossier=dossier, form_code="05")
-    assert "Phiếu kiểm soát quá trình giải quyết hồ sơ" in html and "Người giao: Lê Thị Thu" in html
+    assert "Phiếu kiểm soát quá trình giải quyết hồ sơ" in html
+    assert f"Người giao: {receiver}<br>Người nhận: {applicant}" in html
+
+
+def test_the_control_slip_names_who_took_each_hand_over_on_a_winding_path(
+    received, people, commune, make_user
+):
+    """A request for more papers, an opinion asked of another agency, a result sent back: each row names the two
+    sides of its hand-over, and a step nobody has taken up yet names the agency expected to."""
+    construction = Agency.objects.get(code="000.00.06.H01")
+    expert = make_user(
+        "cv_xd", role=User.Role.HANDLING_OFFICER, agency_code=construction.code, full_name="Vũ Kỹ Sư"
+    )
+    dossier = _processing(received, people, commune)
+    services.dossier_request_supplement(
+        dossier=dossier, officer=people["handler"], items=["Tờ khai"], reason="Thiếu"
+    )
+    filing.dossier_file_add(dossier=dossier, user=people["citizen"], upload=scan("to-khai.pdf"))
+    services.dossier_resubmit(dossier=dossier, user=people["citizen"])
+    reply_by = timezone.now() + timedelta(days=3)
+    services.dossier_consult(
+        dossier=dossier, officer=people["handler"], agency=construction, question="?", reply_by=reply_by
+    )
+    services.dossier_consult_reply(dossier=dossier, officer=expert, reply="Đúng hiện trạng.")
+    services.dossier_propose(dossier=dossier, officer=people["handler"], note="")
+    services.dossier_send_back(dossier=dossier, leader=people["leader"], reason="Sửa lại")
+    services.dossier_propose(dossier=dossier, officer=people["handler"], note="")
+    from dossiers.pdf.forms import control_steps
+
+    rows = {}
+    for step in control_steps(dossier)[3:]:
+        rows.setdefault(step.action, []).append((step.giver.split(" (")[0], step.receiver.split(" (")[0]))
+    assert rows == {
+        "Yêu cầu bổ sung hồ sơ": [("Lê Thị Thu", "Nguyễn Thị Hồng Nhung")],
+        "Nộp bổ sung hồ sơ": [("Nguyễn Thị Hồng Nhung", "Lê Thị Thu")],
+        "Lấy ý kiến cơ quan khác": [("Lê Thị Thu", construction.name)],
+        "Nhận ý kiến phối hợp": [("Vũ Kỹ Sư", "Lê Thị Thu")],
+        "Trình kết quả": [("Lê Thị Thu", "Phạm Văn Đức"), ("Lê Thị Thu", commune.name)],  # not taken up yet
+        "Trả lại chuyên viên": [("Phạm Văn Đức", "Lê Thị Thu")],
+    }
 
 
 def test_every_form_renders_to_an_a5_pdf(received, people, commune):
