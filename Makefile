@@ -36,8 +36,12 @@ migrate: $(VENV)/.base-installed | var
 demo: migrate
 	$(BIN)/python manage.py load_demo
 
+# Links and QR codes in the PDF forms (rendered while loading the demo and afterwards) point where the portal is served,
+# unless PORTAL_BASE_URL is given (a public address in front of it).
+run: export PORTAL_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: demo
 	@echo "Cổng Dịch vụ công: http://127.0.0.1:$(PORT)/  (quản trị: http://127.0.0.1:$(PORT)/quan-tri/)"
+	@echo "Đường dẫn tra cứu trong biểu mẫu PDF: $(PORTAL_BASE_URL)/"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Browser tests need Chromium and axe-core, the single sign-on tests oidc-provider (an OpenID provider run on loopback);
