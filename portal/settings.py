@@ -107,6 +107,10 @@ TEMPLATES = [
     },
 ]
 
+# Every form's fields: "(bắt buộc)" in the label, errors tied to the input, and a required field's message naming it
+# ("Vui lòng nhập họ và tên.") instead of "Trường này là bắt buộc." (portal/forms.py, templates/forms/).
+FORM_RENDERER = "portal.forms.PortalFormRenderer"
+
 DATABASES = {"default": env.database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'portal.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -352,6 +356,9 @@ PORTAL_TRUSTED_PROXY_COUNT = env.int("PORTAL_TRUSTED_PROXY_COUNT", 0)
 # Sessions (portal/accounts/session_security.py): minutes without a request before a user is signed out.
 PORTAL_STAFF_IDLE_MINUTES = env.int("PORTAL_STAFF_IDLE_MINUTES", 30)
 PORTAL_CITIZEN_IDLE_MINUTES = env.int("PORTAL_CITIZEN_IDLE_MINUTES", 120)
+# Seconds before that limit at which pages warn and offer to stay signed in (WCAG 2.2.1 asks for at least 20 s; the
+# portal gives three minutes, never less than two).
+PORTAL_SESSION_WARNING_SECONDS = max(120, env.int("PORTAL_SESSION_WARNING_SECONDS", 180))
 # Sign-in rate limits not covered by allauth: failed Django admin sign-ins per client address and per username, and
 # single sign-on starts per client address, within one window. Tests count high unless a test sets a limit, since
 # the whole suite signs in from one address.

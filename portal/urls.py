@@ -26,6 +26,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", pages.home, name="home"),
     path("so-do-trang/", pages.site_map, name="site_map"),
+    path("kha-nang-tiep-can/", pages.accessibility, name="accessibility"),
     # Dossiers before the catalogue and accounts: their queues and tracking are the most requested pages.
     path("ho-so/", include("dossiers.urls")),
     path("", include("portal.catalog.urls")),

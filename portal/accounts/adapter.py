@@ -10,6 +10,8 @@
 - A sign-in within ``ACCOUNT_REAUTHENTICATION_TIMEOUT`` counts as a fresh confirmation of the password, so a member
   of staff sent to enrol their second factor right after signing in is not asked for it again.
 - Staff cannot remove their authenticator app (the second factor is mandatory for them, ``portal.accounts.mfa``).
+- After signing in without a ``next`` address, staff land on their work page and citizens on their dossiers
+  (``portal.accounts.landing``); a safe ``next`` still wins (allauth checks it before asking the adapter).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from portal.accounts.landing import landing_url
 from portal.accounts.mfa import second_factor_required
 
 SSO_USERNAME_PREFIX = "vneid-"  # portal.accounts.services._identity_username
@@ -69,6 +72,9 @@ class AccountAdapter(DefaultAccountAdapter):
         if message_template == "account/messages/logged_in.txt":
             return  # the header already shows who is signed in; a note would crowd the page the user came for
         super().add_message(request, level, message_template, message_context, extra_tags, message)
+
+    def get_login_redirect_url(self, request) -> str:
+        return landing_url(request.user)
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)

@@ -35,6 +35,9 @@ FINISH_SIGN_IN_VIEWS = frozenset(
         "account_logout",
         "admin:logout",
         "accounts:mfa_verify",
+        # The session time-out warning shows on the enrolment and code pages too.
+        "accounts:session_status",
+        "accounts:session_extend",
         "accounts:sso_failed",
         "mfa_activate_totp",
         "account_reauthenticate",

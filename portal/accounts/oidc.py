@@ -46,6 +46,7 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthen
 
 from portal.accounts import services
 from portal.accounts.backends import KeptUserMixin
+from portal.accounts.landing import landing_url
 from portal.accounts.models import User
 from portal.audit import log as audit
 from portal.http import client_address
@@ -573,6 +574,11 @@ class SSOCallbackView(OIDCAuthenticationCallbackView):
     """``/oidc/callback/``: every failure ends on a friendly page with a status code, never an error trace."""
 
     link_user_id: int | None = None
+
+    @property
+    def success_url(self) -> str:
+        # The ``next`` the sign-on started with (checked when it was stored), else where this user works.
+        return self.request.session.get("oidc_login_next") or landing_url(self.request.user)
 
     def get(self, request):
         if not sso_configured():

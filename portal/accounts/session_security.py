@@ -7,6 +7,11 @@ allauth does not cover (the Django admin's login and the start of single sign-on
   cost a session write per request. Every response to a signed-in user gets ``Cache-Control: private, no-store``
   unless the view chose its own caching; anonymous requests without a session cookie are left untouched (the
   public page cache and any shared cache keep working for them).
+  Pages warn ``PORTAL_SESSION_WARNING_SECONDS`` before the limit (``seconds_left``; the dialog in
+  ``templates/accounts/_session_timeout.html``, ``static/js/session-timeout.js``, the endpoints in
+  ``views_session``). A form posted after the session ended goes on as an anonymous request: a public form still
+  works, and when the page needs a signed-in user its text is kept to be sent again after signing in
+  (``portal.accounts.kept_post``).
 - ``admin_login``: the Django admin's login with failures limited per address and per username.
 - ``sso_start``: ``/oidc/authenticate/`` with starts limited per address (each start stores a flow in the session).
 """
@@ -15,7 +20,8 @@ from __future__ import annotations
 
 import time
 import unicodedata
-from functools import cache
+from functools import cache, wraps
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -27,12 +33,16 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 
+from portal.accounts import kept_post
 from portal.audit import log as audit
 from portal.http import client_address
 from portal.ratelimit import Limit
 
 LAST_SEEN_KEY = "_portal_last_seen"
 LAST_SEEN_PRECISION = 60  # seconds: how stale the stored time may get before it is written again
+# Kept in the signed-out session after an idle time-out: whose session ended, so that a form posted later from a page
+# still open (in this tab or another) is kept for that person.
+ENDED_KEY = "_portal_session_ended_for"
 
 
 # --- Idle time-out and private pages ---------------------------------------------------------------------------------
@@ -42,7 +52,39 @@ def idle_limit_seconds(user) -> int:
     """How long ``user`` may stay inactive: staff (officers and admin users) less than citizens."""
     staff = getattr(user, "is_officer", False) or user.is_staff
     minutes = settings.PORTAL_STAFF_IDLE_MINUTES if staff else settings.PORTAL_CITIZEN_IDLE_MINUTES
-    return minutes * 60
+    return int(minutes * 60)
+
+
+def seconds_left(request: HttpRequest, *, counting_this_request: bool = True) -> int:
+    """Seconds before the signed-in user of ``request`` is signed out if no other request comes.
+
+    With ``counting_this_request`` the answer is what it will be once this request is done: the middleware then
+    writes the time of this request unless the stored one is less than ``LAST_SEEN_PRECISION`` old.
+    """
+    limit = idle_limit_seconds(request.user)
+    last_seen = request.session.get(LAST_SEEN_KEY)
+    if not isinstance(last_seen, int):
+        return limit
+    idle = int(time.time()) - last_seen
+    if counting_this_request and idle >= LAST_SEEN_PRECISION:
+        return limit
+    return max(0, limit - idle)
+
+
+def session_touch(request: HttpRequest) -> None:
+    """Count now as the signed-in user's last activity, whatever the stored time's age."""
+    request.session[LAST_SEEN_KEY] = int(time.time())
+
+
+def idle_probe(view):
+    """Mark a view whose requests must not count as activity (the page asking how long the session has left)."""
+
+    @wraps(view)
+    def probe(request, *args, **kwargs):
+        request.idle_probe = True
+        return view(request, *args, **kwargs)
+
+    return probe
 
 
 def _may_hold_a_user(request: HttpRequest) -> bool:
@@ -60,21 +102,28 @@ def _signed_in(request: HttpRequest) -> bool:
     return user is not None and user.is_authenticated
 
 
-def _idle_sign_out(request: HttpRequest, limit: int) -> HttpResponse:
+def _idle_sign_out(request: HttpRequest, limit: int) -> HttpResponse | None:
+    """Sign the idle user out. The answer for a page or an htmx request is the sign-in page; a form posted to the
+    portal's pages gets None: it goes on as an anonymous request (see ``SessionSecurityMiddleware``)."""
     request.sign_out_reason = "idle"  # read by the audit signal handler
     staff_area = request.path.startswith(reverse("admin:index"))
+    user_id = request.user.pk
     logout(request)
+    request.session[ENDED_KEY] = user_id
     messages.info(
         request,
         _("Phiên làm việc đã kết thúc vì bạn không thao tác trong %(minutes)s phút. Vui lòng đăng nhập lại.")
         % {"minutes": limit // 60},
     )
+    htmx = bool(request.headers.get("HX-Request"))
+    if request.method not in ("GET", "HEAD") and not (staff_area or htmx):
+        return None
     login_url = reverse("admin:login") if staff_area else resolve_url(settings.LOGIN_URL)
     if request.method in ("GET", "HEAD"):
         response = redirect_to_login(request.get_full_path(), login_url)
-    else:  # a form posted to a signed-out session cannot be replayed after signing in
+    else:  # an htmx action or a change in the Django admin is not kept to be sent again
         response = redirect_to_login("", login_url, redirect_field_name=None)
-    if request.headers.get("HX-Request"):
+    if htmx:
         # htmx would swap the login page into a fragment; tell it to load the page instead.
         target = response["Location"]
         response = HttpResponse(status=204)
@@ -93,16 +142,53 @@ class SessionSecurityMiddleware:
             limit = idle_limit_seconds(request.user)
             last_seen = request.session.get(LAST_SEEN_KEY)
             if isinstance(last_seen, int) and now - last_seen > limit:
-                return _idle_sign_out(request, limit)
+                response = _idle_sign_out(request, limit)
+                if response is not None:
+                    return response
         response = self.get_response(request)
+        if request.method == "POST" and _sends_to_sign_in(request, response):
+            ended, owner = _ended_session(request)
+            if ended:
+                return _form_kept(request, owner)
         if _may_hold_a_user(request) and _signed_in(request):
+            # Signed in again: whose session ended before no longer matters.
+            request.session.pop(ENDED_KEY, None)
             last_seen = request.session.get(LAST_SEEN_KEY)
-            if not isinstance(last_seen, int) or now - last_seen >= LAST_SEEN_PRECISION:
+            stale = not isinstance(last_seen, int) or now - last_seen >= LAST_SEEN_PRECISION
+            if stale and not getattr(request, "idle_probe", False):
                 request.session[LAST_SEEN_KEY] = now
             if not response.has_header("Cache-Control"):
                 patch_cache_control(response, private=True, no_store=True)
             patch_vary_headers(response, ["Cookie"])
         return response
+
+
+def _sends_to_sign_in(request: HttpRequest, response: HttpResponse) -> bool:
+    """Whether a view answered a signed-out request by sending it to the portal's sign-in page."""
+    if response.status_code != 302 or _signed_in(request) or request.headers.get("HX-Request"):
+        return False
+    return urlsplit(response["Location"]).path == resolve_url(settings.LOGIN_URL)
+
+
+def _ended_session(request: HttpRequest) -> tuple[bool, int | None]:
+    """Whether the browser had a signed-in session that ended, and whose it was when that is known: an idle
+    time-out (on this request or an earlier one), or a session cookie whose session the server no longer has (signed
+    out from another device, lost). A visitor who never signed in is simply sent to sign in."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False, None
+    owner = request.session.get(ENDED_KEY)
+    if owner is not None:
+        return True, owner
+    return request.session.session_key is None, None
+
+
+def _form_kept(request: HttpRequest, owner: int | None) -> HttpResponse:
+    from portal.accounts import views_session  # views import allauth's forms; loaded on the first kept form
+
+    kept = kept_post.post_keep(request, user_id=owner)
+    response = views_session.session_ended_page(request, kept=kept)
+    add_never_cache_headers(response)
+    return response
 
 
 # --- Rate limits on sign-in paths ------------------------------------------------------------------------------------

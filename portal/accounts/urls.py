@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from portal.accounts import oidc, profile, views, views_mfa
+from portal.accounts import oidc, profile, views, views_mfa, views_session
 from portal.accounts.staff import urls as staff_urls
 from portal.accounts.staff import views as staff_views
 
@@ -13,6 +13,11 @@ urlpatterns = [
     # The second-factor code for staff signed in without allauth's page (portal/accounts/mfa.py); allauth's own
     # pages are under the same prefix (portal/accounts/allauth_urls.py).
     path("xac-thuc-hai-lop/xac-minh/", views_mfa.second_factor, name="mfa_verify"),
+    # The session time-out warning asks how long is left and extends the session; a form posted after the session
+    # ended is offered again after signing in (portal/accounts/views_session.py).
+    path("phien/", views_session.session_status, name="session_status"),
+    path("phien/gia-han/", views_session.session_extend, name="session_extend"),
+    path("gui-lai/", views_session.resubmit, name="resubmit"),
     path("dinh-danh/", views.identities, name="identities"),
     path("dinh-danh/lien-ket/", views.identity_link, name="identity_link"),
     # The person's own account (portal/accounts/profile.py).

@@ -10,7 +10,7 @@ class StaticSitemap(Sitemap):
     priority = 0.8
 
     def items(self):
-        return ["home", "catalog:procedure_list", "catalog:agency_list", "site_map"]
+        return ["home", "catalog:procedure_list", "catalog:agency_list", "site_map", "accessibility"]
 
     def location(self, item):
         return reverse(item)

@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.contrib.sitemaps.views import sitemap
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -31,6 +33,18 @@ def home(request: HttpRequest) -> HttpResponse:
 def site_map(request: HttpRequest) -> HttpResponse:
     fields = Field.objects.annotate(n=Count("procedures")).order_by("name")
     return render(request, "pages/site_map.html", {"fields": fields})
+
+
+# The day the accessibility statement was last reviewed against the portal: change it with the statement's text.
+ACCESSIBILITY_STATEMENT_REVIEWED = date(2026, 12, 7)
+
+
+@require_safe
+@public_page_cache
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement (Tuyên bố về khả năng tiếp cận): the standard aimed at, how it is checked, the
+    known gaps and whom to tell; the contact details are the site's own (``PORTAL_HOTLINE``, ``PORTAL_CONTACT_EMAIL``)."""
+    return render(request, "pages/accessibility.html", {"reviewed": ACCESSIBILITY_STATEMENT_REVIEWED})
 
 
 @require_safe

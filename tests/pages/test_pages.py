@@ -72,3 +72,30 @@ def test_500_page_is_in_vietnamese_and_needs_no_database(client):
     response = server_error(None)
     assert response.status_code == 500
     assert "Hệ thống đang gặp sự cố" in response.content.decode()
+
+
+def test_the_accessibility_statement_names_the_standard_the_checks_the_gaps_and_the_contact(client, settings):
+    body = client.get("/kha-nang-tiep-can/").content.decode()
+
+    assert "<h1>Tuyên bố về khả năng tiếp cận</h1>" in body
+    assert "WCAG) 2.1 mức AA" in body and "axe-core" in body and "320 px" in body
+    assert "Hạn chế đã biết" in body
+    assert settings.PORTAL_HOTLINE in body and f"mailto:{settings.PORTAL_CONTACT_EMAIL}" in body
+    assert "rà soát lần gần nhất ngày 07/12/2026" in body
+
+
+def test_the_accessibility_statement_is_linked_from_every_footer_and_the_site_map(client):
+    for path in ["/", "/thu-tuc/", "/so-do-trang/"]:
+        assert 'href="/kha-nang-tiep-can/"' in client.get(path).content.decode()
+    site_map = client.get("/so-do-trang/").content.decode().split('<main id="main"')[1]
+    assert 'href="/kha-nang-tiep-can/"' in site_map
+    assert "http://testserver/kha-nang-tiep-can/" in client.get("/sitemap.xml").content.decode()
+
+
+def test_the_admin_shows_the_portals_name_and_its_login_page_has_a_heading(client, settings):
+    body = client.get("/quan-tri/login/").content.decode()
+
+    assert f"<title>Đăng nhập | {settings.PORTAL_SITE_NAME}</title>" in body
+    assert f"{settings.PORTAL_SITE_NAME} · Quản trị hệ thống</a>" in body
+    assert body.count("<h1") == 1 and "<h1>Đăng nhập trang quản trị</h1>" in body
+    assert "Django" not in body.split("<body")[1]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import User
 from portal.accounts.selectors import StaffScope
+from portal.forms import SearchInput
 
 AGENCY_OUTSIDE = _("Có cơ quan đã chọn không thuộc phạm vi quản lý của bạn.")
 ROLE_OUTSIDE = _("Bạn không được cấp vai trò này.")
@@ -145,6 +146,7 @@ class StaffFilterForm(forms.Form):
         required=False,
         max_length=100,
         error_messages={"max_length": _("Từ khóa dài tối đa %(limit_value)d ký tự.")},
+        widget=SearchInput,
     )
 
     def __init__(self, *args, scope: StaffScope, **kwargs):
