@@ -227,7 +227,7 @@ def track(request: HttpRequest) -> HttpResponse:
     if lookup is None:
         form = TrackingForm(request.GET)
         if not form.is_valid():
-            address_key = Counters.of("", address).address
+            address_key = _key("address", address)
             if counter_value(address_key) >= FAILURES_PER_ADDRESS:
                 return _too_many(request, WINDOW_SECONDS)
             counter_hit(address_key, WINDOW_SECONDS)
