@@ -66,7 +66,7 @@ class Completeness:
         return [document.name for document in self.missing]
 
     def summary(self) -> str:
-        """"Còn thiếu 1 trong 2 giấy tờ bắt buộc." (and the case to choose, if any)."""
+        """ "Còn thiếu 1 trong 2 giấy tờ bắt buộc." (and the case to choose, if any)."""
         parts = []
         if self.missing:
             parts.append(
@@ -98,7 +98,9 @@ def dossier_completeness(dossier: Dossier) -> Completeness:
         candidates = [document for document in documents if document.pk in listed]
     else:
         candidates = [document for document in documents if document_required(document)]
-    chosen = {document.case for document in documents if group_conditional(document) and document.pk in attached}
+    chosen = {
+        document.case for document in documents if group_conditional(document) and document.pk in attached
+    }
     required = [d for d in candidates if not group_conditional(d) or d.case in chosen]
     in_groups = [d for d in candidates if group_conditional(d)]
     return Completeness(

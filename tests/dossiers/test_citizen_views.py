@@ -293,7 +293,9 @@ def test_a_bad_upload_is_reported_by_name_and_everything_else_is_kept(
     # The good file and the typed address are kept; the bad file is not stored; nothing is submitted.
     assert sorted(f.original_name for f in draft.files.all()) == ["da-co.pdf", "hop-le.pdf"]
     assert kept in draft.files.all()
-    assert draft.applicant_address == "Địa chỉ mới" and draft.state == Dossier.State.DRAFT and draft.code is None
+    assert (
+        draft.applicant_address == "Địa chỉ mới" and draft.state == Dossier.State.DRAFT and draft.code is None
+    )
     assert len({p.name for p in uploads_in_tmp.rglob("*") if p.is_file()} - stored_before) == 1
     assert "hop-le.pdf" in body and 'value="Địa chỉ mới"' in body
 
@@ -331,7 +333,9 @@ def test_a_double_click_on_submit_gets_a_clear_message_and_one_code(signed_in, c
     assert draft.events.filter(action="submit").count() == 1
 
 
-def test_a_draft_saved_elsewhere_in_the_meantime_is_not_overwritten_and_the_typed_text_is_kept(signed_in, citizen, draft):
+def test_a_draft_saved_elsewhere_in_the_meantime_is_not_overwritten_and_the_typed_text_is_kept(
+    signed_in, citizen, draft
+):
     stale = details(draft, applicant_address="Từ thẻ cũ")
     filing.dossier_details_update(dossier=draft, user=citizen, applicant_address="Từ điện thoại")
     response = signed_in.post(f"/ho-so/{draft.pk}/soan/", stale)
@@ -365,7 +369,9 @@ def test_my_dossiers_lists_code_status_and_due_date_with_a_fixed_number_of_queri
         return len(captured)
 
     few = queries()
-    for procedure in Procedure.objects.filter(agency_links__agency=commune, online_level__gte=3).distinct()[:25]:
+    for procedure in Procedure.objects.filter(agency_links__agency=commune, online_level__gte=3).distinct()[
+        :25
+    ]:
         filing.dossier_draft_create(user=citizen, procedure=procedure, receiving_agency=commune)
     assert queries() == few
     assert "?trang=2" in page_text(signed_in.get("/ho-so/cua-toi/"))
