@@ -17,18 +17,31 @@ CHANNEL_KIND = {
 }
 
 
-def processing_time(dossier: Dossier) -> tuple[Decimal, str] | None:
-    """(amount, unit) for the dossier's channel, falling back to any channel with a time; None when unknown."""
+def _time_channel(dossier: Dossier) -> Channel | None:
+    """The channel whose processing time applies: the dossier's own, else any channel that states a time."""
     channels = [c for c in dossier.procedure.channels.all() if c.duration is not None]
     wanted = CHANNEL_KIND[dossier.channel]
-    for channel in sorted(channels, key=lambda c: (c.kind != wanted, c.position)):
-        return channel.duration, channel.duration_unit
-    return None
+    return min(channels, key=lambda c: (c.kind != wanted, c.position), default=None)
+
+
+def processing_time(dossier: Dossier) -> tuple[Decimal, str] | None:
+    """(amount, unit) for the dossier's channel, falling back to any channel with a time; None when unknown."""
+    channel = _time_channel(dossier)
+    return (channel.duration, channel.duration_unit) if channel else None
+
+
+def time_limit_unclear(dossier: Dossier) -> str | None:
+    """The catalogue's own words when its time limit is a bare number without a unit ("1"): the due date cannot be
+    counted from it, an officer sets it. None when the time limit is clear (or absent)."""
+    channel = _time_channel(dossier)
+    if channel is None or channel.duration_unit != Channel.DurationUnit.UNKNOWN:
+        return None
+    return (channel.duration_text or f"{channel.duration.normalize():f}").strip()
 
 
 def due_date(start: datetime, amount: Decimal, unit: str) -> datetime:
-    """The due moment for ``amount`` of ``unit`` from ``start``. "Ngày" without "làm việc" and a missing unit count
-    as working days, as the national catalogue mostly means; months are calendar months, ending on a working day."""
+    """The due moment for ``amount`` of ``unit`` from ``start``. "Ngày" without "làm việc" counts as working days,
+    as the national catalogue mostly means; months are calendar months, ending on a working day."""
     if unit == Channel.DurationUnit.HOUR:
         return workdays.add_working_hours(start, amount)
     if unit == Channel.DurationUnit.MONTH:
@@ -38,8 +51,11 @@ def due_date(start: datetime, amount: Decimal, unit: str) -> datetime:
 
 
 def dossier_due_date(dossier: Dossier, start: datetime) -> datetime | None:
+    """The due date counted from ``start``; None when the catalogue gives no time, or a time without a unit."""
     time = processing_time(dossier)
-    return due_date(start, *time) if time else None
+    if time is None or time[1] == Channel.DurationUnit.UNKNOWN:
+        return None
+    return due_date(start, *time)
 
 
 def apology_deadline(due_at: datetime) -> datetime:

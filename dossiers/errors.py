@@ -1,8 +1,10 @@
-"""Errors a dossier action can end with; each carries a message a person understands, in Vietnamese."""
+"""Errors a dossier action can end with; each carries a message a person understands, in their language."""
+
+from django.utils.translation import gettext_lazy as _
 
 
 class DossierError(Exception):
-    message = "Không thực hiện được thao tác."
+    message = _("Không thực hiện được thao tác.")
 
     def __init__(self, message: str | None = None):
         super().__init__(message or self.message)
@@ -10,16 +12,16 @@ class DossierError(Exception):
 
 
 class TransitionNotAllowed(DossierError):
-    message = "Thao tác này không được phép ở trạng thái hiện tại của hồ sơ."
+    message = _("Thao tác này không được phép ở trạng thái hiện tại của hồ sơ.")
 
 
 class NotYourDossier(DossierError):
-    message = "Bạn không có quyền thực hiện thao tác này với hồ sơ."
+    message = _("Bạn không có quyền thực hiện thao tác này với hồ sơ.")
 
 
 class ConcurrentChange(DossierError):
-    message = "Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại trang để xem trạng thái mới nhất."
+    message = _("Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại trang để xem trạng thái mới nhất.")
 
 
 class InvalidInput(DossierError):
-    message = "Thông tin nhập chưa hợp lệ."
+    message = _("Thông tin nhập chưa hợp lệ.")

@@ -5,10 +5,12 @@ with ``request.FILES.getlist`` and checked by content in ``dossiers/uploads.py``
 """
 
 import re
+from enum import StrEnum
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dossiers.filing import Attachment, Problem
 from dossiers.models import Dossier
 from portal.agencies.models import Agency
 
@@ -44,17 +46,48 @@ class StartForm(forms.Form):
         field.choices = groups if len(groups) > 1 else (groups[0][1] if groups else [])
 
 
+class Intent(StrEnum):
+    """What the applicant asked for with the button they pressed on the draft page."""
+
+    SAVE = "save"
+    ATTACH = "attach"
+    REMOVE = "remove"
+    REVIEW = "review"
+
+
+# The buttons' values as the page sends them (kept stable: bookmarked and scripted clients post them).
+_BUTTONS = {"luu": Intent.SAVE, "dinh_kem": Intent.ATTACH, "nop": Intent.REVIEW, "kiem_tra": Intent.REVIEW}
+
+
 class DraftDetailsForm(forms.Form):
     """The applicant's details and how the result is returned; the documents are read beside it."""
 
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    expected_version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        error_messages={
+            "required": _("Thiếu phiên bản của bản nháp; vui lòng tải lại trang."),
+            "invalid": _("Phiên bản của bản nháp không hợp lệ; vui lòng tải lại trang."),
+            "min_value": _("Phiên bản của bản nháp không hợp lệ; vui lòng tải lại trang."),
+        },
+    )
     applicant_kind = forms.TypedChoiceField(
-        label=_("Chủ hồ sơ là"), choices=Dossier.ApplicantKind.choices, coerce=int
+        label=_("Chủ hồ sơ là"),
+        choices=Dossier.ApplicantKind.choices,
+        coerce=int,
+        error_messages={
+            "required": _("Vui lòng chọn chủ hồ sơ là công dân hay tổ chức."),
+            "invalid_choice": _("Loại chủ hồ sơ không hợp lệ."),
+        },
     )
     applicant_name = forms.CharField(
         label=_("Họ và tên (hoặc tên tổ chức)"),
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={
+            "required": _("Vui lòng nhập họ và tên chủ hồ sơ (hoặc tên tổ chức)."),
+            "max_length": _("Họ tên dài tối đa %(limit_value)d ký tự."),
+        },
     )
     applicant_id_number = forms.CharField(
         label=_("Số định danh cá nhân / mã số thuế"),
@@ -70,7 +103,10 @@ class DraftDetailsForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
     applicant_email = forms.EmailField(
-        label=_("Thư điện tử"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label=_("Thư điện tử"),
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"invalid": _("Địa chỉ thư điện tử chưa đúng dạng, ví dụ ten@example.com.")},
     )
     applicant_address = forms.CharField(
         label=_("Địa chỉ"),
@@ -79,11 +115,47 @@ class DraftDetailsForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
     )
     delivery = forms.ChoiceField(
-        label=_("Hình thức nhận kết quả"), choices=Dossier.Delivery.choices, widget=forms.RadioSelect
+        label=_("Hình thức nhận kết quả"),
+        choices=Dossier.Delivery.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Vui lòng chọn hình thức nhận kết quả."),
+            "invalid_choice": _("Hình thức nhận kết quả không hợp lệ."),
+        },
     )
     delivery_address = forms.CharField(
-        label=_("Địa chỉ nhận kết quả qua bưu chính"), max_length=300, required=False
+        label=_("Địa chỉ nhận kết quả qua bưu chính"),
+        max_length=300,
+        required=False,
+        help_text=_("Bắt buộc khi chọn nhận kết quả qua bưu chính."),
     )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("delivery") == Dossier.Delivery.POST and not (data.get("delivery_address") or "").strip():
+            self.add_error("delivery_address", _("Vui lòng nhập địa chỉ nhận kết quả qua bưu chính."))
+        return data
+
+    def intent(self) -> Intent:
+        """Which button was pressed; "remove this file" is a button of its own (``xoa_tep``)."""
+        if self.data.get("xoa_tep"):
+            return Intent.REMOVE
+        return _BUTTONS.get(self.data.get("hanh_dong", ""), Intent.SAVE)
+
+    def remove_file_id(self) -> int | None:
+        value = str(self.data.get("xoa_tep", ""))
+        return int(value) if value.isdigit() else None
+
+    def posted_version(self) -> int | None:
+        """The version the page was rendered from, even when another field is invalid."""
+        value = str(self.data.get("expected_version", ""))
+        return int(value) if value.isdigit() else None
+
+    def with_version(self, version: int) -> "DraftDetailsForm":
+        """The same typed values, carrying the draft's current version (so the next save is not a conflict)."""
+        self.data = self.data.copy()
+        self.data["expected_version"] = str(version)
+        return self
 
     def clean_applicant_name(self) -> str:
         return " ".join(self.cleaned_data["applicant_name"].split())
@@ -103,6 +175,53 @@ class DraftDetailsForm(forms.Form):
     def details(self) -> dict:
         """The cleaned values, named as ``filing.dossier_details_update`` takes them."""
         return {name: value for name, value in self.cleaned_data.items() if name != "expected_version"}
+
+
+def attachments_from_request(
+    files, post, requirement_ids: set[int]
+) -> tuple[list[Attachment], list[Problem]]:
+    """The files (``tep_<slot>``) and vault documents (``kho_<slot>``) posted with a draft or a supplement. A slot
+    is a required document's id, ``khac`` (another paper) or ``bo_sung`` (a supplement)."""
+    attachments, problems = [], []
+    for key in sorted(files):
+        if not key.startswith("tep_"):
+            continue
+        slot = key.removeprefix("tep_")
+        requirement_id, known = _slot(slot, requirement_ids)
+        if not known:
+            problems.append(Problem(key, str(_("Thành phần hồ sơ không thuộc thủ tục này."))))
+            continue
+        attachments += [Attachment(slot, requirement_id, upload=upload) for upload in files.getlist(key)]
+    for key in sorted(post):
+        value = str(post.get(key, "")).strip()
+        if not key.startswith("kho_") or not value:
+            continue
+        slot = key.removeprefix("kho_")
+        requirement_id, known = _slot(slot, requirement_ids)
+        if not known or not value.isdigit():
+            problems.append(Problem(key, str(_("Không tìm thấy giấy tờ đã chọn trong kho dữ liệu của bạn."))))
+            continue
+        attachments.append(Attachment(slot, requirement_id, vault_document_id=int(value)))
+    return attachments, problems
+
+
+def _slot(slot: str, requirement_ids: set[int]) -> tuple[int | None, bool]:
+    """(requirement id or None, whether the slot belongs to this dossier's procedure)."""
+    if slot in {"khac", "bo_sung"}:
+        return None, True
+    if slot.isdigit() and int(slot) in requirement_ids:
+        return int(slot), True
+    return None, False
+
+
+class ReviewForm(forms.Form):
+    """The final submit from the "check your answers" page."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    incomplete_accepted = forms.BooleanField(
+        label=_("Tôi biết hồ sơ còn thiếu giấy tờ và sẽ bổ sung khi cơ quan yêu cầu."),
+        required=False,
+    )
 
 
 class VersionForm(forms.Form):

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from dossiers.deadlines import time_limit_unclear
 from dossiers.errors import InvalidInput
 from dossiers.models import Dossier, DossierFile
 from dossiers.selectors import Queue, competent_agency, procedures_receivable, receiving_agencies_of
@@ -167,6 +168,23 @@ class ReceiveForm(ActionForm):
         help_text=_("Để trống để tính theo thời hạn giải quyết của thủ tục (ngày làm việc)."),
     )
     note = _text(_("Ghi chú"), "ghi chú", required=False, rows=2)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        unclear = time_limit_unclear(self.dossier)
+        if unclear is not None:
+            # The catalogue's time has no unit: the officer decides the date and says why (kept in the history).
+            due, note = self.fields["due_at"], self.fields["note"]
+            due.required = True
+            due.error_messages["required"] = _(
+                "Vui lòng nhập ngày hẹn trả (thủ tục không ghi đơn vị thời hạn)."
+            )
+            due.help_text = _(
+                "Danh mục ghi thời hạn “%(source)s”, không rõ đơn vị: hãy chọn ngày hẹn trả."
+            ) % {"source": unclear}
+            note.required = True
+            note.label = _("Lý do chọn ngày hẹn trả")
+            note.error_messages["required"] = _("Vui lòng nêu lý do chọn ngày hẹn trả.")
 
 
 class SupplementForm(ActionForm):

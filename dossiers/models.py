@@ -41,19 +41,19 @@ class Dossier(models.Model):
         OFFICE = "office", _("Nhận tại nơi nộp hồ sơ")
         POST = "post", _("Nhận qua bưu chính")
 
-    code = models.CharField("mã hồ sơ", max_length=40, unique=True, null=True, blank=True)
-    procedure = models.ForeignKey("catalog.Procedure", verbose_name="thủ tục", on_delete=models.PROTECT)
+    code = models.CharField(_("mã hồ sơ"), max_length=40, unique=True, null=True, blank=True)
+    procedure = models.ForeignKey("catalog.Procedure", verbose_name=_("thủ tục"), on_delete=models.PROTECT)
     # The composite indexes in Meta start with these columns, so the single-column ones would only cost writes.
     receiving_agency = models.ForeignKey(
         "agencies.Agency",
-        verbose_name="nơi tiếp nhận",
+        verbose_name=_("nơi tiếp nhận"),
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
     )
     handling_agency = models.ForeignKey(
         "agencies.Agency",
-        verbose_name="cơ quan giải quyết",
+        verbose_name=_("cơ quan giải quyết"),
         on_delete=models.PROTECT,
         related_name="+",
         null=True,
@@ -62,7 +62,7 @@ class Dossier(models.Model):
     )
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="tài khoản người nộp",
+        verbose_name=_("tài khoản người nộp"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -70,36 +70,36 @@ class Dossier(models.Model):
         db_index=False,
     )
     applicant_kind = models.PositiveSmallIntegerField(
-        "loại chủ hồ sơ", choices=ApplicantKind.choices, default=ApplicantKind.CITIZEN
+        _("loại chủ hồ sơ"), choices=ApplicantKind.choices, default=ApplicantKind.CITIZEN
     )
-    applicant_name = models.CharField("chủ hồ sơ", max_length=200)
-    applicant_id_number = models.CharField("số định danh / mã số thuế", max_length=20, blank=True)
-    applicant_phone = models.CharField("điện thoại", max_length=20, blank=True)
-    applicant_email = models.EmailField("thư điện tử", blank=True)
-    applicant_address = models.CharField("địa chỉ", max_length=300, blank=True)
-    channel = models.PositiveSmallIntegerField("kênh nộp", choices=Channel.choices, default=Channel.ONLINE)
-    state = models.CharField("trạng thái", max_length=20, choices=State.choices, default=State.DRAFT)
+    applicant_name = models.CharField(_("chủ hồ sơ"), max_length=200)
+    applicant_id_number = models.CharField(_("số định danh / mã số thuế"), max_length=20, blank=True)
+    applicant_phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    applicant_email = models.EmailField(_("thư điện tử"), blank=True)
+    applicant_address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
+    channel = models.PositiveSmallIntegerField(_("kênh nộp"), choices=Channel.choices, default=Channel.ONLINE)
+    state = models.CharField(_("trạng thái"), max_length=20, choices=State.choices, default=State.DRAFT)
     delivery = models.CharField(
-        "hình thức nhận kết quả", max_length=10, choices=Delivery.choices, default=Delivery.OFFICE
+        _("hình thức nhận kết quả"), max_length=10, choices=Delivery.choices, default=Delivery.OFFICE
     )
-    delivery_address = models.CharField("địa chỉ nhận kết quả", max_length=300, blank=True)
+    delivery_address = models.CharField(_("địa chỉ nhận kết quả"), max_length=300, blank=True)
     # Optimistic lock: every transition checks and increments it, so of two officers acting at once one wins and
     # the other is told the dossier changed under them.
     version = models.PositiveIntegerField(default=0)
-    submitted_at = models.DateTimeField("ngày nộp", null=True, blank=True)
-    received_at = models.DateTimeField("ngày tiếp nhận", null=True, blank=True)
-    due_at = models.DateTimeField("ngày hẹn trả", null=True, blank=True)
-    original_due_at = models.DateTimeField("ngày hẹn trả ban đầu", null=True, blank=True)
-    due_reset = models.BooleanField("đã gia hạn (xin lỗi, hẹn lại)", default=False)
-    paused_at = models.DateTimeField("tạm dừng tính thời hạn từ", null=True, blank=True)
-    finished_at = models.DateTimeField("ngày có kết quả", null=True, blank=True)
-    returned_at = models.DateTimeField("ngày trả kết quả", null=True, blank=True)
+    submitted_at = models.DateTimeField(_("ngày nộp"), null=True, blank=True)
+    received_at = models.DateTimeField(_("ngày tiếp nhận"), null=True, blank=True)
+    due_at = models.DateTimeField(_("ngày hẹn trả"), null=True, blank=True)
+    original_due_at = models.DateTimeField(_("ngày hẹn trả ban đầu"), null=True, blank=True)
+    due_reset = models.BooleanField(_("đã gia hạn (xin lỗi, hẹn lại)"), default=False)
+    paused_at = models.DateTimeField(_("tạm dừng tính thời hạn từ"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("ngày có kết quả"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("ngày trả kết quả"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "hồ sơ"
-        verbose_name_plural = "hồ sơ"
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["applicant", "-created_at"]),
@@ -136,36 +136,43 @@ class DossierFile(models.Model):
         RESULT = "result", _("Kết quả giải quyết")
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="files")
-    kind = models.CharField("loại", max_length=12, choices=Kind.choices, default=Kind.APPLICATION)
+    kind = models.CharField(_("loại"), max_length=12, choices=Kind.choices, default=Kind.APPLICATION)
     requirement = models.ForeignKey(
         "catalog.RequiredDocument",
-        verbose_name="thành phần",
+        verbose_name=_("thành phần"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
     )
-    label = models.CharField("tên giấy tờ", max_length=500)
-    file = models.FileField("tệp", upload_to="dossiers/%Y/%m/", max_length=300)
-    original_name = models.CharField("tên tệp gốc", max_length=255)
+    label = models.CharField(_("tên giấy tờ"), max_length=500)
+    file = models.FileField(_("tệp"), upload_to="dossiers/%Y/%m/", max_length=300)
+    original_name = models.CharField(_("tên tệp gốc"), max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
-    form_code = models.CharField("mẫu", max_length=10, blank=True, help_text="01–06 for generated forms")
+    form_code = models.CharField(_("mẫu"), max_length=10, blank=True, help_text="01–06 for generated forms")
     vault_document = models.ForeignKey(
         "dossiers.VaultDocument", on_delete=models.SET_NULL, null=True, blank=True, related_name="reuses"
     )
+    # A result document is the officers' draft until the leader approves it; the applicant sees it only once it is
+    # approved and the dossier is returned (``access.dossier_files_visible_to``).
+    approved_at = models.DateTimeField(_("thời điểm phê duyệt"), null=True, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "tệp hồ sơ"
-        verbose_name_plural = "tệp hồ sơ"
+        verbose_name = _("tệp hồ sơ")
+        verbose_name_plural = _("tệp hồ sơ")
         ordering = ["dossier", "created_at"]
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def is_draft_result(self) -> bool:
+        return self.kind == self.Kind.RESULT and self.approved_at is None
 
 
 class VaultDocument(models.Model):
@@ -179,13 +186,13 @@ class VaultDocument(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="vault_documents"
     )
-    source = models.CharField("nguồn", max_length=10, choices=Source.choices, default=Source.UPLOADED)
-    doc_type = models.CharField("loại giấy tờ", max_length=300)
-    number = models.CharField("số, ký hiệu", max_length=100, blank=True)
-    issuer = models.CharField("cơ quan cấp", max_length=200, blank=True)
-    issued_on = models.DateField("ngày cấp", null=True, blank=True)
-    valid_until = models.DateField("có giá trị đến", null=True, blank=True)
-    file = models.FileField("tệp", upload_to="vault/%Y/%m/", max_length=300)
+    source = models.CharField(_("nguồn"), max_length=10, choices=Source.choices, default=Source.UPLOADED)
+    doc_type = models.CharField(_("loại giấy tờ"), max_length=300)
+    number = models.CharField(_("số, ký hiệu"), max_length=100, blank=True)
+    issuer = models.CharField(_("cơ quan cấp"), max_length=200, blank=True)
+    issued_on = models.DateField(_("ngày cấp"), null=True, blank=True)
+    valid_until = models.DateField(_("có giá trị đến"), null=True, blank=True)
+    file = models.FileField(_("tệp"), upload_to="vault/%Y/%m/", max_length=300)
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
@@ -193,8 +200,8 @@ class VaultDocument(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "giấy tờ trong kho dữ liệu"
-        verbose_name_plural = "kho dữ liệu công dân"
+        verbose_name = _("giấy tờ trong kho dữ liệu")
+        verbose_name_plural = _("kho dữ liệu công dân")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -210,23 +217,29 @@ class DossierEvent(models.Model):
         LATE = "late", _("Quá hạn")
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField("thao tác", max_length=30)
+    action = models.CharField(_("thao tác"), max_length=30)
     from_state = models.CharField(max_length=20, blank=True)
     to_state = models.CharField(max_length=20)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
-    actor_title = models.CharField("chức danh", max_length=120, blank=True)
+    # Who acted, as a code ("applicant" or a User.Role value) rendered in the reader's language; the job title is
+    # what an administrator typed for the officer, kept as typed for the printed slip (Mẫu 05).
+    actor_role = models.CharField(_("vai trò người thực hiện"), max_length=20, blank=True)
+    actor_title = models.CharField(_("chức danh"), max_length=120, blank=True)
     agency = models.ForeignKey(
         "agencies.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     at = models.DateTimeField("thời điểm")
-    note = models.TextField("nội dung", blank=True)
-    step_deadline = models.DateTimeField("hạn xử lý bước", null=True, blank=True)
-    outcome = models.CharField("kết quả", max_length=10, choices=Outcome.choices, blank=True)
+    # Only what a person typed (a reason, a question, a note); what the system knows is in ``params`` (agency ids,
+    # items, dates) and the sentence is rendered from the action and them (``dossiers/wording.py``).
+    note = models.TextField(_("nội dung"), blank=True)
+    params = models.JSONField(_("tham số"), default=dict, blank=True)
+    step_deadline = models.DateTimeField(_("hạn xử lý bước"), null=True, blank=True)
+    outcome = models.CharField(_("kết quả"), max_length=10, choices=Outcome.choices, blank=True)
     visible_to_applicant = models.BooleanField(default=True)
 
     class Meta:
-        verbose_name = "bước xử lý"
-        verbose_name_plural = "quá trình xử lý"
+        verbose_name = _("bước xử lý")
+        verbose_name_plural = _("quá trình xử lý")
         ordering = ["dossier", "at", "id"]
 
     def __str__(self) -> str:
@@ -237,7 +250,7 @@ class SupplementRequest(models.Model):
     """A request to the applicant listing everything missing (Mẫu 02); the clock stops until it is answered."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="supplement_requests")
-    items = models.JSONField("giấy tờ cần bổ sung", default=list)
+    items = models.JSONField(_("giấy tờ cần bổ sung"), default=list)
     reason = models.TextField("lý do")
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -246,8 +259,8 @@ class SupplementRequest(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "yêu cầu bổ sung"
-        verbose_name_plural = "yêu cầu bổ sung"
+        verbose_name = _("yêu cầu bổ sung")
+        verbose_name_plural = _("yêu cầu bổ sung")
         ordering = ["dossier", "requested_at"]
 
     def __str__(self) -> str:
@@ -264,7 +277,10 @@ class Consultation(models.Model):
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="consultations")
     agency = models.ForeignKey(
-        "agencies.Agency", verbose_name="cơ quan được lấy ý kiến", on_delete=models.PROTECT, related_name="+"
+        "agencies.Agency",
+        verbose_name=_("cơ quan được lấy ý kiến"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     question = models.TextField("nội dung xin ý kiến")
     reply_by = models.DateTimeField("hạn trả lời")
@@ -272,16 +288,16 @@ class Consultation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     asked_at = models.DateTimeField("thời điểm xin ý kiến")
-    answer = models.TextField("ý kiến trả lời", blank=True)
+    answer = models.TextField(_("ý kiến trả lời"), blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    answered_at = models.DateTimeField("thời điểm trả lời", null=True, blank=True)
-    closed_at = models.DateTimeField("thời điểm kết thúc", null=True, blank=True)
+    answered_at = models.DateTimeField(_("thời điểm trả lời"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("thời điểm kết thúc"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "lấy ý kiến phối hợp"
-        verbose_name_plural = "lấy ý kiến phối hợp"
+        verbose_name = _("lấy ý kiến phối hợp")
+        verbose_name_plural = _("lấy ý kiến phối hợp")
         ordering = ["dossier", "asked_at"]
         indexes = [
             models.Index(
@@ -293,6 +309,40 @@ class Consultation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} → {self.agency_id} {self.asked_at:%Y-%m-%d}"
+
+
+class ProcedureFilingRule(models.Model):
+    """How online filing treats one procedure, set by an administrator: whether a dossier may be submitted with
+    required documents missing (the applicant then completes it at reception). Without a rule, it may not."""
+
+    procedure = models.OneToOneField(
+        "catalog.Procedure", verbose_name=_("thủ tục"), on_delete=models.CASCADE, related_name="+"
+    )
+    incomplete_allowed = models.BooleanField(
+        _("cho phép nộp khi còn thiếu giấy tờ"),
+        default=False,
+        help_text=_(
+            "Người nộp được cảnh báo và phải xác nhận; giấy tờ còn thiếu được bổ sung khi tiếp nhận."
+        ),
+    )
+    required_documents = models.ManyToManyField(
+        "catalog.RequiredDocument",
+        verbose_name=_("giấy tờ bắt buộc"),
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "Để trống: giấy tờ bắt buộc được xác định từ cách ghi của danh mục (“Trường hợp…”, “nếu có”, "
+            "“Lưu ý”, “xuất trình”). Chọn khi cách ghi đó sai với thủ tục này."
+        ),
+    )
+    note = models.TextField(_("ghi chú, căn cứ"), blank=True)
+
+    class Meta:
+        verbose_name = _("quy định nộp trực tuyến của thủ tục")
+        verbose_name_plural = _("quy định nộp trực tuyến của thủ tục")
+
+    def __str__(self) -> str:
+        return str(self.procedure_id)
 
 
 class DailyCounter(models.Model):
@@ -314,13 +364,15 @@ class DailyCounter(models.Model):
 class NationalStatus(models.Model):
     """How a local state maps to the national portal's dossier status (1–10); a table, so it can be corrected."""
 
-    state = models.CharField("trạng thái nội bộ", max_length=20, unique=True, choices=Dossier.State.choices)
+    state = models.CharField(
+        _("trạng thái nội bộ"), max_length=20, unique=True, choices=Dossier.State.choices
+    )
     code = models.PositiveSmallIntegerField("mã trạng thái DVCQG")
-    name = models.CharField("tên trạng thái DVCQG", max_length=120)
+    name = models.CharField(_("tên trạng thái DVCQG"), max_length=120)
 
     class Meta:
-        verbose_name = "trạng thái DVCQG"
-        verbose_name_plural = "bảng ánh xạ trạng thái DVCQG"
+        verbose_name = _("trạng thái DVCQG")
+        verbose_name_plural = _("bảng ánh xạ trạng thái DVCQG")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -340,8 +392,8 @@ class OutboxEvent(models.Model):
     last_error = models.TextField(blank=True)
 
     class Meta:
-        verbose_name = "sự kiện chờ đồng bộ"
-        verbose_name_plural = "hàng đợi đồng bộ DVCQG"
+        verbose_name = _("sự kiện chờ đồng bộ")
+        verbose_name_plural = _("hàng đợi đồng bộ DVCQG")
         indexes = [models.Index(fields=["sent_at", "created_at"])]
 
     def __str__(self) -> str:
@@ -353,18 +405,36 @@ class Notification(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="notifications", null=True)
-    title = models.CharField(max_length=200)
-    body = models.TextField()
+    # What happened, as a code and its parameters, rendered in the reader's language (``dossiers/wording.py``).
+    # ``title``/``body`` hold the text of notifications written before codes were stored, and stay empty after.
+    kind = models.CharField(_("loại thông báo"), max_length=40, blank=True)
+    params = models.JSONField(_("tham số"), default=dict, blank=True)
+    title = models.CharField(max_length=200, blank=True)
+    body = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     sms_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "thông báo"
-        verbose_name_plural = "thông báo"
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("thông báo")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["user", "-created_at"])]
 
     def __str__(self) -> str:
-        return self.title
+        return self.subject
+
+    @property
+    def subject(self) -> str:
+        """The title in the active language."""
+        from dossiers.wording import notification_subject
+
+        return notification_subject(self)
+
+    @property
+    def message(self) -> str:
+        """The body in the active language."""
+        from dossiers.wording import notification_message
+
+        return notification_message(self)

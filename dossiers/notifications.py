@@ -1,61 +1,94 @@
-"""What the applicant is told when their dossier changes, and the queueing of forms and deliveries after commit."""
+"""Who is told what when a dossier changes (the applicant; the officers whose queue it enters), and the queueing of
+forms and deliveries after commit. The words are in ``wording.py``: a notification stores a code and parameters."""
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from dossiers import page_cache
 from dossiers.models import Dossier, DossierEvent, Notification
+from dossiers.selectors import QUEUES, Branch
 from dossiers.tasks import form_render, notification_deliver
+from dossiers.wording import APPLICANT_MESSAGES
+from portal.accounts.models import User
+from portal.agencies.models import Agency
 
-# Actions the applicant hears about (DOMAIN.md §4; issue: received, supplement, refused, result ready, returned,
-# delayed with an apology), plus the acknowledgement of an online submission.
-MESSAGES = {
-    "submit": (
-        "Đã nộp hồ sơ {code}",
-        "Hồ sơ {code} ({procedure}) đã được gửi tới {agency} và đang chờ tiếp nhận.",
-    ),
-    "receive": (
-        "Hồ sơ {code} đã được tiếp nhận",
-        "Ngày hẹn trả kết quả: {due}. Phiếu tiếp nhận có trong tài khoản của bạn.",
-    ),
-    "request_supplement": ("Hồ sơ {code} cần bổ sung", "Cơ quan yêu cầu bổ sung: {note}"),
-    "refuse": ("Hồ sơ {code} không được tiếp nhận", "Lý do: {note}"),
-    "approve": ("Hồ sơ {code} đã có kết quả", "Kết quả đã sẵn sàng để trả theo hình thức bạn đã chọn."),
-    "return_result": (
-        "Đã trả kết quả hồ sơ {code}",
-        "Kết quả giải quyết đã được trả. Cảm ơn bạn đã sử dụng dịch vụ.",
-    ),
-    "apologise": (
-        "Hồ sơ {code} chậm trả kết quả",
-        "Cơ quan xin lỗi vì chậm trễ ({note}). Ngày hẹn trả mới: {due}.",
-    ),
-    "stop": ("Hồ sơ {code} bị dừng xử lý", "Lý do: {note}"),
-}
+
+def _deliver_after_commit(notification: Notification) -> None:
+    transaction.on_commit(lambda: notification_deliver.delay(notification.pk))
 
 
 def dossier_changed(dossier: Dossier, event: DossierEvent) -> Notification | None:
-    """Store the applicant's notification for ``event`` and deliver it by e-mail/SMS after the commit."""
-    if dossier.applicant_id is None or event.action not in MESSAGES or not event.visible_to_applicant:
+    """Store the applicant's notification for ``event`` (as a code and its parameters: it is worded in the reader's
+    language when shown) and deliver it by e-mail/SMS after the commit."""
+    if (
+        dossier.applicant_id is None
+        or event.action not in APPLICANT_MESSAGES
+        or not event.visible_to_applicant
+    ):
         return None
-    title, body = MESSAGES[event.action]
-    values = {
+    params = {
         "code": dossier.code or "",
         "procedure": dossier.procedure.name,
         "agency": dossier.receiving_agency.name,
-        "due": date_format(timezone.localtime(dossier.due_at), "SHORT_DATETIME_FORMAT")
-        if dossier.due_at
-        else "—",
         "note": event.note,
+        "items": event.params.get("items", []),
     }
+    if dossier.due_at:
+        params["due"] = dossier.due_at.isoformat()
     notification = Notification.objects.create(
-        user_id=dossier.applicant_id,
-        dossier=dossier,
-        title=title.format(**values)[:200],
-        body=body.format(**values),
+        user_id=dossier.applicant_id, dossier=dossier, kind=event.action, params=params
     )
-    transaction.on_commit(lambda: notification_deliver.delay(notification.pk))
+    _deliver_after_commit(notification)
     return notification
+
+
+# Queues whose arrivals are news to the officers who work them. The others are filled by the officers' own action
+# (received, waiting for transfer) or wait on the applicant (supplement).
+ANNOUNCED_QUEUES = ("cho-tiep-nhan", "dang-xu-ly", "cho-phe-duyet", "cho-tra-ket-qua")
+
+
+def _officers(role: str, agency_id: int, actor: User | None):
+    officers = User.objects.filter(role=role, is_active=True, memberships__agency_id=agency_id)
+    return officers.exclude(pk=actor.pk) if actor is not None else officers
+
+
+def _tell_officers(
+    dossier: Dossier, slug: str, role: str, agency_id: int, actor: User | None, **extra
+) -> int:
+    agency_name = Agency.objects.filter(pk=agency_id).values_list("name", flat=True).first() or ""
+    params = {"code": dossier.code or "", "procedure": dossier.procedure.name, "agency": agency_name, **extra}
+    created = 0
+    for officer_id in _officers(role, agency_id, actor).values_list("pk", flat=True).distinct():
+        _deliver_after_commit(
+            Notification.objects.create(
+                user_id=officer_id, dossier=dossier, kind=f"work:{slug}", params=params
+            )
+        )
+        created += 1
+    return created
+
+
+def work_arrived(dossier: Dossier, *, from_state: str, actor: User | None) -> int:
+    """A dossier entered a queue (a new submission, a transfer, a proposal, a sent-back draft, an approved result):
+    each officer who works that queue in that agency is told, in the inbox and by e-mail if they chose it."""
+    told = 0
+    for queue in QUEUES:
+        if queue.slug not in ANNOUNCED_QUEUES:
+            continue
+        for branch in queue.branches:
+            if not isinstance(branch, Branch):
+                continue
+            agency_id = getattr(dossier, branch.field)
+            if agency_id and dossier.state in branch.states and from_state not in branch.states:
+                told += _tell_officers(dossier, queue.slug, queue.role, agency_id, actor)
+    return told
+
+
+def consultation_asked(dossier: Dossier, *, agency: Agency, reply_by) -> int:
+    """The handling officers of the consulted agency are told the question waits for them."""
+    return _tell_officers(
+        dossier, "xin-y-kien", User.Role.HANDLING_OFFICER, agency.pk, None, due=reply_by.isoformat()
+    )
 
 
 def form_requested(dossier: Dossier, form_code: str) -> None:

@@ -19,7 +19,7 @@ from dossiers.models import Dossier
 from dossiers.workflow import PAUSED_STATES
 from portal.accounts.models import User
 from portal.agencies.models import Agency
-from portal.catalog.models import Procedure
+from portal.catalog.models import Channel, Procedure
 from portal.workdays import calendar as workdays
 
 S = Dossier.State
@@ -296,3 +296,10 @@ def competent_agency(procedure: Procedure, receiving_agency: Agency | None = Non
     if receiving_agency is not None and receiving_agency in competent:
         return receiving_agency
     return competent[0] if competent else None
+
+
+def online_channel(procedure: Procedure) -> Channel | None:
+    """The procedure's online channel (its fee and time for a dossier filed here), else its first channel."""
+    channels = list(procedure.channels.all())
+    online = [channel for channel in channels if channel.kind == Channel.Kind.ONLINE]
+    return (online or channels or [None])[0]

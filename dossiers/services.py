@@ -5,17 +5,18 @@ work (forms to render, notifications to deliver) with ``transaction.on_commit``.
 
 import hashlib
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from dossiers import notifications
+from dossiers import notifications, wording
 from dossiers.access import actors_for
 from dossiers.codes import dossier_code_issue
-from dossiers.deadlines import apology_deadline, dossier_due_date
+from dossiers.deadlines import apology_deadline, dossier_due_date, time_limit_unclear
 from dossiers.errors import ConcurrentChange, InvalidInput, NotYourDossier, TransitionNotAllowed
 from dossiers.models import (
     Consultation,
@@ -49,10 +50,11 @@ class ResultDocument:
 class Step:
     """What a transition records besides the state: the history note, its deadline and the agency it happened in."""
 
-    note: str = ""
+    note: str = ""  # only what a person typed; the sentence comes from the action and ``params``
     step_deadline: datetime | None = None
     agency: Agency | None = None
     visible_to_applicant: bool = True
+    params: dict = field(default_factory=dict)
 
 
 def _lock(dossier: Dossier, expected_version: int | None) -> Dossier:
@@ -85,10 +87,12 @@ def _record(
         from_state=from_state,
         to_state=dossier.state,
         actor=user,
-        actor_title=_title(user, dossier),
+        actor_role=_role(user, dossier),
+        actor_title=(user.job_title if user is not None and user.is_officer else ""),
         agency=step.agency,
         at=now,
         note=step.note,
+        params=step.params,
         step_deadline=step.step_deadline,
         outcome=outcome,
         visible_to_applicant=step.visible_to_applicant,
@@ -103,23 +107,29 @@ def _record(
                 "MaHoSo": dossier.code,
                 "TrangThaiHoSo": status,
                 "ThaoTac": action,
-                "NoiDung": step.note[:500],
+                "NoiDung": wording.history_note_for_national_portal(event),
             },
         )
     return event
 
 
-def _title(user: User | None, dossier: Dossier) -> str:
-    """What the history shows for who acted: an officer's title (never their name), or "Chủ hồ sơ"."""
+def record_step(dossier: Dossier, action: str, user: User | None, step: Step) -> DossierEvent:
+    """A history step outside the state machine (a dossier registered at the counter), with its outbox row."""
+    return _record(dossier, action, user, "", step, timezone.now())
+
+
+def _role(user: User | None, dossier: Dossier) -> str:
+    """Who acted, as a code (rendered in the reader's language): the applicant, or the officer's role."""
     if user is None:
         return ""
     if user.pk == dossier.applicant_id and not user.is_officer:
-        return "Chủ hồ sơ"
-    return user.job_title or user.get_role_display()
+        return wording.APPLICANT
+    return user.role
 
 
 def _apply(dossier: Dossier, action: str, user: User | None, step: Step, **changes) -> DossierEvent:
-    """Move a locked dossier along ``action``: set fields, bump the version, record history and outbox."""
+    """Move a locked dossier along ``action``: set fields, bump the version, record history and outbox, tell the
+    applicant and the officers whose queue it enters."""
     now = timezone.now()
     from_state = dossier.state
     target = TRANSITIONS[action].target
@@ -133,6 +143,7 @@ def _apply(dossier: Dossier, action: str, user: User | None, step: Step, **chang
         _consultations_close(dossier, now)
     event = _record(dossier, action, user, from_state, step, now)
     notifications.dossier_changed(dossier, event)
+    notifications.work_arrived(dossier, from_state=from_state, actor=user)
     return event
 
 
@@ -149,29 +160,48 @@ def _user_agency(user: User, *candidates: Agency | None) -> Agency | None:
     return next((a for a in candidates if a is not None and a.pk in member_of), None)
 
 
+def submission_problems(dossier: Dossier) -> list[str]:
+    """What stops a draft from being submitted, all at once (the documents are checked in ``completeness``)."""
+    problems = []
+    if not dossier.files.exists():
+        problems.append(_("Hồ sơ chưa có giấy tờ nào. Vui lòng tải lên các thành phần hồ sơ trước khi nộp."))
+    if not dossier.applicant_name.strip():
+        problems.append(_("Vui lòng nhập họ tên chủ hồ sơ."))
+    if not (dossier.applicant_phone.strip() or dossier.applicant_id_number.strip()):
+        problems.append(
+            _("Vui lòng nhập số điện thoại hoặc số định danh: cần để tra cứu hồ sơ và nhận thông báo.")
+        )
+    return problems
+
+
 # --- applicant ---------------------------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def dossier_submit(*, dossier: Dossier, user: User, expected_version: int | None = None) -> DossierEvent:
-    """The applicant submits a draft: it gets its code (reception unit, today, next number) and joins the queue."""
+def dossier_submit(
+    *, dossier: Dossier, user: User, expected_version: int | None = None, incomplete_accepted: bool = False
+) -> DossierEvent:
+    """The applicant submits a draft: it gets its code (reception unit, today, next number) and joins the queue.
+    Missing required documents stop it, unless the procedure accepts a dossier completed later and the applicant
+    said they know (``incomplete_accepted``)."""
+    from dossiers.completeness import dossier_completeness
+
     dossier = _lock(dossier, expected_version)
     _check(dossier, "submit", user)
-    if not dossier.files.exists():
-        raise InvalidInput("Hồ sơ chưa có giấy tờ nào. Vui lòng tải lên các thành phần hồ sơ trước khi nộp.")
-    if not dossier.applicant_name.strip():
-        raise InvalidInput("Vui lòng nhập họ tên chủ hồ sơ.")
-    if not (dossier.applicant_phone.strip() or dossier.applicant_id_number.strip()):
-        raise InvalidInput(
-            "Vui lòng nhập số điện thoại hoặc số định danh: cần để tra cứu hồ sơ và nhận thông báo."
-        )
+    problems = submission_problems(dossier)
+    if problems:
+        raise InvalidInput(" ".join(str(problem) for problem in problems))
+    completeness = dossier_completeness(dossier)
+    if not completeness.complete and not (completeness.incomplete_allowed and incomplete_accepted):
+        raise InvalidInput(completeness.summary())
     now = timezone.now()
     code = dossier_code_issue(agency=dossier.receiving_agency, day=timezone.localdate(now))
+    params = {"missing": [str(name) for name in completeness.missing_names()]} if completeness.missing else {}
     return _apply(
         dossier,
         "submit",
         user,
-        Step(note="Nộp hồ sơ trực tuyến", agency=dossier.receiving_agency),
+        Step(agency=dossier.receiving_agency, params=params),
         code=code,
         submitted_at=now,
     )
@@ -184,7 +214,7 @@ def dossier_resubmit(*, dossier: Dossier, user: User, expected_version: int | No
     _check(dossier, "resubmit", user)
     request = dossier.supplement_requests.filter(answered_at__isnull=True).order_by("-requested_at").first()
     if request and not dossier.files.filter(created_at__gte=request.requested_at).exists():
-        raise InvalidInput("Vui lòng tải lên giấy tờ bổ sung trước khi nộp lại.")
+        raise InvalidInput(_("Vui lòng tải lên giấy tờ bổ sung trước khi nộp lại."))
     now = timezone.now()
     if request:
         request.answered_at = now
@@ -200,7 +230,7 @@ def dossier_resubmit(*, dossier: Dossier, user: User, expected_version: int | No
             changes["original_due_at"] = due
     else:
         changes["state"] = S.SUBMITTED
-    return _apply(dossier, "resubmit", user, Step(note="Công dân nộp bổ sung hồ sơ"), **changes)
+    return _apply(dossier, "resubmit", user, Step(), **changes)
 
 
 @transaction.atomic
@@ -209,9 +239,7 @@ def dossier_withdraw(
 ) -> DossierEvent:
     dossier = _lock(dossier, expected_version)
     _check(dossier, "withdraw", user)
-    return _apply(
-        dossier, "withdraw", user, Step(note=reason or "Công dân rút hồ sơ"), finished_at=timezone.now()
-    )
+    return _apply(dossier, "withdraw", user, Step(note=reason.strip()), finished_at=timezone.now())
 
 
 # --- one-stop officer ---------------------------------------------------------------------------------------------
@@ -226,24 +254,35 @@ def dossier_receive(
     note: str = "",
     expected_version: int | None = None,
 ) -> DossierEvent:
-    """Accept a complete dossier: the receipt (Mẫu 01) carries the due date, counted from now in working days."""
+    """Accept a complete dossier: the receipt (Mẫu 01) carries the due date, counted from now in working days.
+
+    When the procedure's time limit has no unit ("Thời hạn: 1"), nothing is guessed: the officer sets the due date
+    and says why (the note), and the history records that the date was the officer's."""
     dossier = _lock(dossier, expected_version)
     _check(dossier, "receive", officer)
     now = timezone.now()
     if due_at is not None and due_at <= now:
-        raise InvalidInput("Ngày hẹn trả phải sau thời điểm tiếp nhận.")
+        raise InvalidInput(_("Ngày hẹn trả phải sau thời điểm tiếp nhận."))
+    unclear = time_limit_unclear(dossier)
+    params = {}
+    if unclear is not None:
+        if due_at is None or not note.strip():
+            raise InvalidInput(
+                _(
+                    "Thời hạn giải quyết của thủ tục không ghi đơn vị (“%(source)s”): vui lòng nhập ngày hẹn trả "
+                    "và lý do chọn ngày đó."
+                )
+                % {"source": unclear}
+            )
+        params = {"due_set_by_officer": True, "source_time": unclear}
     due = due_at or dossier_due_date(dossier, now)
     if due is None:
-        raise InvalidInput("Thủ tục chưa có thời hạn giải quyết: vui lòng nhập ngày hẹn trả.")
+        raise InvalidInput(_("Thủ tục chưa có thời hạn giải quyết: vui lòng nhập ngày hẹn trả."))
     event = _apply(
         dossier,
         "receive",
         officer,
-        Step(
-            note=note or "Tiếp nhận hồ sơ, hẹn trả kết quả",
-            agency=dossier.receiving_agency,
-            step_deadline=due,
-        ),
+        Step(note=note.strip(), agency=dossier.receiving_agency, step_deadline=due, params=params),
         received_at=now,
         due_at=due,
         original_due_at=due,
@@ -261,7 +300,7 @@ def dossier_request_supplement(
     _check(dossier, "request_supplement", officer)
     items = [item.strip() for item in items if item.strip()]
     if not items:
-        raise InvalidInput("Vui lòng liệt kê ít nhất một giấy tờ cần bổ sung.")
+        raise InvalidInput(_("Vui lòng liệt kê ít nhất một giấy tờ cần bổ sung."))
     now = timezone.now()
     SupplementRequest.objects.create(
         dossier=dossier, items=items, reason=reason, requested_by=officer, requested_at=now
@@ -271,7 +310,7 @@ def dossier_request_supplement(
         dossier,
         "request_supplement",
         officer,
-        Step(note=f"Yêu cầu bổ sung: {'; '.join(items)}. {reason}".strip(), agency=agency),
+        Step(note=reason.strip(), agency=agency, params={"items": items}),
         paused_at=now,
     )
     notifications.form_requested(dossier, "02")
@@ -285,7 +324,7 @@ def dossier_refuse(
     dossier = _lock(dossier, expected_version)
     _check(dossier, "refuse", officer)
     if not reason.strip():
-        raise InvalidInput("Vui lòng nêu rõ lý do từ chối.")
+        raise InvalidInput(_("Vui lòng nêu rõ lý do từ chối."))
     event = _apply(
         dossier,
         "refuse",
@@ -306,7 +345,7 @@ def dossier_transfer(
     dossier = _lock(dossier, expected_version)
     _check(dossier, "transfer", officer)
     if not handling_agency.is_active:
-        raise InvalidInput("Cơ quan được chọn không còn hoạt động.")
+        raise InvalidInput(_("Cơ quan được chọn không còn hoạt động."))
     if dossier.channel == Dossier.Channel.ONLINE:
         deadline = workdays.add_working_days(dossier.received_at, 0)  # electronic hand-over: within the day
     else:
@@ -316,9 +355,9 @@ def dossier_transfer(
         "transfer",
         officer,
         Step(
-            note=f"Chuyển {handling_agency.name} giải quyết",
             agency=dossier.receiving_agency,
             step_deadline=deadline,
+            params={"agency": handling_agency.pk},
         ),
         handling_agency=handling_agency,
     )
@@ -328,6 +367,7 @@ def dossier_transfer(
 def dossier_return_result(
     *, dossier: Dossier, officer: User, note: str = "", expected_version: int | None = None
 ) -> DossierEvent:
+    """Hand the approved result to the applicant: from now on they see it, and it joins their vault."""
     dossier = _lock(dossier, expected_version)
     _check(dossier, "return_result", officer)
     results_to_vault(dossier)
@@ -335,11 +375,7 @@ def dossier_return_result(
         dossier,
         "return_result",
         officer,
-        Step(
-            note=note or "Trả kết quả cho công dân",
-            agency=dossier.receiving_agency,
-            step_deadline=dossier.due_at,
-        ),
+        Step(note=note.strip(), agency=dossier.receiving_agency, step_deadline=dossier.due_at),
         returned_at=timezone.now(),
     )
     notifications.form_requested(dossier, "05")
@@ -349,8 +385,10 @@ def dossier_return_result(
 # --- handling officer and leader ----------------------------------------------------------------------------------
 
 
-def _handling_step(dossier: Dossier, note: str) -> Step:
-    return Step(note=note, agency=dossier.handling_agency, step_deadline=dossier.due_at)
+def _handling_step(dossier: Dossier, note: str = "", **params) -> Step:
+    return Step(
+        note=note.strip(), agency=dossier.handling_agency, step_deadline=dossier.due_at, params=params
+    )
 
 
 @transaction.atomic
@@ -368,13 +406,16 @@ def dossier_consult(
     dossier = _lock(dossier, expected_version)
     _check(dossier, "consult", officer)
     if reply_by <= timezone.now():
-        raise InvalidInput("Hạn trả lời phải ở tương lai.")
+        raise InvalidInput(_("Hạn trả lời phải ở tương lai."))
     if agency.pk == dossier.handling_agency_id:
-        raise InvalidInput("Hãy chọn một cơ quan khác với cơ quan đang giải quyết hồ sơ.")
+        raise InvalidInput(_("Hãy chọn một cơ quan khác với cơ quan đang giải quyết hồ sơ."))
     if not agency.is_active:
-        raise InvalidInput("Cơ quan này không còn hoạt động.")
+        raise InvalidInput(_("Cơ quan này không còn hoạt động."))
     step = Step(
-        note=f"Lấy ý kiến {agency.name}: {question}", agency=dossier.handling_agency, step_deadline=reply_by
+        note=question.strip(),
+        agency=dossier.handling_agency,
+        step_deadline=reply_by,
+        params={"agency": agency.pk},
     )
     event = _apply(dossier, "consult", officer, step)
     Consultation.objects.create(
@@ -385,6 +426,7 @@ def dossier_consult(
         asked_by=officer,
         asked_at=event.at,
     )
+    notifications.consultation_asked(dossier, agency=agency, reply_by=reply_by)
     return event
 
 
@@ -409,7 +451,9 @@ def dossier_consult_reply(
         question.answer, question.answered_by = reply, officer
         question.answered_at = question.closed_at = timezone.now()
         question.save(update_fields=["answer", "answered_by", "answered_at", "closed_at"])
-    return _apply(dossier, "consult_reply", officer, Step(note=reply, agency=agency, step_deadline=deadline))
+    return _apply(
+        dossier, "consult_reply", officer, Step(note=reply.strip(), agency=agency, step_deadline=deadline)
+    )
 
 
 @transaction.atomic
@@ -431,19 +475,20 @@ def dossier_financial_done(
     changes = {"paused_at": None}
     if dossier.paused_at and dossier.due_at:
         changes["due_at"] = workdays.extend_for_pause(dossier.due_at, dossier.paused_at, timezone.now())
-    return _apply(
-        dossier,
-        "financial_done",
-        officer,
-        _handling_step(dossier, "Đã hoàn thành nghĩa vụ tài chính"),
-        **changes,
-    )
+    return _apply(dossier, "financial_done", officer, _handling_step(dossier), **changes)
 
 
 def result_store(dossier: Dossier, officer: User, result: ResultDocument) -> DossierFile:
+    """Store a draft result, replacing the draft it supersedes (the officers see one draft, the applicant none).
+    Call inside the transaction that locks the dossier."""
     filename = result.name[:240]
     if not filename.lower().endswith(f".{result.extension}"):
         filename = f"{filename}.{result.extension}"  # the download and the vault copy keep a usable name
+    superseded = list(dossier.files.filter(kind=DossierFile.Kind.RESULT, approved_at__isnull=True))
+    for draft in superseded:
+        name, storage = draft.file.name, draft.file.storage
+        draft.delete()
+        transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
     stored = DossierFile(
         dossier=dossier,
         kind=DossierFile.Kind.RESULT,
@@ -468,14 +513,13 @@ def dossier_propose(
     result: ResultDocument | None = None,
     expected_version: int | None = None,
 ) -> DossierEvent:
-    """Put the result to the leader, with the result document when there is one (both or neither are stored)."""
+    """Put the result to the leader, with the result document when there is one (it replaces an earlier draft;
+    both or neither are stored). The document stays a draft, unseen by the applicant, until approved."""
     dossier = _lock(dossier, expected_version)
     _check(dossier, "propose", officer)
     if result is not None:
         result_store(dossier, officer, result)
-    return _apply(
-        dossier, "propose", officer, _handling_step(dossier, note or "Trình lãnh đạo phê duyệt kết quả")
-    )
+    return _apply(dossier, "propose", officer, _handling_step(dossier, note))
 
 
 @transaction.atomic
@@ -485,24 +529,20 @@ def dossier_send_back(
     dossier = _lock(dossier, expected_version)
     _check(dossier, "send_back", leader)
     if not reason.strip():
-        raise InvalidInput("Vui lòng ghi rõ nội dung cần xử lý lại.")
-    return _apply(dossier, "send_back", leader, _handling_step(dossier, reason.strip()))
+        raise InvalidInput(_("Vui lòng ghi rõ nội dung cần xử lý lại."))
+    return _apply(dossier, "send_back", leader, _handling_step(dossier, reason))
 
 
 @transaction.atomic
 def dossier_approve(
     *, dossier: Dossier, leader: User, note: str = "", expected_version: int | None = None
 ) -> DossierEvent:
-    """Sign off: the result is ready for return; it goes to the applicant's vault when returned."""
+    """Sign off: the draft result becomes the result, ready for return (the applicant sees it once returned)."""
     dossier = _lock(dossier, expected_version)
     _check(dossier, "approve", leader)
-    return _apply(
-        dossier,
-        "approve",
-        leader,
-        _handling_step(dossier, note or "Phê duyệt kết quả"),
-        finished_at=timezone.now(),
-    )
+    now = timezone.now()
+    dossier.files.filter(kind=DossierFile.Kind.RESULT, approved_at__isnull=True).update(approved_at=now)
+    return _apply(dossier, "approve", leader, _handling_step(dossier, note), finished_at=now)
 
 
 @transaction.atomic
@@ -513,11 +553,11 @@ def dossier_apologise(
     dossier = _lock(dossier, expected_version)
     _check(dossier, "apologise", officer)
     if dossier.due_reset:
-        raise InvalidInput("Hồ sơ đã được hẹn lại ngày trả một lần; không được gia hạn thêm.")
+        raise InvalidInput(_("Hồ sơ đã được hẹn lại ngày trả một lần; không được gia hạn thêm."))
     if not reason.strip():
-        raise InvalidInput("Vui lòng nêu lý do chậm trễ.")
+        raise InvalidInput(_("Vui lòng nêu lý do chậm trễ."))
     if dossier.due_at is None or new_due_at <= dossier.due_at:
-        raise InvalidInput("Ngày hẹn mới phải sau ngày hẹn trả hiện tại.")
+        raise InvalidInput(_("Ngày hẹn mới phải sau ngày hẹn trả hiện tại."))
     event = _apply(
         dossier,
         "apologise",
@@ -526,6 +566,7 @@ def dossier_apologise(
             note=reason.strip(),
             agency=dossier.handling_agency,
             step_deadline=apology_deadline(dossier.due_at),
+            params={"new_due": new_due_at.isoformat(), "old_due": dossier.due_at.isoformat()},
         ),
         due_at=new_due_at,
         due_reset=True,
@@ -541,27 +582,34 @@ def dossier_stop(
     dossier = _lock(dossier, expected_version)
     _check(dossier, "stop", leader)
     if not reason.strip():
-        raise InvalidInput("Vui lòng nêu lý do dừng xử lý.")
-    return _apply(
-        dossier, "stop", leader, _handling_step(dossier, reason.strip()), finished_at=timezone.now()
-    )
+        raise InvalidInput(_("Vui lòng nêu lý do dừng xử lý."))
+    return _apply(dossier, "stop", leader, _handling_step(dossier, reason), finished_at=timezone.now())
 
 
 def vault_copy(stored: DossierFile, *, owner_id: int, source: str, **details) -> VaultDocument:
     """A vault entry for a stored dossier file: the same bytes on disk, described for reuse in later dossiers."""
     return VaultDocument.objects.create(
-        owner_id=owner_id, source=source, doc_type=stored.label[:300], file=stored.file.name,
-        original_name=stored.original_name, content_type=stored.content_type, size=stored.size,
-        sha256=stored.sha256, **details,
-    )  # fmt: skip
+        owner_id=owner_id,
+        source=source,
+        doc_type=stored.label[:300],
+        file=stored.file.name,
+        original_name=stored.original_name,
+        content_type=stored.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        **details,
+    )
 
 
 def results_to_vault(dossier: Dossier) -> list[VaultDocument]:
-    """On return, each result document joins the applicant's vault (once)."""
+    """On return, each approved result document joins the applicant's vault (once), as issued by the agency."""
     if dossier.applicant_id is None:
         return []
     added = []
-    for result in dossier.files.filter(kind=DossierFile.Kind.RESULT, vault_document__isnull=True):
+    approved = dossier.files.filter(
+        kind=DossierFile.Kind.RESULT, approved_at__isnull=False, vault_document__isnull=True
+    )
+    for result in approved:
         result.vault_document = vault_copy(
             result,
             owner_id=dossier.applicant_id,

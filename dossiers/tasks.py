@@ -3,8 +3,11 @@
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.core.mail import send_mail
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from dossiers.models import Dossier, Notification
 from integrations.sms.client import SmsError, sms_gateway
@@ -12,19 +15,35 @@ from integrations.sms.client import SmsError, sms_gateway
 logger = logging.getLogger(__name__)
 
 
+def notification_email_body(notification: Notification) -> str:
+    """The message, then where to see it: the dossier's page for its applicant, the work page for an officer,
+    at the address the portal is served at."""
+    if notification.dossier_id is None:
+        return notification.message
+    name = "dossiers:officer_dossier" if notification.kind.startswith("work:") else "dossiers:citizen_detail"
+    link = settings.PORTAL_BASE_URL.rstrip("/") + reverse(name, args=[notification.dossier_id])
+    return f"{notification.message}\n\n{_('Xem hồ sơ')}: {link}"
+
+
 @shared_task(bind=True, autoretry_for=(SmsError,), retry_backoff=True, max_retries=5)
 def notification_deliver(self, notification_id: int) -> None:
-    """Send a stored notification by the user's chosen channels; a channel already used is not used again."""
+    """Send a stored notification by the user's chosen channels, in the portal's language; a channel already used
+    is not used again."""
     notification = Notification.objects.select_related("user").filter(pk=notification_id).first()
     if notification is None:
         return
+    with translation.override(settings.LANGUAGE_CODE):
+        _deliver(notification)
+
+
+def _deliver(notification: Notification) -> None:
     user = notification.user
     if user.notify_email and user.email and notification.emailed_at is None:
-        send_mail(notification.title, notification.body, None, [user.email])
+        send_mail(notification.subject, notification_email_body(notification), None, [user.email])
         Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
     if user.notify_sms and user.phone and notification.sms_sent_at is None:
         try:
-            sms_gateway().send(user.phone, f"{notification.title}. {notification.body}"[:300])
+            sms_gateway().send(user.phone, f"{notification.subject}. {notification.message}"[:300])
         except SmsError as exc:
             if not exc.temporary:
                 logger.warning("SMS for notification %s refused: %s", notification.pk, exc)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
 from PIL import Image
 
 from dossiers.errors import InvalidInput
@@ -59,20 +60,27 @@ def clean_display_name(name: str) -> str:
 
 
 def upload_check(upload: UploadedFile, *, already_in_dossier: int = 0) -> CheckedUpload:
-    """Accept ``upload`` or raise InvalidInput saying, in Vietnamese, what is wrong with it."""
+    """Accept ``upload`` or raise InvalidInput saying, in the reader's language, what is wrong with it."""
     name = clean_display_name(upload.name)
     size = upload.size or 0
     if size == 0:
-        raise InvalidInput(f"Tệp “{name}” rỗng (0 byte).")
+        raise InvalidInput(_("Tệp “%(name)s” rỗng (0 byte).") % {"name": name})
     if size > max_file_bytes():
-        raise InvalidInput(f"Tệp “{name}” vượt quá {settings.PORTAL_UPLOAD_MAX_FILE_MB} MB cho mỗi tệp.")
+        raise InvalidInput(
+            _("Tệp “%(name)s” vượt quá %(mb)d MB cho mỗi tệp.")
+            % {"name": name, "mb": settings.PORTAL_UPLOAD_MAX_FILE_MB}
+        )
     if already_in_dossier + size > max_dossier_bytes():
-        raise InvalidInput(f"Tổng dung lượng hồ sơ vượt quá {settings.PORTAL_UPLOAD_MAX_DOSSIER_MB} MB.")
+        raise InvalidInput(
+            _("Tổng dung lượng hồ sơ vượt quá %(mb)d MB.") % {"mb": settings.PORTAL_UPLOAD_MAX_DOSSIER_MB}
+        )
     upload.seek(0)
     head = upload.read(16)
     kind = next(((ctype, ext) for magic, ctype, ext in MAGIC if head.startswith(magic)), None)
     if kind is None:
-        raise InvalidInput(f"Tệp “{name}” không phải PDF, JPEG hoặc PNG (kiểm tra theo nội dung tệp).")
+        raise InvalidInput(
+            _("Tệp “%(name)s” không phải PDF, JPEG hoặc PNG (kiểm tra theo nội dung tệp).") % {"name": name}
+        )
     _check_structure(upload, kind[0], name)
     digest = hashlib.sha256()
     upload.seek(0)
@@ -87,15 +95,15 @@ def _check_structure(upload: UploadedFile, content_type: str, name: str) -> None
     if content_type == "application/pdf":
         upload.seek(max(0, upload.size - 2048))
         if b"%%EOF" not in upload.read():
-            raise InvalidInput(f"Tệp “{name}” không phải tệp PDF hoàn chỉnh.")
+            raise InvalidInput(_("Tệp “%(name)s” không phải tệp PDF hoàn chỉnh.") % {"name": name})
         return
     try:
         with Image.open(upload) as image:
             image.verify()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise InvalidInput(f"Ảnh “{name}” có kích thước điểm ảnh quá lớn.") from None
+        raise InvalidInput(_("Ảnh “%(name)s” có kích thước điểm ảnh quá lớn.") % {"name": name}) from None
     except Exception:
-        raise InvalidInput(f"Tệp “{name}” bị hỏng hoặc không phải ảnh hợp lệ.") from None
+        raise InvalidInput(_("Tệp “%(name)s” bị hỏng hoặc không phải ảnh hợp lệ.") % {"name": name}) from None
 
 
 def storage_name(checked: CheckedUpload) -> str:

@@ -38,10 +38,10 @@ DETOURS = [
     ("send_back", 0.02),
 ]
 LATE_TRANSFER = 0.02
-CHANNEL_LABEL = {Dossier.Channel.DIRECT: "Trực tiếp", Dossier.Channel.POSTAL: "Bưu chính công ích"}
 
-APPLICANT_TITLE = "Chủ hồ sơ"  # what services._title records for the applicant
-RECEIVER_TITLE = "Cán bộ một cửa"
+APPLICANT_TITLE = "Chủ hồ sơ"  # stands for the applicant; recorded as the role "applicant", with no title
+RECEIVER_TITLE = "Cán bộ một cửa"  # a one-stop officer without a job title of their own
+LEADER_TITLES = {"Chủ tịch UBND", "Phó Chủ tịch UBND", "Phó Giám đốc Sở", "Lãnh đạo"}
 COMMUNE_HANDLERS = [
     (("hộ tịch", "chứng thực", "nuôi con nuôi"), "Công chức Tư pháp - Hộ tịch"),
     (("đất", "xây dựng", "môi trường", "nhà ở"), "Công chức Địa chính - Xây dựng"),
@@ -93,8 +93,8 @@ DOSSIER_COLUMNS = [
     "original_due_at", "due_reset", "paused_at", "finished_at", "returned_at", "created_at", "updated_at",
 ]  # fmt: skip
 EVENT_COLUMNS = [
-    "id", "dossier_id", "action", "from_state", "to_state", "actor_id", "actor_title", "agency_id", "at", "note",
-    "step_deadline", "outcome", "visible_to_applicant",
+    "id", "dossier_id", "action", "from_state", "to_state", "actor_id", "actor_role", "actor_title", "agency_id",
+    "at", "note", "params", "step_deadline", "outcome", "visible_to_applicant",
 ]  # fmt: skip
 SUPPLEMENT_COLUMNS = ["id", "dossier_id", "items", "reason", "requested_by_id", "requested_at", "answered_at"]
 DATETIME_COLUMNS = {
@@ -183,14 +183,13 @@ class Simulator:
         """Online submission or registration at the counter; returns when reception can start."""
         rng, plan, day = self.rng, life.plan, self.clock.DAY
         if plan.channel == Dossier.Channel.ONLINE:
-            life.citizen("submit", S.DRAFT, S.SUBMITTED, plan.submitted_text, agency=plan.receiving.id,
-                         note="Nộp hồ sơ trực tuyến")  # fmt: skip
+            life.citizen("submit", S.DRAFT, S.SUBMITTED, plan.submitted_text, agency=plan.receiving.id)
             lin = plan.submitted_lin + min(int(rng.expovariate(1 / 200)), 3 * day) + 1
             if day - lin % day < 20:  # a dossier that arrives at closing time is looked at the next morning
                 lin = (lin // day + 1) * day + rng.randint(1, 60)
             return lin
-        life.office("register", "", S.SUBMITTED, plan.submitted_lin, RECEIVER_TITLE, plan.receiving.id,
-                    f"Đăng ký hồ sơ ({CHANNEL_LABEL[plan.channel]})")  # fmt: skip
+        life.office("register", "", S.SUBMITTED, plan.submitted_lin, RECEIVER_TITLE, plan.receiving.id, "",
+                    params={"channel": int(plan.channel)})  # fmt: skip
         wait = rng.randint(3, 25) if plan.channel == Dossier.Channel.DIRECT else rng.randint(5, 120)
         return plan.submitted_lin + wait
 
@@ -216,8 +215,9 @@ class Simulator:
             return None
         lin = life.moment(lin)
         due = clock.due(lin, clock.days[lin // clock.DAY], *life.duration)
-        life.office("receive", S.SUBMITTED, S.RECEIVED, lin, RECEIVER_TITLE, plan.receiving.id,
-                    "Tiếp nhận hồ sơ, hẹn trả kết quả", deadline=due)  # fmt: skip
+        life.office(
+            "receive", S.SUBMITTED, S.RECEIVED, lin, RECEIVER_TITLE, plan.receiving.id, "", deadline=due
+        )
         life.received = lin
         life.due = life.original_due = due
         return lin
@@ -237,8 +237,8 @@ class Simulator:
             lin += rng.randint(5, 90)
         if not same_day and rng.random() < LATE_TRANSFER:
             lin = handover + rng.randint(1, 2 * day)
-        life.office("transfer", S.RECEIVED, S.PROCESSING, lin, RECEIVER_TITLE, plan.receiving.id,
-                    f"Chuyển {plan.handling.name} giải quyết", deadline=handover)  # fmt: skip
+        life.office("transfer", S.RECEIVED, S.PROCESSING, lin, RECEIVER_TITLE, plan.receiving.id, "",
+                    deadline=handover, params={"agency": plan.handling.id})  # fmt: skip
         life.handling = plan.handling.id
         return life.last_lin
 
@@ -271,9 +271,9 @@ class Simulator:
         if detour == "consult" and life.due - lin > 2 * day:
             lin = _towards(rng, lin, life.due, 0.05, 0.25)
             reply_by = max(lin + 60, _close_before(lin + int((life.due - lin) * 0.6), day))
-            other = rng.choice(self.world.departments).name if self.world.departments else "cơ quan phối hợp"
-            life.office("consult", S.PROCESSING, S.CONSULTING, lin, handler, agency,
-                        f"Lấy ý kiến {other}: {rng.choice(QUESTIONS)}", deadline=reply_by)  # fmt: skip
+            other = {"agency": rng.choice(self.world.departments).id} if self.world.departments else {}
+            life.office("consult", S.PROCESSING, S.CONSULTING, lin, handler, agency, rng.choice(QUESTIONS),
+                        deadline=reply_by, params=other)  # fmt: skip
             lin = _towards(rng, lin, reply_by, 0.2, 0.95)
             life.office("consult_reply", S.CONSULTING, S.PROCESSING, lin, handler, agency,
                         "Đã nhận ý kiến của cơ quan phối hợp", deadline=reply_by)  # fmt: skip
@@ -283,8 +283,8 @@ class Simulator:
             life.office("financial", S.PROCESSING, S.FINANCIAL, lin, handler, agency,
                         "Thông báo thực hiện nghĩa vụ tài chính theo quy định", deadline=due, pause=True)  # fmt: skip
             paid = lin + rng.randint(day // 2, 10 * day)
-            life.office("financial_done", S.FINANCIAL, S.PROCESSING, paid, handler, agency,
-                        "Đã hoàn thành nghĩa vụ tài chính", deadline=due, pause=False)  # fmt: skip
+            life.office("financial_done", S.FINANCIAL, S.PROCESSING, paid, handler, agency, "", deadline=due,
+                        pause=False)  # fmt: skip
             life.due = due + (paid - lin)  # the paused office time is added to the due date
             lin = paid
         elif detour == "handling_supplement":
@@ -319,21 +319,21 @@ class Simulator:
             lin = max(lin, life.due) + delay
         else:
             lin = _towards(rng, lin, life.due, 0.3, 0.85)
-        life.office("propose", S.PROCESSING, S.AWAITING_APPROVAL, lin, handler, agency,
-                    "Trình lãnh đạo phê duyệt kết quả", deadline=life.due)  # fmt: skip
+        life.office("propose", S.PROCESSING, S.AWAITING_APPROVAL, lin, handler, agency, "", deadline=life.due)
         if detour == "send_back":
             lin = _towards(rng, lin, life.due, 0.05, 0.3)
             life.office("send_back", S.AWAITING_APPROVAL, S.PROCESSING, lin, leader, agency,
                         rng.choice(SEND_BACKS), deadline=life.due)  # fmt: skip
             lin = _towards(rng, lin, life.due, 0.1, 0.5)
-            life.office("propose", S.PROCESSING, S.AWAITING_APPROVAL, lin, handler, agency,
-                        "Trình lãnh đạo phê duyệt kết quả (lần 2)", deadline=life.due)  # fmt: skip
+            life.office(
+                "propose", S.PROCESSING, S.AWAITING_APPROVAL, lin, handler, agency, "", deadline=life.due
+            )
         lin = lin + rng.randint(10, day) if late else _towards(rng, lin, life.due, 0.05, 0.5)
-        life.office("approve", S.AWAITING_APPROVAL, S.AWAITING_RETURN, lin, leader, agency, "Phê duyệt kết quả",
+        life.office("approve", S.AWAITING_APPROVAL, S.AWAITING_RETURN, lin, leader, agency, "",
                     deadline=life.due, finished=True)  # fmt: skip
         lin = lin + rng.randint(5, 2 * day) if late else _towards(rng, lin, life.due, 0.0, 0.9)
         life.office("return_result", S.AWAITING_RETURN, S.RETURNED, lin, RECEIVER_TITLE, life.plan.receiving.id,
-                    "Trả kết quả cho công dân", deadline=life.due, returned=True)  # fmt: skip
+                    "", deadline=life.due, returned=True)  # fmt: skip
 
     def _handler_title(self, plan: Plan) -> str:
         if plan.handling.kind != "commune":
@@ -351,6 +351,15 @@ class Simulator:
         if kind == "department":
             return "Phó Giám đốc Sở"
         return "Lãnh đạo"
+
+
+def _role_and_title(title: str) -> tuple[str, str]:
+    """The role recorded for a generated step, and the job title kept beside it (as ``services._record``)."""
+    if title == APPLICANT_TITLE:
+        return "applicant", ""
+    if title == RECEIVER_TITLE:
+        return "onestop_officer", ""
+    return ("leader" if title in LEADER_TITLES else "handling_officer"), title
 
 
 class _Life:
@@ -379,25 +388,29 @@ class _Life:
         self.duration: tuple[float, str] = (0.0, "")
         self.handler = self.leader = ""
 
-    def _add(self, action, from_state, to_state, at_text, actor_id, title, agency, note, deadline, outcome):
+    def _add(self, action, from_state, to_state, at_text, actor_id, title, agency, note, deadline, outcome,
+             params=None):  # fmt: skip
         if self.state != from_state:
             raise AssertionError(f"{action} from {self.state!r}, expected {from_state!r}")
+        role, job_title = _role_and_title(title)
         self.events.append(
-            (self.next_event, self.plan.id, action, from_state, to_state, actor_id, title, agency, at_text, note,
-             deadline, outcome, True)
+            (self.next_event, self.plan.id, action, from_state, to_state, actor_id, role, job_title, agency, at_text,
+             note, json.dumps(params or {}), deadline, outcome, True)
         )  # fmt: skip
         self.next_event += 1
         self.state = to_state
         self.last_text = at_text
 
     def office(self, action, from_state, to_state, lin, title, agency, note, *, deadline=None, finished=False,
-               returned=False, pause=None):  # fmt: skip
+               returned=False, pause=None, params=None):  # fmt: skip
         """A step taken by staff at office-clock moment ``lin``."""
         lin = self.moment(lin)
         text = self.clock.text(lin)
         deadline_text = self.clock.deadline_text(deadline) if deadline is not None else None
         outcome = self.clock.outcome(lin, deadline) if deadline is not None else ""
-        self._add(action, from_state, to_state, text, None, title, agency, note, deadline_text, outcome)
+        self._add(
+            action, from_state, to_state, text, None, title, agency, note, deadline_text, outcome, params
+        )
         self.last_lin = lin
         if pause is True:
             self.paused_text = text
@@ -431,8 +444,8 @@ class _Life:
         items = rng.sample(MISSING_ITEMS, rng.randint(1, 3))
         reason = rng.choice(SUPPLEMENT_REASONS)
         from_state = self.state
-        self.office("request_supplement", from_state, S.SUPPLEMENT, lin, title, agency,
-                    f"Yêu cầu bổ sung: {'; '.join(items)}. {reason}", pause=True)  # fmt: skip
+        self.office("request_supplement", from_state, S.SUPPLEMENT, lin, title, agency, reason, pause=True,
+                    params={"items": items})  # fmt: skip
         self.supplements.append(
             [self.next_supplement, self.plan.id, json.dumps(items, ensure_ascii=False), reason, None,
              self.last_text, None]

@@ -2,23 +2,38 @@
 
 from django import template
 from django.utils.text import Truncator
-from django.utils.translation import gettext
 
+from dossiers import wording
 from dossiers.models import Dossier, DossierEvent, Notification
-from dossiers.workflow import TRANSITIONS
 
 register = template.Library()
-
-# Steps recorded outside the state machine (a dossier registered at the counter).
-_OTHER_ACTIONS = {"register": "Đăng ký hồ sơ"}
 
 
 @register.filter
 def action_label(action: str) -> str:
     """The person-readable name of a history step: "receive" → "Tiếp nhận hồ sơ"."""
-    transition = TRANSITIONS.get(action)
-    label = transition.label if transition else _OTHER_ACTIONS.get(action, action)
-    return gettext(label)
+    return wording.step_label(action)
+
+
+@register.filter
+def step_details(event: DossierEvent) -> str:
+    """What the system knows of a step, as a sentence in the reader's language (agency names marked Vietnamese)."""
+    return wording.step_details(event)
+
+
+@register.filter
+def actor_label(event: DossierEvent) -> str:
+    return wording.actor_label(event)
+
+
+@register.filter
+def notification_subject(notification: Notification) -> str:
+    return wording.notification_subject(notification, html=True)
+
+
+@register.filter
+def notification_message(notification: Notification) -> str:
+    return wording.notification_message(notification, html=True)
 
 
 # Choice labels by value, built once: a model's get_FOO_display() rebuilds its choices (and translates every label)

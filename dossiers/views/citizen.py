@@ -3,8 +3,8 @@ read notifications, keep papers in the vault.
 
 Every page finds the dossier through ``access`` (a stranger gets 404, whether the dossier exists or not) and every
 change goes through ``filing`` or ``services``. A refused action (``DossierError``) is shown on the page with a
-400 status and nothing written: the services are atomic, and a request that attaches several files runs them in
-one transaction and removes the stored bytes again if it rolls back.
+400 status. Saving a draft keeps whatever is good (each file on its own) and lists every problem at once; the
+final submit is a separate step after the applicant has checked their answers.
 """
 
 from collections import defaultdict
@@ -13,7 +13,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,23 +22,27 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from dossiers import access, filing, notifications, page_cache, services
-from dossiers.errors import ConcurrentChange, DossierError, InvalidInput
-from dossiers.forms_citizen import DraftDetailsForm, StartForm, VaultDocumentForm, VersionForm, WithdrawForm
-from dossiers.models import Dossier, DossierEvent, DossierFile, VaultDocument
+from dossiers import access, filing, notifications, page_cache, selectors, services
+from dossiers.completeness import dossier_completeness
+from dossiers.deadlines import time_limit_unclear
+from dossiers.errors import ConcurrentChange, DossierError
+from dossiers.forms_citizen import (
+    DraftDetailsForm,
+    Intent,
+    ReviewForm,
+    StartForm,
+    VaultDocumentForm,
+    VersionForm,
+    WithdrawForm,
+    attachments_from_request,
+)
+from dossiers.models import Dossier, DossierEvent, DossierFile
 from dossiers.workflow import TRANSITIONS, Actor
 from portal.catalog.models import Procedure
 from portal.catalog.selectors import procedure_receiving_agencies
 
 PAGE_SIZE = 20
 S = Dossier.State
-
-
-def _draft_changed() -> str:
-    return _(
-        "Bản nháp vừa được lưu ở nơi khác (một thẻ hoặc thiết bị khác). Trang dưới đây là nội dung mới nhất; "
-        "vui lòng kiểm tra rồi thao tác lại."
-    )
 
 
 def _already_done() -> str:
@@ -78,8 +81,13 @@ def _filed_online(procedure: Procedure) -> bool:
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def dossier_start(request: HttpRequest, code: str) -> HttpResponse:
-    """Confirm where the dossier goes, then create the draft (the procedure page posts here directly)."""
+    """Confirm where the dossier goes, then create the draft (the procedure page posts here directly). A person who
+    already has a draft of this procedure gets that draft back."""
     procedure = get_object_or_404(Procedure, code=code, is_active=True)
+    existing = filing.dossier_draft_of(user=request.user, procedure=procedure)
+    if existing is not None:
+        messages.info(request, _("Bạn đã có bản nháp hồ sơ cho thủ tục này; đây là bản nháp đó."))
+        return redirect("dossiers:draft", pk=existing.pk)
     agencies = procedure_receiving_agencies(procedure)
     context = {"procedure": procedure, "online": _filed_online(procedure) and bool(agencies)}
     if not context["online"]:
@@ -98,7 +106,10 @@ def dossier_start(request: HttpRequest, code: str) -> HttpResponse:
         except DossierError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("Đã tạo bản nháp hồ sơ. Bạn có thể lưu nháp và tiếp tục sau."))
+            if dossier.created:
+                messages.success(request, _("Đã tạo bản nháp hồ sơ. Bạn có thể lưu nháp và tiếp tục sau."))
+            else:
+                messages.info(request, _("Bạn đã có bản nháp hồ sơ cho thủ tục này; đây là bản nháp đó."))
             return redirect("dossiers:draft", pk=dossier.pk)
     return render(request, "dossiers/citizen/start.html", {**context, "form": form}, status=400)
 
@@ -121,9 +132,8 @@ def _details_initial(dossier: Dossier) -> dict:
     }
 
 
-def _draft_page(
-    request: HttpRequest, dossier: Dossier, form: DraftDetailsForm, *, error: str = "", status: int = 200
-) -> HttpResponse:
+def _document_rows(dossier: Dossier) -> tuple[list, list[DossierFile], int]:
+    """Each required document with its files, the files attached to none, and the bytes used."""
     requirements = list(dossier.procedure.documents.all())
     files = list(dossier.files.exclude(kind=DossierFile.Kind.FORM))
     attached = defaultdict(list)
@@ -131,78 +141,35 @@ def _draft_page(
         attached[dossier_file.requirement_id].append(dossier_file)
     rows = [(requirement, attached.pop(requirement.pk, [])) for requirement in requirements]
     other_files = [dossier_file for group in attached.values() for dossier_file in group]
-    used = sum(dossier_file.size for dossier_file in files)
+    return rows, other_files, sum(dossier_file.size for dossier_file in files)
+
+
+def _draft_page(
+    request: HttpRequest,
+    dossier: Dossier,
+    form: DraftDetailsForm,
+    *,
+    problems: list[filing.Problem] = (),
+    status: int = 200,
+) -> HttpResponse:
+    rows, other_files, used = _document_rows(dossier)
+    completeness = dossier_completeness(dossier)
+    missing = {document.pk for document in completeness.missing}
     context = {
         "dossier": dossier,
         "form": form,
-        "rows": rows,
+        "rows": [(requirement, files, requirement.pk in missing) for requirement, files in rows],
         # Documents grouped by case ("Trường hợp ...") sit one heading level below their case.
-        "heading": "h4" if any(requirement.case for requirement in requirements) else "h3",
+        "heading": "h4" if any(requirement.case for requirement, _files in rows) else "h3",
         "other_files": other_files,
+        "completeness": completeness,
         "vault_documents": list(request.user.vault_documents.all()),
         "max_file_mb": settings.PORTAL_UPLOAD_MAX_FILE_MB,
         "max_dossier_mb": settings.PORTAL_UPLOAD_MAX_DOSSIER_MB,
         "used_mb": round(used / (1024 * 1024), 1),
-        "error": error,
+        "more_errors": [(problem.anchor, problem.message) for problem in problems],
     }
     return render(request, "dossiers/citizen/draft.html", context, status=status)
-
-
-def _parse_slot(suffix: str, requirement_ids: set[int]) -> int | None:
-    """The required document a form field belongs to: ``tep_12`` → 12, ``tep_khac`` → None (another paper)."""
-    if suffix in {"khac", "bo_sung"}:
-        return None
-    if suffix.isdigit() and int(suffix) in requirement_ids:
-        return int(suffix)
-    raise InvalidInput(_("Thành phần hồ sơ không thuộc thủ tục này."))
-
-
-def _attach(
-    request: HttpRequest, dossier: Dossier, requirement_ids: set[int], added: list[DossierFile]
-) -> None:
-    """Attach every uploaded file (``tep_<slot>``) and every vault document picked (``kho_<slot>``), appending
-    each new row to ``added`` as it is stored, so a failure further on can remove what was already written."""
-    for key in sorted(request.FILES):
-        if not key.startswith("tep_"):
-            continue
-        requirement_id = _parse_slot(key.removeprefix("tep_"), requirement_ids)
-        for upload in request.FILES.getlist(key):
-            added.append(
-                filing.dossier_file_add(
-                    dossier=dossier, user=request.user, upload=upload, requirement_id=requirement_id
-                )
-            )
-    for key in sorted(request.POST):
-        value = request.POST.get(key, "").strip()
-        if not key.startswith("kho_") or not value:
-            continue
-        requirement_id = _parse_slot(key.removeprefix("kho_"), requirement_ids)
-        document = VaultDocument.objects.filter(
-            owner=request.user, pk=value if value.isdigit() else 0
-        ).first()
-        if document is None:
-            raise InvalidInput(_("Không tìm thấy giấy tờ đã chọn trong kho dữ liệu của bạn."))
-        if dossier.files.filter(vault_document=document, requirement_id=requirement_id).exists():
-            continue  # attached already: a second click does not add a copy
-        added.append(
-            filing.dossier_file_from_vault(
-                dossier=dossier, user=request.user, vault_document=document, requirement_id=requirement_id
-            )
-        )
-
-
-def _discard_stored(added: list[DossierFile]) -> None:
-    """Delete the bytes written for rows that were rolled back (vault documents are shared, never deleted)."""
-    for dossier_file in added:
-        if dossier_file.vault_document_id is None and dossier_file.file.name:
-            dossier_file.file.storage.delete(dossier_file.file.name)
-
-
-def _remove(request: HttpRequest, dossier: Dossier, file_id: str) -> None:
-    dossier_file = dossier.files.filter(pk=file_id if file_id.isdigit() else 0).first()
-    if dossier_file is None:
-        raise InvalidInput(_("Tệp cần gỡ không còn trong hồ sơ."))
-    filing.dossier_file_remove(dossier_file=dossier_file, user=request.user)
 
 
 @login_required
@@ -219,56 +186,137 @@ def dossier_draft(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _draft_save(request: HttpRequest, dossier: Dossier) -> HttpResponse:
+    """Save whatever is good, show every problem at once, and keep what was typed and chosen; "Tiếp tục" goes on
+    to the check-your-answers page when nothing stands in the way."""
     if dossier.state != S.DRAFT:
         return _detail_page(request, dossier, error=_submitted_already(dossier), status=400)
     form = DraftDetailsForm(request.POST)
-    if not form.is_valid():
-        return _draft_page(
-            request, dossier, form, error=_("Vui lòng sửa các thông tin được đánh dấu bên dưới."), status=400
-        )
-    action = request.POST.get("hanh_dong", "luu")
-    remove = request.POST.get("xoa_tep", "")
+    valid = form.is_valid()
+    intent = form.intent()
     requirement_ids = set(dossier.procedure.documents.values_list("pk", flat=True))
-    added: list[DossierFile] = []
+    attachments, problems = attachments_from_request(request.FILES, request.POST, requirement_ids)
     try:
-        with transaction.atomic():
-            if form.cleaned_data["expected_version"] != dossier.version:
-                raise ConcurrentChange(_draft_changed())
-            dossier = filing.dossier_details_update(dossier=dossier, user=request.user, **form.details())
-            _attach(request, dossier, requirement_ids, added)
-            if remove:
-                _remove(request, dossier, remove)
-            elif action == "nop":
-                services.dossier_submit(dossier=dossier, user=request.user, expected_version=dossier.version)
+        saved = filing.dossier_draft_save(
+            dossier=dossier,
+            user=request.user,
+            expected_version=form.posted_version() if form.posted_version() is not None else -1,
+            details=form.details() if valid else None,
+            attachments=attachments,
+            remove_file_id=form.remove_file_id() if intent == Intent.REMOVE else None,
+        )
     except DossierError as error:
-        _discard_stored(added)
         dossier = _reload(dossier)
         if dossier.state != S.DRAFT:
             return _detail_page(request, dossier, error=_submitted_already(dossier), status=400)
-        if isinstance(error, ConcurrentChange):
-            form = DraftDetailsForm(initial=_details_initial(dossier))
-        return _draft_page(request, dossier, form, error=error.message, status=400)
-    except Exception:
-        _discard_stored(added)
-        raise
-    if action == "nop" and not remove:
-        dossier = _reload(dossier)
-        messages.success(
-            request,
-            _("Đã nộp hồ sơ. Mã hồ sơ của bạn: %(code)s. Vui lòng ghi lại mã để tra cứu.")
-            % {"code": dossier.code},
+        return _draft_page(
+            request, dossier, form, problems=[filing.Problem("thanh-phan", str(error.message))]
         )
-        return redirect(dossier)
-    messages.success(request, _("Đã gỡ tệp khỏi hồ sơ.") if remove else _("Đã lưu bản nháp."))
+    problems += saved.problems
+    dossier = _reload(saved.dossier)
+    if intent == Intent.REVIEW and valid and not problems:
+        problems = _submission_problems(dossier)
+        if not problems:
+            return redirect("dossiers:review", pk=dossier.pk)
+    if problems or not valid:
+        return _draft_page(
+            request, dossier, form.with_version(dossier.version), problems=problems, status=400
+        )
+    if intent == Intent.REMOVE:
+        messages.success(request, _("Đã gỡ tệp khỏi hồ sơ."))
+    elif saved.added:
+        messages.success(request, _("Đã lưu bản nháp và đính kèm %(n)d tệp.") % {"n": len(saved.added)})
+    else:
+        messages.success(request, _("Đã lưu bản nháp."))
     target = reverse("dossiers:draft", args=[dossier.pk])
     # After working on the documents, come back to them; after "save", to the top where the message is.
-    return redirect(target + "#thanh-phan" if remove or action == "dinh_kem" else target)
+    return redirect(target + "#thanh-phan" if intent in {Intent.REMOVE, Intent.ATTACH} else target)
+
+
+def _submission_problems(dossier: Dossier) -> list[filing.Problem]:
+    """What stops the draft from going to the check-your-answers page, each tied to where it is fixed."""
+    problems = [
+        filing.Problem("thong-tin", str(message)) for message in services.submission_problems(dossier)
+    ]
+    completeness = dossier_completeness(dossier)
+    if completeness.complete or completeness.incomplete_allowed:
+        return problems
+    problems.append(filing.Problem("thanh-phan", completeness.summary()))
+    problems += [
+        filing.Problem(f"tp-{document.pk}", _("Chưa có tệp: %(name)s") % {"name": document.name})
+        for document in completeness.missing
+    ]
+    return problems
 
 
 def _submitted_already(dossier: Dossier) -> str:
     if dossier.code:
         return _("Hồ sơ đã được nộp với mã %(code)s, không cần nộp lại.") % {"code": dossier.code}
     return _already_done()
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def dossier_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Check your answers: what is filed, with which documents, where, how the result comes back and the fee, then
+    the one button that submits."""
+    dossier = _own_dossier(request, pk)
+    if dossier.state != S.DRAFT:
+        if request.method == "POST":  # a second click on "Nộp hồ sơ"
+            return _detail_page(request, dossier, error=_submitted_already(dossier), status=400)
+        return redirect(dossier)
+    form = ReviewForm(request.POST or None, initial={"expected_version": dossier.version})
+    error = ""
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.dossier_submit(
+                    dossier=dossier,
+                    user=request.user,
+                    expected_version=form.cleaned_data["expected_version"],
+                    incomplete_accepted=form.cleaned_data["incomplete_accepted"],
+                )
+            except DossierError as error_:
+                dossier = _reload(dossier)
+                if dossier.state != S.DRAFT:
+                    return _detail_page(request, dossier, error=_submitted_already(dossier), status=400)
+                error = _message(error_)
+                form = ReviewForm(initial={"expected_version": dossier.version})
+            else:
+                dossier = _reload(dossier)
+                messages.success(
+                    request,
+                    _("Đã nộp hồ sơ. Mã hồ sơ của bạn: %(code)s. Vui lòng ghi lại mã để tra cứu.")
+                    % {"code": dossier.code},
+                )
+                return redirect(dossier)
+        else:
+            error = _already_done()
+    rows, other_files, _used = _document_rows(dossier)
+    context = {
+        "dossier": dossier,
+        "form": form,
+        "error": error,
+        "rows": rows,
+        "other_files": other_files,
+        "completeness": dossier_completeness(dossier),
+        "problems": _submission_problems(dossier),
+        "channel": selectors.online_channel(dossier.procedure),
+        "time_limit_unclear": time_limit_unclear(dossier),
+    }
+    return render(request, "dossiers/citizen/review.html", context, status=400 if error else 200)
+
+
+@login_required
+@require_POST
+def dossier_draft_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = _own_dossier(request, pk)
+    try:
+        filing.dossier_draft_delete(dossier=dossier, user=request.user)
+    except DossierError as error:
+        return _detail_page(request, _reload(dossier), error=error.message, status=400)
+    messages.success(request, _("Đã xóa bản nháp và các tệp đã tải lên cho bản nháp đó."))
+    return redirect("dossiers:my_dossiers")
 
 
 # --- following a dossier ------------------------------------------------------------------------------------------
@@ -283,7 +331,8 @@ def _detail_page(
     withdraw_form: WithdrawForm | None = None,
 ) -> HttpResponse:
     is_applicant = Actor.APPLICANT in access.actors_for(request.user, dossier)
-    files = list(dossier.files.all())
+    # This is the applicant's view of the dossier (officers work on theirs): a draft result is not on it.
+    files = [f for f in dossier.files.all() if access.applicant_sees_file(f, dossier)]
     supplement = None
     if dossier.state == S.SUPPLEMENT:
         supplement = (
@@ -328,13 +377,7 @@ def dossier_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _own_dossier(request, pk)
     form = WithdrawForm(request.POST)
     if not form.is_valid():
-        return _detail_page(
-            request,
-            dossier,
-            error=_("Vui lòng nêu lý do rút hồ sơ."),
-            status=400,
-            withdraw_form=form,
-        )
+        return _detail_page(request, dossier, status=400, withdraw_form=form)
     try:
         services.dossier_withdraw(
             dossier=dossier,
@@ -357,23 +400,18 @@ def dossier_resubmit(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _detail_page(request, dossier, error=_already_done(), status=400)
     requirement_ids = set(dossier.procedure.documents.values_list("pk", flat=True))
-    added: list[DossierFile] = []
+    attachments, problems = attachments_from_request(request.FILES, request.POST, requirement_ids)
+    if problems:
+        return _detail_page(request, dossier, error=problems[0].message, status=400)
     try:
-        with transaction.atomic():
-            if form.cleaned_data["expected_version"] != dossier.version:
-                raise ConcurrentChange()
-            _attach(request, dossier, requirement_ids, added)
-            if not added:
-                raise InvalidInput(_("Vui lòng đính kèm giấy tờ bổ sung trước khi nộp."))
-            services.dossier_resubmit(
-                dossier=dossier, user=request.user, expected_version=form.cleaned_data["expected_version"]
-            )
+        filing.dossier_supplement(
+            dossier=dossier,
+            user=request.user,
+            expected_version=form.cleaned_data["expected_version"],
+            attachments=attachments,
+        )
     except DossierError as error:
-        _discard_stored(added)
         return _detail_page(request, _reload(dossier), error=_message(error), status=400)
-    except Exception:
-        _discard_stored(added)
-        raise
     messages.success(request, _("Đã nộp bổ sung hồ sơ. Cơ quan sẽ tiếp tục giải quyết."))
     return redirect(dossier)
 
@@ -418,7 +456,7 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
 @require_safe
 def notification_list(request: HttpRequest) -> HttpResponse:
     notifications = request.user.notifications.only(
-        "title", "body", "created_at", "read_at", "dossier_id"
+        "kind", "params", "title", "body", "created_at", "read_at", "dossier_id"
     ).order_by("-created_at", "-pk")
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("trang"))
     return render(request, "dossiers/citizen/notifications.html", {"page": page})

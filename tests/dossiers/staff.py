@@ -106,3 +106,17 @@ def uploads_in(settings, tmp_path) -> None:
         **settings.STORAGES,
         "default": {**settings.STORAGES["default"], "OPTIONS": {"location": tmp_path}},
     }
+
+
+def attach_required(draft: Dossier, user: User) -> None:
+    """Attach a PDF to each document the draft still lacks, choosing the first case where one must be chosen,
+    as an applicant completing their dossier would."""
+    from dossiers.completeness import dossier_completeness, group_conditional
+
+    completeness = dossier_completeness(draft)
+    if completeness.case_to_choose:
+        first = next(d for d in draft.procedure.documents.all() if group_conditional(d))
+        filing.dossier_file_add(dossier=draft, user=user, upload=pdf(), requirement_id=first.pk)
+        completeness = dossier_completeness(draft)
+    for document in completeness.missing:
+        filing.dossier_file_add(dossier=draft, user=user, upload=pdf(), requirement_id=document.pk)

@@ -41,7 +41,7 @@ def _snapshot() -> list[tuple]:
     rows = list(Dossier.objects.order_by("code").values_list(*fields))
     history = list(
         DossierEvent.objects.order_by("dossier__code", "at", "id").values_list(
-            "dossier__code", "action", "from_state", "to_state", "actor_title", "agency_id", "at", "note",
+            "dossier__code", "action", "from_state", "to_state", "actor_role", "agency_id", "at", "note",
             "step_deadline", "outcome",
         )
     )  # fmt: skip
@@ -100,7 +100,7 @@ def test_every_history_follows_the_workflow_and_ends_in_the_dossiers_state(summa
                 assert event.to_state in {S.SUBMITTED, S.PROCESSING}
             else:
                 assert event.to_state == event.from_state
-            assert event.actor_title
+            assert event.actor_role
             previous = event.to_state
         assert previous == dossier.state, dossier.code
         assert [e.at for e in path] == sorted(e.at for e in path)

@@ -159,7 +159,7 @@ def test_an_action_not_allowed_from_the_current_state_is_refused_with_400_and_sa
     staff_login(client, staff.receiver)
     response = act(client, dossier, "transfer", handling_agency=staff.justice.pk)
     assert response.status_code == 400
-    assert TransitionNotAllowed.message in response.content.decode()
+    assert str(TransitionNotAllowed.message) in response.content.decode()
     dossier.refresh_from_db()
     assert dossier.state == S.SUBMITTED and dossier.handling_agency is None
 
@@ -180,7 +180,7 @@ def test_two_officers_acting_on_the_same_version_one_wins_and_the_other_gets_409
     assert act(first, dossier, "receive", expected_version=version).status_code == 302
     response = act(second, dossier, "refuse", expected_version=version, reason="Thiếu giấy tờ")
     assert response.status_code == 409
-    assert ConcurrentChange.message in response.content.decode()
+    assert str(ConcurrentChange.message) in response.content.decode()
     dossier.refresh_from_db()
     assert dossier.state == S.RECEIVED and dossier.version == version + 1
     assert list(dossier.events.values_list("action", flat=True)) == ["register", "receive"]

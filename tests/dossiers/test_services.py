@@ -13,6 +13,7 @@ from dossiers.models import Dossier, DossierEvent, OutboxEvent
 from portal.accounts.models import User
 from portal.agencies.models import Agency
 from portal.catalog.models import Procedure
+from tests.dossiers.staff import attach_required
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -54,7 +55,7 @@ def people(make_user, commune, justice):
 @pytest.fixture
 def submitted(people, birth, commune):
     draft = filing.dossier_draft_create(user=people["citizen"], procedure=birth, receiving_agency=commune)
-    filing.dossier_file_add(dossier=draft, user=people["citizen"], upload=pdf())
+    attach_required(draft, people["citizen"])
     services.dossier_submit(dossier=draft, user=people["citizen"])
     draft.refresh_from_db()
     return draft
@@ -75,7 +76,7 @@ def test_submission_gives_a_code_of_the_receiving_unit_and_today(submitted, comm
 
 def test_codes_of_one_unit_and_day_follow_each_other(submitted, people, birth, commune):
     second = filing.dossier_draft_create(user=people["citizen"], procedure=birth, receiving_agency=commune)
-    filing.dossier_file_add(dossier=second, user=people["citizen"], upload=pdf())
+    attach_required(second, people["citizen"])
     services.dossier_submit(dossier=second, user=people["citizen"])
     second.refresh_from_db()
     assert second.code.endswith("-0002")
@@ -249,7 +250,7 @@ def test_the_applicant_is_notified_of_reception(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         services.dossier_receive(dossier=submitted, officer=people["receiver"])
-    titles = list(people["citizen"].notifications.values_list("title", flat=True))
+    titles = [notification.subject for notification in people["citizen"].notifications.all()]
     assert f"Hồ sơ {submitted.code} đã được tiếp nhận" in titles
     assert any(submitted.code in message.subject for message in mailoutbox)
 

@@ -52,10 +52,10 @@ def _apology_used(dossier: Dossier) -> str:
     def shown(moment):
         return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT") if moment else "—"
 
-    return (
-        f"Đã xin lỗi và hẹn lại ngày trả một lần (từ {shown(dossier.original_due_at)} "
-        f"sang {shown(dossier.due_at)}). Theo Nghị định 61/2018 (điều 19), ngày hẹn chỉ được điều chỉnh một lần."
-    )
+    return gettext(
+        "Đã xin lỗi và hẹn lại ngày trả một lần (từ %(before)s sang %(after)s). Theo Nghị định 61/2018 (điều 19), "
+        "ngày hẹn chỉ được điều chỉnh một lần."
+    ) % {"before": shown(dossier.original_due_at), "after": shown(dossier.due_at)}
 
 
 def _render(
@@ -88,6 +88,7 @@ def _render(
         "files": files,
         "events": events,
         "panels": panels,
+        "form": bound,  # the action form that was posted, for the error summary
         "error": error,
         "supplement": dossier.supplement_requests.order_by("-requested_at").first()
         if dossier.state == Dossier.State.SUPPLEMENT
@@ -125,11 +126,7 @@ def dossier_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         error = NotYourDossier() if allowed_now else TransitionNotAllowed()
         return _render(request, dossier, error=error.message, status=400)
     if not valid:
-        problems = "; ".join(str(error) for errors in form.errors.values() for error in errors)
-        error = gettext("Chưa thực hiện được “%(action)s”: %(problems)s") % {
-            "action": form.label,
-            "problems": problems,
-        }
+        error = gettext("Chưa thực hiện được “%(action)s”.") % {"action": form.label}
         return _render(request, dossier, bound=form, error=error, status=400)
     try:
         PERFORM[action](dossier, request.user, form)
