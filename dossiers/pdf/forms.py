@@ -10,9 +10,10 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from dossiers.deadlines import CHANNEL_KIND, processing_time
+from dossiers import wording
+from dossiers.deadlines import CHANNEL_KIND, processing_time, time_limit_unclear
 from dossiers.errors import DossierError
 from dossiers.models import Dossier, DossierEvent, DossierFile
 from dossiers.pdf.dates import vn_date, vn_datetime
@@ -51,6 +52,12 @@ def _person(user, title: str = "") -> str:
         return ""
     name = user.full_name or user.get_username()
     return f"{name} ({title})" if title else name
+
+
+def _actor(event: DossierEvent) -> str:
+    """The officer who took a step, "Name (job title)", or "Name (role)" when no job title is recorded."""
+    with translation.override("vi"):  # the forms are Vietnamese documents, whoever asked for them
+        return _person(event.actor, event.actor_title or wording.role_label(event.actor_role))
 
 
 def _latest_event(dossier: Dossier, action: str) -> DossierEvent | None:
@@ -92,7 +99,9 @@ def _duration(dossier: Dossier) -> str:
     if time is None:
         return ""
     amount, unit = time
-    return f"{_number(amount)} {Channel.DurationUnit(unit).label if unit else 'ngày làm việc'}"
+    if not unit:  # the catalogue's bare number: shown as written; the officer set the due date
+        return time_limit_unclear(dossier) or _number(amount)
+    return f"{_number(amount)} {Channel.DurationUnit(unit).label}"
 
 
 def _fee(channel: Channel | None) -> str:
@@ -220,7 +229,7 @@ class _History:
         """The first person after step ``index`` who acted for an agency (not the applicant's own steps)."""
         for event in self.events[index + 1 :]:
             if event.actor is not None and event.action not in _APPLICANT_HANDS_IN | {"withdraw"}:
-                return _person(event.actor, event.actor_title)
+                return _actor(event)
         return ""
 
     def last_before(self, index: int, action: str) -> DossierEvent | None:
@@ -235,7 +244,7 @@ def _hand_over(history: _History, index: int) -> tuple[str, str]:
     """Giver and receiver of step ``index``, each a person "Name (title)" or, where no person is recorded yet, the
     agency expected to take it."""
     event, dossier = history.events[index], history.dossier
-    actor = _person(event.actor, event.actor_title)
+    actor = _actor(event)
     if event.action in _APPLICANT_HANDS_IN:
         return history.applicant, history.next_officer(index) or _agency_name(event.agency)
     if event.action in _OFFICER_TAKES_IN:
@@ -253,11 +262,11 @@ def _hand_over(history: _History, index: int) -> tuple[str, str]:
         ):  # the asker recorded an answer that came on paper
             return history.consulted.get(asked.at, ""), actor
         if asked is not None:
-            return actor, _person(asked.actor, asked.actor_title)
+            return actor, _actor(asked)
     if event.action == "send_back":
         proposed = history.last_before(index, "propose")
         if proposed is not None:
-            return actor, _person(proposed.actor, proposed.actor_title)
+            return actor, _actor(proposed)
     expected = {"approve": dossier.receiving_agency}.get(event.action, dossier.handling_agency)
     return actor, history.next_officer(index) or _agency_name(expected)
 
@@ -279,10 +288,15 @@ def control_steps(dossier: Dossier) -> list[ControlStep]:
                 receiver=receiver,
                 outcome=event.get_outcome_display() if event.outcome else "",
                 action=_action_label(event.action),
-                note=event.note if event.visible_to_applicant else "",
+                note=_step_note(event) if event.visible_to_applicant else "",
             )
         )
     return steps
+
+
+def _step_note(event: DossierEvent) -> str:
+    with translation.override("vi"):
+        return wording.step_text(event)
 
 
 def _action_label(action: str) -> str:
