@@ -20,6 +20,7 @@ from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
+from dossiers.completeness import dossier_completeness
 from dossiers.models import Dossier
 from dossiers.views import tracking
 from portal.catalog.models import Procedure
@@ -198,6 +199,14 @@ def local(moment, fmt: str) -> str:
     return timezone.localtime(moment).strftime(fmt)
 
 
+def citizen_cannot_see_the_result(page, code: str, result_file_id: int) -> None:
+    """Before the result is approved and returned, the applicant's page shows no result and its address is 404."""
+    page.goto(Dossier.objects.get(code=code).get_absolute_url())
+    expect(page.locator("main")).not_to_contain_text("ket-qua-giai-quyet.pdf")
+    expect(page.locator("main")).not_to_contain_text("Kết quả giải quyết")
+    assert page.request.get(f"/ho-so/tep/{result_file_id}/").status == 404
+
+
 # --- the test ------------------------------------------------------------------------------------------------------
 
 
@@ -205,7 +214,6 @@ def test_a_dossier_is_filed_received_processed_approved_and_returned_in_the_brow
     new_context, axe_check, demo_accounts, procedure, files, eager_tasks, django_capture_on_commit_callbacks
 ):
     requirements = list(procedure.documents.all())  # in the order the draft shows them
-    first, *others = requirements
 
     # 1. congdan finds the procedure, is asked to sign in, chooses the service centre and fills the dossier.
     citizen = new_context().new_page()
@@ -230,10 +238,13 @@ def test_a_dossier_is_filed_received_processed_approved_and_returned_in_the_brow
     # Prefilled from the profile.
     expect(citizen.get_by_label("Họ và tên (hoặc tên tổ chức)")).to_have_value("Nguyễn Văn An")
     expect(citizen.locator(".facts")).to_contain_text("Trung tâm Phục vụ hành chính công")
+    draft = Dossier.objects.get(applicant__username="congdan", state=Dossier.State.DRAFT)
+    first, *others = dossier_completeness(draft).required  # the documents the procedure requires
+    expect(citizen.locator("p.completeness")).to_contain_text(f"Còn thiếu {len(others) + 1} trong")
 
     # The form's controls in reading order, with the keyboard alone (the hidden default button is skipped).
     start_from_main_content(citizen)
-    submit = citizen.get_by_role("button", name="Nộp hồ sơ", exact=True)
+    submit = citizen.get_by_role("button", name="Tiếp tục: kiểm tra và nộp", exact=True)
     order = []
     for _ in range(MAX_TABS):
         citizen.keyboard.press("Tab")
@@ -253,18 +264,18 @@ def test_a_dossier_is_filed_received_processed_approved_and_returned_in_the_brow
         *[f"tep_{requirement.pk}" for requirement in requirements],
         "tep_khac",
         "Lưu nháp",
-        "Nộp hồ sơ",
+        "Tiếp tục: kiểm tra và nộp",
     ], order
 
     citizen.get_by_label("Số điện thoại").fill(PHONE)
     citizen.get_by_label(re.compile(r"^Địa chỉ:?$")).fill(ADDRESS)
     expect(citizen.get_by_role("radio", name="Nhận tại nơi nộp hồ sơ")).to_be_checked()
     citizen.locator(f"#tep_{first.pk}").set_input_files([files["pdf"], files["png"]])
-    if others:
-        citizen.locator(f"#tep_{others[0].pk}").set_input_files(files["png"])
+    for other in others:
+        citizen.locator(f"#tep_{other.pk}").set_input_files(files["png"])
     citizen.get_by_role("button", name="Lưu nháp", exact=True).click()
 
-    expect(citizen.get_by_role("status")).to_have_text("Đã lưu bản nháp.")
+    expect(citizen.get_by_role("status")).to_contain_text("Đã lưu bản nháp")
     first_slot = citizen.locator(f"#tp-{first.pk}")
     expect(first_slot.get_by_role("link", name="don-de-nghi.pdf")).to_be_visible()
     expect(first_slot.get_by_role("link", name="anh-chan-dung.png")).to_be_visible()
@@ -279,6 +290,16 @@ def test_a_dossier_is_filed_received_processed_approved_and_returned_in_the_brow
     citizen.get_by_role("link", name="Tiếp tục soạn hồ sơ").click()
     expect(citizen.locator("h1")).to_have_text("Soạn hồ sơ trực tuyến")
     submit.click()
+
+    # Check your answers: where it goes, who files it, how the result comes back, the documents; then submit.
+    expect(citizen.locator("h1")).to_have_text("Kiểm tra lại hồ sơ trước khi nộp")
+    expect(citizen.locator("main")).to_contain_text("Trung tâm Phục vụ hành chính công")
+    expect(citizen.locator("main")).to_contain_text(PHONE)
+    expect(citizen.locator("main")).to_contain_text("Nhận tại nơi nộp hồ sơ")
+    expect(citizen.locator("main")).to_contain_text("Phí, lệ phí")
+    expect(citizen.get_by_role("region", name="Giấy tờ đính kèm")).to_contain_text("don-de-nghi.pdf")
+    axe_check(citizen)
+    citizen.get_by_role("button", name="Nộp hồ sơ", exact=True).click()
 
     expect(citizen.get_by_role("status")).to_contain_text("Đã nộp hồ sơ. Mã hồ sơ của bạn:")
     code = citizen.locator("h1 .code").inner_text().strip()
@@ -337,8 +358,10 @@ def test_a_dossier_is_filed_received_processed_approved_and_returned_in_the_brow
     act(handler, "propose", "Trình kết quả")
     expect(handler.locator(".lead-state")).to_contain_text("Chờ lãnh đạo phê duyệt")
     expect(handler.get_by_role("row").filter(has_text="ket-qua-giai-quyet.pdf")).to_contain_text(
-        "Kết quả giải quyết"
+        "Dự thảo, chưa phê duyệt"
     )
+    result_file = Dossier.objects.get(code=code).files.get(kind="result")
+    citizen_cannot_see_the_result(citizen, code, result_file.pk)
 
     # 4. lanhdao approves.
     leader = signed_in_page(new_context, "lanhdao")
@@ -346,6 +369,7 @@ def test_a_dossier_is_filed_received_processed_approved_and_returned_in_the_brow
     open_from_queue(leader, code)
     act(leader, "approve", "Phê duyệt, ký kết quả")
     expect(leader.locator(".lead-state")).to_contain_text("Có kết quả, chờ trả")
+    citizen_cannot_see_the_result(citizen, code, result_file.pk)  # approved, not yet returned
 
     # 5. motcua returns the result.
     officer_queue(receiver, "Chờ trả kết quả")
