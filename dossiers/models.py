@@ -438,3 +438,11 @@ class Notification(models.Model):
         from dossiers.wording import notification_message
 
         return notification_message(self)
+
+    @property
+    def link(self) -> str:
+        """Where the notification leads: an officer's work page for news of their queue, else the dossier's page."""
+        if self.dossier_id is None:
+            return ""
+        name = "dossiers:officer_dossier" if self.kind.startswith("work:") else "dossiers:citizen_detail"
+        return reverse(name, args=[self.dossier_id])

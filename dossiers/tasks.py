@@ -5,7 +5,6 @@ import logging
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -20,8 +19,7 @@ def notification_email_body(notification: Notification) -> str:
     at the address the portal is served at."""
     if notification.dossier_id is None:
         return notification.message
-    name = "dossiers:officer_dossier" if notification.kind.startswith("work:") else "dossiers:citizen_detail"
-    link = settings.PORTAL_BASE_URL.rstrip("/") + reverse(name, args=[notification.dossier_id])
+    link = settings.PORTAL_BASE_URL.rstrip("/") + notification.link
     return f"{notification.message}\n\n{_('Xem hồ sơ')}: {link}"
 
 

@@ -135,7 +135,7 @@ def _details_initial(dossier: Dossier) -> dict:
 def _document_rows(dossier: Dossier) -> tuple[list, list[DossierFile], int]:
     """Each required document with its files, the files attached to none, and the bytes used."""
     requirements = list(dossier.procedure.documents.all())
-    files = list(dossier.files.exclude(kind=DossierFile.Kind.FORM))
+    files = list(dossier.files.exclude(kind=DossierFile.Kind.FORM).select_related("vault_document"))
     attached = defaultdict(list)
     for dossier_file in files:
         attached[dossier_file.requirement_id].append(dossier_file)
@@ -332,7 +332,9 @@ def _detail_page(
 ) -> HttpResponse:
     is_applicant = Actor.APPLICANT in access.actors_for(request.user, dossier)
     # This is the applicant's view of the dossier (officers work on theirs): a draft result is not on it.
-    files = [f for f in dossier.files.all() if access.applicant_sees_file(f, dossier)]
+    files = [
+        f for f in dossier.files.select_related("vault_document") if access.applicant_sees_file(f, dossier)
+    ]
     supplement = None
     if dossier.state == S.SUPPLEMENT:
         supplement = (

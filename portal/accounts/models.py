@@ -16,12 +16,12 @@ class User(AbstractUser):
     """
 
     class Role(models.TextChoices):
-        CITIZEN = "citizen", "Công dân, tổ chức"
-        ONESTOP_OFFICER = "onestop_officer", "Cán bộ một cửa"
-        HANDLING_OFFICER = "handling_officer", "Chuyên viên xử lý"
-        LEADER = "leader", "Lãnh đạo"
-        DEPARTMENT_ADMIN = "department_admin", "Quản trị sở, ngành, xã"
-        PROVINCE_ADMIN = "province_admin", "Quản trị tỉnh"
+        CITIZEN = "citizen", _("Công dân, tổ chức")
+        ONESTOP_OFFICER = "onestop_officer", _("Cán bộ một cửa")
+        HANDLING_OFFICER = "handling_officer", _("Chuyên viên xử lý")
+        LEADER = "leader", _("Lãnh đạo")
+        DEPARTMENT_ADMIN = "department_admin", _("Quản trị sở, ngành, xã")
+        PROVINCE_ADMIN = "province_admin", _("Quản trị tỉnh")
 
     STAFF_ROLES = frozenset(
         {Role.ONESTOP_OFFICER, Role.HANDLING_OFFICER, Role.LEADER, Role.DEPARTMENT_ADMIN, Role.PROVINCE_ADMIN}

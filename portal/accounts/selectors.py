@@ -146,8 +146,8 @@ def personal_data_of(*, user: User, current_key: str | None = None) -> dict:
         ],
         "notifications": [
             {
-                "title": notification.title,
-                "body": notification.body,
+                "title": notification.subject,
+                "body": notification.message,
                 "dossier_code": notification.dossier.code if notification.dossier else None,
                 "created_at": _iso(notification.created_at),
                 "read_at": _iso(notification.read_at),
