@@ -8,7 +8,7 @@ from django.db import connection, connections
 from django.test import Client
 
 from dossiers import filing, services
-from dossiers.completeness import dossier_completeness, document_required
+from dossiers.completeness import document_required, dossier_completeness
 from dossiers.errors import InvalidInput
 from dossiers.models import Dossier, ProcedureFilingRule, VaultDocument
 from portal.catalog.models import RequiredDocument
@@ -25,7 +25,9 @@ def signed_in(staff) -> Client:
 
 
 def _draft(staff) -> Dossier:
-    draft = filing.dossier_draft_create(user=staff.citizen, procedure=staff.birth, receiving_agency=staff.commune)
+    draft = filing.dossier_draft_create(
+        user=staff.citizen, procedure=staff.birth, receiving_agency=staff.commune
+    )
     return filing.dossier_details_update(dossier=draft, user=staff.citizen, applicant_phone="0912345678")
 
 
@@ -47,7 +49,9 @@ def test_a_submitted_dossier_does_not_stop_a_new_draft_of_the_same_procedure(sta
     draft = _draft(staff)
     attach_required(draft, staff.citizen)
     services.dossier_submit(dossier=draft, user=staff.citizen)
-    second = filing.dossier_draft_create(user=staff.citizen, procedure=staff.birth, receiving_agency=staff.commune)
+    second = filing.dossier_draft_create(
+        user=staff.citizen, procedure=staff.birth, receiving_agency=staff.commune
+    )
     assert second.pk != draft.pk and second.created
 
 
@@ -193,4 +197,6 @@ def test_the_review_page_of_a_dossier_that_cannot_be_submitted_links_back_to_eac
     body = signed_in.get(f"/ho-so/{draft.pk}/kiem-tra/").content.decode()
     assert "Hồ sơ chưa nộp được" in body and f'href="/ho-so/{draft.pk}/soan/#thanh-phan"' in body
     assert ">Nộp hồ sơ</button>" not in body  # no way to submit from here
-    assert signed_in.post(f"/ho-so/{draft.pk}/kiem-tra/", {"expected_version": draft.version}).status_code == 400
+    assert (
+        signed_in.post(f"/ho-so/{draft.pk}/kiem-tra/", {"expected_version": draft.version}).status_code == 400
+    )

@@ -19,7 +19,9 @@ S = Dossier.State
 
 
 def _work(user) -> list[str]:
-    return list(Notification.objects.filter(user=user, kind__startswith="work:").values_list("kind", flat=True))
+    return list(
+        Notification.objects.filter(user=user, kind__startswith="work:").values_list("kind", flat=True)
+    )
 
 
 def test_officers_are_told_when_a_dossier_enters_their_queue(staff, django_capture_on_commit_callbacks):
@@ -52,13 +54,18 @@ def test_an_online_submission_reaches_the_receiving_agencys_one_stop_officers(st
     from dossiers import filing
     from tests.dossiers.staff import attach_required
 
-    draft = filing.dossier_draft_create(user=staff.citizen, procedure=staff.birth, receiving_agency=staff.commune)
+    draft = filing.dossier_draft_create(
+        user=staff.citizen, procedure=staff.birth, receiving_agency=staff.commune
+    )
     draft = filing.dossier_details_update(dossier=draft, user=staff.citizen, applicant_phone="0912345678")
     attach_required(draft, staff.citizen)
     services.dossier_submit(dossier=draft, user=staff.citizen)
     assert _work(staff.receiver) == _work(staff.receiver_2) == ["work:cho-tiep-nhan"]
     [notification] = Notification.objects.filter(user=staff.receiver)
-    assert notification.subject.startswith("Hồ sơ mới chờ tiếp nhận") and staff.commune.name in notification.message
+    assert (
+        notification.subject.startswith("Hồ sơ mới chờ tiếp nhận")
+        and staff.commune.name in notification.message
+    )
 
 
 def test_the_consulted_agency_is_told_a_question_waits(staff, make_user):
@@ -129,7 +136,11 @@ def test_the_history_and_the_notifications_read_in_english_on_the_english_pages(
     client = Client()
     client.force_login(staff.citizen)
     page = client.get(f"/en/ho-so/{dossier.pk}/").content.decode()
-    for english in ["Receive the dossier", "One-stop officer", f'Sent to <span lang="vi">{staff.justice.name}']:
+    for english in [
+        "Receive the dossier",
+        "One-stop officer",
+        f'Sent to <span lang="vi">{staff.justice.name}',
+    ]:
         assert english in page, english
     for vietnamese in ["Tiếp nhận hồ sơ, hẹn trả kết quả", "Cán bộ một cửa", "Chuyển Sở"]:
         assert vietnamese not in page, vietnamese
@@ -137,4 +148,6 @@ def test_the_history_and_the_notifications_read_in_english_on_the_english_pages(
     inbox = client.get("/en/ho-so/thong-bao/").content.decode()
     assert f"Dossier {dossier.code} needs more documents" in inbox
     with translation.override("vi"):
-        assert Notification.objects.get(kind="request_supplement").subject == f"Hồ sơ {dossier.code} cần bổ sung"
+        assert (
+            Notification.objects.get(kind="request_supplement").subject == f"Hồ sơ {dossier.code} cần bổ sung"
+        )
