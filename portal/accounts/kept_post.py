@@ -28,7 +28,8 @@ SESSION_KEY = "_portal_kept_post"
 KEPT_SECONDS = 30 * 60
 # Longer text than any of the portal's forms takes is not kept (the session is read on every request).
 MAX_CHARS = 100_000
-SECRET_NAME = re.compile(r"pass|mat_?khau|secret|token|otp|csrf", re.IGNORECASE)
+# Field names that hold a secret: passwords, one-time codes ("code" is allauth's second-factor field), tokens.
+SECRET_NAME = re.compile(r"pass|mat_?khau|secret|token|otp|pin|csrf|^code$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -142,7 +142,7 @@ def test_a_department_admin_lists_staff_creates_an_officer_and_changes_a_role(pa
     search = page.get_by_label("Tên, tên đăng nhập hoặc thư điện tử")
     expect(search).to_have_attribute("aria-invalid", "true")
     expect(page.locator(f"#{search.get_attribute('aria-describedby')}")).to_have_text(
-        "Từ khóa dài tối đa 100 ký tự."
+        "Lỗi: Từ khóa dài tối đa 100 ký tự."
     )
     axe_check(page)
 
@@ -150,7 +150,9 @@ def test_a_department_admin_lists_staff_creates_an_officer_and_changes_a_role(pa
     expect(page.locator("h1")).to_have_text("Tạo tài khoản cán bộ")
     axe_check(page)
     page.get_by_role("button", name="Tạo tài khoản và gửi thư mời").click()  # nothing filled in: refused
-    expect(page.get_by_text("Vui lòng nhập tên đăng nhập.")).to_be_visible()
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link", name="Vui lòng nhập tên đăng nhập.")).to_be_visible()
     axe_check(page)
     page.get_by_label("Tên đăng nhập").fill("motcua_tuphap_moi")
     page.get_by_label("Họ và tên").fill("Trần Thị Mới")
