@@ -40,7 +40,7 @@ class QueueFilterForm(forms.Form):
         label=_("Thủ tục (mã hoặc tên)"),
         required=False,
         max_length=200,
-        error_messages={"max_length": "Từ khóa thủ tục quá dài (tối đa %(limit_value)d ký tự)."},
+        error_messages={"max_length": _("Từ khóa thủ tục quá dài (tối đa %(limit_value)d ký tự).")},
     )
     kenh = forms.TypedChoiceField(
         label=_("Kênh nộp"),
@@ -66,9 +66,9 @@ class QueueFilterForm(forms.Form):
         min_value=1,
         max_value=1_000_000,
         error_messages={
-            "invalid": "Số trang phải là số nguyên dương.",
-            "min_value": "Số trang phải là số nguyên dương.",
-            "max_value": "Số trang quá lớn.",
+            "invalid": _("Số trang phải là số nguyên dương."),
+            "min_value": _("Số trang phải là số nguyên dương."),
+            "max_value": _("Số trang quá lớn."),
         },
     )
 
@@ -79,8 +79,10 @@ class QueueFilterForm(forms.Form):
             (state, Dossier.State(state).label) for state in queue.states
         ]
         for field in self.fields.values():
-            field.error_messages["invalid_choice"] = f"{field.label}: giá trị “%(value)s” không hợp lệ."
-            field.error_messages["null_characters_not_allowed"] = "Không được chứa ký tự rỗng (NUL)."
+            field.error_messages["invalid_choice"] = _("%(label)s: giá trị “%%(value)s” không hợp lệ.") % {
+                "label": field.label
+            }
+            field.error_messages["null_characters_not_allowed"] = _("Không được chứa ký tự rỗng (NUL).")
 
     def filters(self) -> dict:
         data = self.cleaned_data
@@ -111,24 +113,21 @@ def _datetime_field(label, *, required=True, help_text=""):
         help_text=help_text,
         widget=LocalDateTimeInput(),
         error_messages={
-            "invalid": "Ngày giờ không hợp lệ (dạng ngày/tháng/năm giờ:phút).",
-            "required": "Vui lòng nhập ngày giờ.",
+            "invalid": _("Ngày giờ không hợp lệ (dạng ngày/tháng/năm giờ:phút)."),
+            "required": _("Vui lòng nhập ngày giờ."),
         },
     )
 
 
-def _text(label, what="", *, required=True, rows=3, help_text="", max_length=2000):
-    """A text area; ``what`` names it in the message shown when it is left empty."""
+def _text(label, *, required=True, rows=3, help_text="", max_length=2000):
+    """A text area; left empty, it is named in the message by its label (``portal.forms``)."""
     return forms.CharField(
         label=label,
         required=required,
         help_text=help_text,
         max_length=max_length,
         widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={
-            "required": f"Vui lòng nhập {what or 'nội dung'}.",
-            "max_length": "Nội dung quá dài (tối đa %(limit_value)d ký tự).",
-        },
+        error_messages={"max_length": _("Nội dung quá dài (tối đa %(limit_value)d ký tự).")},
     )
 
 
@@ -141,9 +140,9 @@ class ActionForm(forms.Form):
         widget=forms.HiddenInput,
         min_value=0,
         error_messages={
-            "required": "Thiếu phiên bản hồ sơ; vui lòng tải lại trang.",
-            "invalid": "Phiên bản hồ sơ không hợp lệ; vui lòng tải lại trang.",
-            "min_value": "Phiên bản hồ sơ không hợp lệ; vui lòng tải lại trang.",
+            "required": _("Thiếu phiên bản hồ sơ; vui lòng tải lại trang."),
+            "invalid": _("Phiên bản hồ sơ không hợp lệ; vui lòng tải lại trang."),
+            "min_value": _("Phiên bản hồ sơ không hợp lệ; vui lòng tải lại trang."),
         },
     )
 
@@ -167,7 +166,7 @@ class ReceiveForm(ActionForm):
         required=False,
         help_text=_("Để trống để tính theo thời hạn giải quyết của thủ tục (ngày làm việc)."),
     )
-    note = _text(_("Ghi chú"), "ghi chú", required=False, rows=2)
+    note = _text(_("Ghi chú"), required=False, rows=2)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -192,21 +191,20 @@ class SupplementForm(ActionForm):
     label = pgettext_lazy("thao tác", "Yêu cầu bổ sung hồ sơ")
     items = _text(
         _("Giấy tờ cần bổ sung"),
-        "các giấy tờ cần bổ sung",
         rows=4,
         help_text=_("Mỗi dòng một giấy tờ, liệt kê đầy đủ trong một lần."),
     )
-    reason = _text(_("Lý do"), "lý do")
+    reason = _text(_("Lý do"))
 
     def clean_items(self) -> list[str]:
         items = [line.strip() for line in self.cleaned_data["items"].splitlines() if line.strip()]
         if not items:
-            raise forms.ValidationError("Vui lòng liệt kê ít nhất một giấy tờ cần bổ sung.")
+            raise forms.ValidationError(_("Vui lòng liệt kê ít nhất một giấy tờ cần bổ sung."))
         return items
 
 
 class ReasonForm(ActionForm):
-    reason = _text(_("Lý do"), "lý do")
+    reason = _text(_("Lý do"))
 
 
 class RefuseForm(ReasonForm):
@@ -217,7 +215,7 @@ class RefuseForm(ReasonForm):
 class SendBackForm(ReasonForm):
     action = "send_back"
     label = pgettext_lazy("thao tác", "Trả lại chuyên viên")
-    reason = _text(_("Nội dung cần xử lý lại"), "nội dung cần xử lý lại")
+    reason = _text(_("Nội dung cần xử lý lại"))
 
 
 class StopForm(ReasonForm):
@@ -244,7 +242,7 @@ class AgencyField(forms.TypedChoiceField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("error_messages", {})
-        kwargs["error_messages"].setdefault("invalid_choice", "Cơ quan không hợp lệ.")
+        kwargs["error_messages"].setdefault("invalid_choice", _("Cơ quan không hợp lệ."))
         super().__init__(coerce=int, empty_value=None, **kwargs)
         self.agencies: dict[int, Agency] = {}
 
@@ -267,7 +265,7 @@ class TransferForm(ActionForm):
     action = "transfer"
     label = pgettext_lazy("thao tác", "Chuyển cơ quan giải quyết")
     handling_agency = AgencyField(
-        label=_("Cơ quan giải quyết"), error_messages={"required": "Vui lòng chọn cơ quan giải quyết."}
+        label=_("Cơ quan giải quyết"), error_messages={"required": _("Vui lòng chọn cơ quan giải quyết.")}
     )
 
     def __init__(self, *args, **kwargs):
@@ -283,9 +281,9 @@ class ConsultForm(ActionForm):
     action = "consult"
     label = pgettext_lazy("thao tác", "Lấy ý kiến cơ quan khác")
     agency = AgencyField(
-        label=_("Cơ quan được lấy ý kiến"), error_messages={"required": "Vui lòng chọn cơ quan."}
+        label=_("Cơ quan được lấy ý kiến"), error_messages={"required": _("Vui lòng chọn cơ quan.")}
     )
-    question = _text(_("Nội dung xin ý kiến"), "nội dung xin ý kiến")
+    question = _text(_("Nội dung xin ý kiến"))
     reply_by = _datetime_field(_("Hạn trả lời"))
 
     def __init__(self, *args, **kwargs):
@@ -297,13 +295,13 @@ class ConsultReplyForm(ActionForm):
     action = "consult_reply"
     label = pgettext_lazy("thao tác", "Nhận ý kiến phối hợp")
     label_consulted = pgettext_lazy("thao tác", "Trả lời xin ý kiến")  # what the consulted agency sees
-    reply = _text(_("Ý kiến của cơ quan phối hợp"), "ý kiến của cơ quan phối hợp")
+    reply = _text(_("Ý kiến của cơ quan phối hợp"))
 
 
 class FinancialForm(ActionForm):
     action = "financial"
     label = pgettext_lazy("thao tác", "Yêu cầu thực hiện nghĩa vụ tài chính")
-    note = _text(_("Nghĩa vụ tài chính (khoản thu, số tiền, cách nộp)"), "nghĩa vụ tài chính")
+    note = _text(_("Nghĩa vụ tài chính (khoản thu, số tiền, cách nộp)"))
 
 
 class FinancialDoneForm(ActionForm):
@@ -318,10 +316,13 @@ class ProposeForm(ActionForm):
         label=_("Kết quả giải quyết (tệp PDF)"),
         required=False,
         help_text=_("Tệp PDF của văn bản kết quả."),
-        error_messages={"required": "Vui lòng tải lên tệp kết quả (PDF).", "empty": "Tệp kết quả rỗng."},
+        error_messages={
+            "required": _("Vui lòng tải lên tệp kết quả (PDF)."),
+            "empty": _("Tệp kết quả rỗng."),
+        },
     )
     result_name = forms.CharField(label=_("Tên kết quả"), required=False, max_length=300)
-    note = _text(_("Ý kiến trình"), "ý kiến trình", required=False, rows=2)
+    note = _text(_("Ý kiến trình"), required=False, rows=2)
 
     def __init__(self, *args, has_result: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -339,27 +340,27 @@ class ProposeForm(ActionForm):
         except InvalidInput as error:
             raise forms.ValidationError(error.message) from None
         if self.checked.content_type != "application/pdf":
-            raise forms.ValidationError("Kết quả phải là tệp PDF.")
+            raise forms.ValidationError(_("Kết quả phải là tệp PDF."))
         return upload
 
 
 class ApproveForm(ActionForm):
     action = "approve"
     label = pgettext_lazy("thao tác", "Phê duyệt, ký kết quả")
-    note = _text(_("Ý kiến phê duyệt"), "ý kiến phê duyệt", required=False, rows=2)
+    note = _text(_("Ý kiến phê duyệt"), required=False, rows=2)
 
 
 class ApologiseForm(ActionForm):
     action = "apologise"
     label = pgettext_lazy("thao tác", "Xin lỗi, hẹn lại ngày trả")
-    reason = _text(_("Lý do chậm trễ"), "lý do chậm trễ")
+    reason = _text(_("Lý do chậm trễ"))
     new_due_at = _datetime_field(_("Ngày hẹn trả mới"))
 
 
 class ReturnForm(ActionForm):
     action = "return_result"
     label = pgettext_lazy("thao tác", "Trả kết quả")
-    note = _text(_("Ghi chú"), "ghi chú", required=False, rows=2)
+    note = _text(_("Ghi chú"), required=False, rows=2)
 
 
 ACTION_FORMS: dict[str, type[ActionForm]] = {
@@ -390,7 +391,7 @@ class MultipleFileField(forms.FileField):
         if not files and self.required:
             raise forms.ValidationError(self.error_messages["required"], code="required")
         if len(files) > MAX_UPLOADS:
-            raise forms.ValidationError(f"Tối đa {MAX_UPLOADS} tệp mỗi lần.")
+            raise forms.ValidationError(_("Tối đa %(n)d tệp mỗi lần.") % {"n": MAX_UPLOADS})
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
 
@@ -401,15 +402,15 @@ class CounterRegistrationForm(forms.Form):
         label=_("Nơi tiếp nhận"),
         queryset=Agency.objects.none(),
         empty_label=None,
-        error_messages={"invalid_choice": "Bạn không làm việc tại cơ quan này."},
+        error_messages={"invalid_choice": _("Bạn không làm việc tại cơ quan này.")},
     )
     procedure = forms.ModelChoiceField(
         label=_("Thủ tục hành chính"),
         queryset=Procedure.objects.none(),
         empty_label=_("— Chọn thủ tục —"),
         error_messages={
-            "required": "Vui lòng chọn thủ tục.",
-            "invalid_choice": "Thủ tục không thuộc danh mục tiếp nhận của cơ quan.",
+            "required": _("Vui lòng chọn thủ tục."),
+            "invalid_choice": _("Thủ tục không thuộc danh mục tiếp nhận của cơ quan."),
         },
     )
     channel = forms.TypedChoiceField(
@@ -428,14 +429,14 @@ class CounterRegistrationForm(forms.Form):
     applicant_name = forms.CharField(
         label=_("Chủ hồ sơ (họ tên hoặc tên tổ chức)"),
         max_length=200,
-        error_messages={"required": "Vui lòng nhập tên chủ hồ sơ."},
+        error_messages={"required": _("Vui lòng nhập tên chủ hồ sơ.")},
     )
     applicant_id_number = forms.CharField(label=_("Số định danh / mã số thuế"), max_length=20, required=False)
     applicant_phone = forms.CharField(label=_("Điện thoại"), max_length=20, required=False)
     applicant_email = forms.EmailField(
         label=_("Thư điện tử"),
         required=False,
-        error_messages={"invalid": "Địa chỉ thư điện tử không hợp lệ."},
+        error_messages={"invalid": _("Địa chỉ thư điện tử không hợp lệ.")},
     )
     applicant_address = forms.CharField(label=_("Địa chỉ"), max_length=300, required=False)
     applicant_username = forms.CharField(
@@ -450,7 +451,7 @@ class CounterRegistrationForm(forms.Form):
     )
     scans = MultipleFileField(
         label=_("Bản quét giấy tờ (PDF, JPEG, PNG; chọn được nhiều tệp)"),
-        error_messages={"required": "Vui lòng tải lên bản quét giấy tờ của hồ sơ."},
+        error_messages={"required": _("Vui lòng tải lên bản quét giấy tờ của hồ sơ.")},
     )
 
     def __init__(self, *args, officer: User, query: str = "", **kwargs):
@@ -469,16 +470,16 @@ class CounterRegistrationForm(forms.Form):
             return None
         applicant = User.objects.filter(username=username, is_active=True, role=User.Role.CITIZEN).first()
         if applicant is None:
-            raise forms.ValidationError("Không tìm thấy tài khoản công dân với tên đăng nhập này.")
+            raise forms.ValidationError(_("Không tìm thấy tài khoản công dân với tên đăng nhập này."))
         return applicant
 
     def clean(self):
         data = super().clean()
         agency, procedure = data.get("receiving_agency"), data.get("procedure")
         if agency and procedure and not procedures_receivable(agency).filter(pk=procedure.pk).exists():
-            self.add_error("procedure", "Thủ tục không thuộc danh mục tiếp nhận của cơ quan đã chọn.")
+            self.add_error("procedure", _("Thủ tục không thuộc danh mục tiếp nhận của cơ quan đã chọn."))
         if data.get("delivery") == Dossier.Delivery.POST and not data.get("delivery_address", "").strip():
-            self.add_error("delivery_address", "Vui lòng nhập địa chỉ nhận kết quả qua bưu chính.")
+            self.add_error("delivery_address", _("Vui lòng nhập địa chỉ nhận kết quả qua bưu chính."))
         return data
 
     def details(self) -> dict:
@@ -498,18 +499,18 @@ class TrackingBookForm(forms.Form):
         label=_("Năm"),
         min_value=2000,
         error_messages={
-            "required": "Vui lòng chọn năm.",
-            "invalid": "Năm phải là số (ví dụ 2026).",
-            "min_value": "Năm không hợp lệ.",
-            "max_value": "Năm chưa đến.",
+            "required": _("Vui lòng chọn năm."),
+            "invalid": _("Năm phải là số (ví dụ 2026)."),
+            "min_value": _("Năm không hợp lệ."),
+            "max_value": _("Năm chưa đến."),
         },
     )
     dinh_dang = forms.ChoiceField(
         label=_("Định dạng"),
         choices=[("csv", "CSV"), ("xlsx", "Excel (XLSX)"), ("pdf", "PDF (A4)")],
         error_messages={
-            "required": "Vui lòng chọn định dạng.",
-            "invalid_choice": "Định dạng “%(value)s” không hỗ trợ.",
+            "required": _("Vui lòng chọn định dạng."),
+            "invalid_choice": _("Định dạng “%(value)s” không hỗ trợ."),
         },
     )
     co_quan = AgencyChoiceField(
@@ -517,14 +518,14 @@ class TrackingBookForm(forms.Form):
         queryset=Agency.objects.none(),
         required=False,
         to_field_name="code",
-        error_messages={"invalid_choice": "Bạn không làm việc tại cơ quan này."},
+        error_messages={"invalid_choice": _("Bạn không làm việc tại cơ quan này.")},
     )
 
     def __init__(self, *args, agencies, **kwargs):
         kwargs.setdefault("auto_id", "book-%s")
         super().__init__(*args, **kwargs)
         this_year = timezone.localdate().year
-        self.fields["nam"].validators.append(MaxValueValidator(this_year, message="Năm chưa đến."))
+        self.fields["nam"].validators.append(MaxValueValidator(this_year, message=_("Năm chưa đến.")))
         self.fields["nam"].initial = this_year
         self.fields["nam"].widget.attrs.update({"min": 2000, "max": this_year})
         self.fields["co_quan"].queryset = agencies

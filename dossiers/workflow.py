@@ -47,7 +47,7 @@ TRANSITIONS = {
         _t("receive", _("Tiếp nhận hồ sơ"), {S.SUBMITTED}, S.RECEIVED, Actor.RECEIVER),
         _t(
             "request_supplement",
-            "Yêu cầu bổ sung hồ sơ",
+            _("Yêu cầu bổ sung hồ sơ"),
             {S.SUBMITTED, S.PROCESSING},
             S.SUPPLEMENT,
             Actor.RECEIVER,
@@ -72,7 +72,7 @@ TRANSITIONS = {
         ),
         _t(
             "financial_done",
-            "Đã thực hiện nghĩa vụ tài chính",
+            _("Đã thực hiện nghĩa vụ tài chính"),
             {S.FINANCIAL},
             S.PROCESSING,
             Actor.HANDLER,
@@ -83,7 +83,7 @@ TRANSITIONS = {
         _t("approve", _("Phê duyệt, ký kết quả"), {S.AWAITING_APPROVAL}, S.AWAITING_RETURN, Actor.LEADER),
         _t(
             "apologise",
-            "Xin lỗi, hẹn lại ngày trả",
+            _("Xin lỗi, hẹn lại ngày trả"),
             ACTIVE_HANDLING | {S.FINANCIAL},
             None,
             Actor.HANDLER,
@@ -92,14 +92,14 @@ TRANSITIONS = {
         _t("return_result", _("Trả kết quả"), {S.AWAITING_RETURN}, S.RETURNED, Actor.RECEIVER),
         _t(
             "withdraw",
-            "Rút hồ sơ",
+            _("Rút hồ sơ"),
             {S.SUBMITTED, S.RECEIVED, S.SUPPLEMENT, *ACTIVE_HANDLING},
             S.WITHDRAWN,
             Actor.APPLICANT,
         ),
         _t(
             "stop",
-            "Dừng xử lý hồ sơ",
+            _("Dừng xử lý hồ sơ"),
             {S.RECEIVED, S.SUPPLEMENT, S.FINANCIAL, *ACTIVE_HANDLING},
             S.STOPPED,
             Actor.LEADER,

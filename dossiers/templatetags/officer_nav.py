@@ -8,11 +8,12 @@ from django import template
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from dossiers.selectors import to_do_total
+from dossiers.selectors import QUEUES, to_do_total
 from dossiers.views.officer.common import request_queue_counts
 from portal.accounts.mfa import second_factor_passed
 
 register = template.Library()
+QUEUE_ROLES = frozenset(queue.role for queue in QUEUES)
 
 
 @register.simple_tag(takes_context=True)
@@ -21,8 +22,8 @@ def officer_nav_item(context) -> str:
     if request is None or settings.SESSION_COOKIE_NAME not in request.COOKIES:
         return ""
     user = request.user
-    if not (user.is_authenticated and user.is_active and user.is_officer):
-        return ""
+    if not (user.is_authenticated and user.is_active and user.is_officer) or user.role not in QUEUE_ROLES:
+        return ""  # administrators without a queue of their own have no work page to point to
     if not second_factor_passed(request, user):
         return ""  # the enrolment and code pages, open before the second factor, show no queue counts
     counts = request_queue_counts(request)

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from dossiers import filing
@@ -19,12 +20,12 @@ def counter_register(request: HttpRequest) -> HttpResponse:
     user = request.user
     if user.role != User.Role.ONESTOP_OFFICER or not receiving_agencies_of(user).exists():
         return _page(
-            request, None, status=403, error="Chỉ cán bộ một cửa của cơ quan tiếp nhận được đăng ký hồ sơ."
+            request, None, status=403, error=_("Chỉ cán bộ một cửa của cơ quan tiếp nhận được đăng ký hồ sơ.")
         )
     if request.method == "POST":
         form = CounterRegistrationForm(request.POST, request.FILES, officer=user)
         if not form.is_valid():
-            return _page(request, form, status=400, error="Vui lòng kiểm tra lại thông tin.")
+            return _page(request, form, status=400, error=_("Vui lòng kiểm tra lại thông tin."))
         data = form.cleaned_data
         try:
             dossier = filing.dossier_register_at_counter(
@@ -38,7 +39,10 @@ def counter_register(request: HttpRequest) -> HttpResponse:
             )
         except DossierError as error:
             return _page(request, form, status=400, error=error.message)
-        messages.success(request, f"Đã đăng ký hồ sơ {dossier.code}. Kiểm tra và tiếp nhận hồ sơ bên dưới.")
+        messages.success(
+            request,
+            _("Đã đăng ký hồ sơ %(code)s. Kiểm tra và tiếp nhận hồ sơ bên dưới.") % {"code": dossier.code},
+        )
         return redirect("dossiers:officer_dossier", pk=dossier.pk)
     query = request.GET.get("q", "")[:200].strip()
     form = CounterRegistrationForm(officer=user, query=query)
