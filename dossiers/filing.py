@@ -31,11 +31,9 @@ EDITABLE_BY_APPLICANT = {Dossier.State.DRAFT, Dossier.State.SUPPLEMENT}
 
 
 @transaction.atomic
-def dossier_draft_create(
-    *, user: User, procedure: Procedure, receiving_agency: Agency
-) -> tuple[Dossier, bool]:
+def dossier_draft_create(*, user: User, procedure: Procedure, receiving_agency: Agency) -> Dossier:
     """The applicant's draft for ``procedure``: the one they already have (a second start, a double click, another
-    tab), or a new one prefilled from their profile. Returns (draft, created)."""
+    tab), or a new one prefilled from their profile; ``draft.created`` says which."""
     if not procedure.is_active or procedure.online_level < Procedure.OnlineLevel.SUBMISSION:
         raise InvalidInput(_("Thủ tục này chưa cho phép nộp hồ sơ trực tuyến."))
     if receiving_agency not in procedure_receiving_agencies(procedure):

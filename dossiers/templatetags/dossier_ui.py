@@ -22,6 +22,12 @@ def step_details(event: DossierEvent) -> str:
 
 
 @register.filter
+def vi(text: str) -> str:
+    """Vietnamese data inside a sentence of the page's language: marked lang="vi" on other language versions."""
+    return wording.as_data(text)
+
+
+@register.filter
 def actor_label(event: DossierEvent) -> str:
     return wording.actor_label(event)
 

@@ -213,9 +213,11 @@ def _draft_save(request: HttpRequest, dossier: Dossier) -> HttpResponse:
         )
     problems += saved.problems
     dossier = _reload(saved.dossier)
-    if intent == Intent.REVIEW and valid and not problems:
-        problems = _submission_problems(dossier)
-        if not problems:
+    if intent == Intent.REVIEW:
+        # Everything that stands in the way, at once: with invalid details, only what the documents lack (the
+        # details' own errors are on their fields).
+        problems += _submission_problems(dossier, details=valid and saved.details_saved)
+        if valid and not problems:
             return redirect("dossiers:review", pk=dossier.pk)
     if problems or not valid:
         return _draft_page(
@@ -232,11 +234,14 @@ def _draft_save(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     return redirect(target + "#thanh-phan" if intent in {Intent.REMOVE, Intent.ATTACH} else target)
 
 
-def _submission_problems(dossier: Dossier) -> list[filing.Problem]:
-    """What stops the draft from going to the check-your-answers page, each tied to where it is fixed."""
-    problems = [
-        filing.Problem("thong-tin", str(message)) for message in services.submission_problems(dossier)
-    ]
+def _submission_problems(dossier: Dossier, *, details: bool = True) -> list[filing.Problem]:
+    """What stops the draft from going to the check-your-answers page, each tied to where it is fixed
+    (``details=False``: leave out the applicant's details, which were not saved)."""
+    problems = []
+    if details:
+        problems = [
+            filing.Problem("thong-tin", str(message)) for message in services.submission_problems(dossier)
+        ]
     completeness = dossier_completeness(dossier)
     if completeness.complete or completeness.incomplete_allowed:
         return problems

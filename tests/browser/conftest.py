@@ -50,9 +50,11 @@ Async safety
 One Chromium serves the whole package (the browser tests all live here); each test gets a fresh context.
 """
 
+import io
 import json
 import os
 import shutil
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -300,3 +302,92 @@ def axe_check(browser_tools):
         return violations
 
     return check
+
+
+# --- dossiers: accounts, files, a procedure to file -------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def isolated_storage_and_counters(settings, tmp_path, monkeypatch):
+    """Stored files under this test's directory; tracking counters of this test only (in the PostgreSQL run the
+    cache is Redis, shared with other runs, and the tracking page limits lookups per address)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "uploads"},
+        },
+    }
+    from dossiers.views import tracking
+
+    salt = uuid.uuid4().hex
+    original = tracking._key
+    monkeypatch.setattr(tracking, "_key", lambda kind, value: original(kind, f"{salt}:{value}"))
+
+
+@pytest.fixture
+def eager_tasks():
+    """Celery tasks run in this process when called, also when a broker is configured (the PostgreSQL run)."""
+    from portal.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
+@pytest.fixture
+def demo_accounts():
+    """The demo accounts; the staff among them with their authenticator app set up (their second factor)."""
+    from portal.accounts.mfa import second_factor_required
+    from portal.accounts.services import demo_accounts_create
+    from tests.accounts.mfa import totp_enrol
+    from tests.browser.flows import PASSWORD
+
+    users = {user.username: user for user in demo_accounts_create(password=PASSWORD)}
+    for user in users.values():
+        if second_factor_required(user):
+            totp_enrol(user)
+    return users
+
+
+@pytest.fixture
+def procedure():
+    """A province-level procedure of Sở Tư pháp filed online, with required documents and a processing time."""
+    from portal.catalog.models import Procedure
+    from tests.browser.flows import JUSTICE
+
+    candidates = (
+        Procedure.objects.filter(
+            is_active=True,
+            is_province_level=True,
+            is_commune_level=False,
+            online_level__gte=3,
+            agency_links__agency__code=JUSTICE,
+            documents__isnull=False,
+            channels__duration__isnull=False,
+        )
+        .distinct()
+        .order_by("code")
+    )
+    found = candidates.first()
+    assert found is not None, "no province-level procedure of Sở Tư pháp with online filing in the catalogue"
+    return found
+
+
+@pytest.fixture
+def files(tmp_path):
+    """Small real files to upload: a PDF and a PNG made with Pillow."""
+    from PIL import Image
+
+    from tests.browser.flows import PDF
+
+    pdf = tmp_path / "don-de-nghi.pdf"
+    pdf.write_bytes(PDF)
+    png = tmp_path / "anh-chan-dung.png"
+    buffer = io.BytesIO()
+    Image.new("RGB", (24, 32), (200, 30, 30)).save(buffer, format="PNG")
+    png.write_bytes(buffer.getvalue())
+    result = tmp_path / "ket-qua-giai-quyet.pdf"
+    result.write_bytes(PDF.replace(b"%%EOF", b"% ket qua\n%%EOF"))
+    return {"pdf": pdf, "png": png, "result": result}

@@ -10,202 +10,32 @@ is rolled back afterwards. Forms and notifications queued "on commit" never run 
 the receipt (Mẫu 01) is rendered here on purpose, in this process, right after reception.
 """
 
-import io
 import re
-import uuid
 
 import pytest
-from allauth.mfa.models import Authenticator
-from django.utils import timezone
-from PIL import Image
 from playwright.sync_api import expect
 
 from dossiers.completeness import dossier_completeness
 from dossiers.models import Dossier
-from dossiers.views import tracking
-from portal.catalog.models import Procedure
-from tests.accounts.mfa import totp_enrol, totp_now, totp_secret
+from tests.browser.flows import (
+    ADDRESS,
+    CODE,
+    MAX_TABS,
+    PHONE,
+    SERVICE_CENTRE,
+    act,
+    citizen_cannot_see_the_result,
+    focused,
+    local,
+    officer_queue,
+    open_from_queue,
+    sign_in,
+    signed_in_page,
+    start_from_main_content,
+    tab_until,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
-
-PASSWORD = "Mat-khau-demo-du-dai-2025"
-JUSTICE = "000.00.05.H01"  # Sở Tư pháp
-SERVICE_CENTRE = "000.00.01.H01"  # Trung tâm Phục vụ hành chính công tỉnh
-PHONE = "0912345678"
-ADDRESS = "Số 12 đường Trần Hưng Đạo, phường Rạch Giá"
-CODE = re.compile(rf"^{re.escape(SERVICE_CENTRE)}-\d{{6}}-\d{{4}}$")
-# A minimal PDF that the upload check accepts (it must end with %%EOF).
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"  # noqa: E501
-MAX_TABS = 80
-
-
-@pytest.fixture(autouse=True)
-def isolated_storage_and_counters(settings, tmp_path, monkeypatch):
-    """Stored files under this test's directory; tracking counters of this test only (in the PostgreSQL run the
-    cache is Redis, shared with other runs, and the tracking page limits lookups per address)."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "uploads"},
-        },
-    }
-    salt = uuid.uuid4().hex
-    original = tracking._key
-    monkeypatch.setattr(tracking, "_key", lambda kind, value: original(kind, f"{salt}:{value}"))
-
-
-@pytest.fixture
-def eager_tasks():
-    """Celery tasks run in this process when called, also when a broker is configured (the PostgreSQL run)."""
-    from portal.celery import app
-
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = before
-
-
-@pytest.fixture
-def demo_accounts():
-    """The demo accounts; the staff among them with their authenticator app set up (their second factor)."""
-    from portal.accounts.mfa import second_factor_required
-    from portal.accounts.services import demo_accounts_create
-
-    users = {user.username: user for user in demo_accounts_create(password=PASSWORD)}
-    for user in users.values():
-        if second_factor_required(user):
-            totp_enrol(user)
-    return users
-
-
-@pytest.fixture
-def procedure() -> Procedure:
-    """A province-level procedure of Sở Tư pháp filed online, with required documents and a processing time."""
-    candidates = (
-        Procedure.objects.filter(
-            is_active=True,
-            is_province_level=True,
-            is_commune_level=False,
-            online_level__gte=3,
-            agency_links__agency__code=JUSTICE,
-            documents__isnull=False,
-            channels__duration__isnull=False,
-        )
-        .distinct()
-        .order_by("code")
-    )
-    found = candidates.first()
-    assert found is not None, "no province-level procedure of Sở Tư pháp with online filing in the catalogue"
-    return found
-
-
-@pytest.fixture
-def files(tmp_path):
-    """Small real files to upload: a PDF and a PNG made with Pillow."""
-    pdf = tmp_path / "don-de-nghi.pdf"
-    pdf.write_bytes(PDF)
-    png = tmp_path / "anh-chan-dung.png"
-    buffer = io.BytesIO()
-    Image.new("RGB", (24, 32), (200, 30, 30)).save(buffer, format="PNG")
-    png.write_bytes(buffer.getvalue())
-    result = tmp_path / "ket-qua-giai-quyet.pdf"
-    result.write_bytes(PDF.replace(b"%%EOF", b"% ket qua\n%%EOF"))
-    return {"pdf": pdf, "png": png, "result": result}
-
-
-# --- helpers -------------------------------------------------------------------------------------------------------
-
-
-def sign_in(page, username: str) -> None:
-    """Fill in the sign-in form the page is on and send it; staff then enter the code their authenticator app shows."""
-    expect(page).to_have_url(re.compile(r"/tai-khoan/dang-nhap/"))
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập", exact=True).click()
-    authenticator = Authenticator.objects.filter(
-        user__username=username, type=Authenticator.Type.TOTP
-    ).first()
-    if authenticator is not None:
-        page.get_by_label("Mã xác thực").fill(totp_now(totp_secret(authenticator)))
-        page.get_by_role("button", name="Xác nhận", exact=True).click()
-    expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
-
-
-def signed_in_page(new_context, username: str):
-    page = new_context().new_page()
-    page.goto("/tai-khoan/dang-nhap/")
-    sign_in(page, username)
-    return page
-
-
-def focused(page) -> str:
-    """What has the keyboard focus: its id, else its name attribute, else its text."""
-    return page.evaluate(
-        """() => {
-            const el = document.activeElement;
-            if (el.id) return el.id;
-            return el.tagName === 'BUTTON' ? el.textContent.trim() : el.getAttribute('name') || el.textContent.trim();
-        }"""
-    )
-
-
-def tab_until(page, locator, *, key: str = "Tab") -> int:
-    """Press Tab until ``locator`` has the focus; how many presses it took."""
-    for presses in range(1, MAX_TABS + 1):
-        page.keyboard.press(key)
-        if locator.evaluate("el => el === document.activeElement"):
-            return presses
-    raise AssertionError(
-        f"{locator} not reached with {MAX_TABS} presses of {key}; focus is on {focused(page)!r}"
-    )
-
-
-def start_from_main_content(page) -> None:
-    """The way a keyboard user starts on a page: the skip link, then into the main content."""
-    page.keyboard.press("Tab")
-    expect(page.get_by_role("link", name="Bỏ qua, đến nội dung chính")).to_be_focused()
-    page.keyboard.press("Enter")
-    expect(page.locator("#main")).to_be_focused()
-
-
-def officer_queue(page, label: str):
-    """Open one of the officer's queues from the site navigation, as an officer starts their work."""
-    page.get_by_role("navigation", name="Điều hướng chính").get_by_role(
-        "link", name=re.compile("Xử lý hồ sơ")
-    ).click()
-    expect(page.locator("h1")).to_have_text("Xử lý hồ sơ")
-    page.get_by_role("navigation", name="Hàng đợi xử lý hồ sơ").get_by_role(
-        "link", name=re.compile(rf"^{re.escape(label)}")
-    ).click()
-    expect(page.locator("h1")).to_have_text(label)
-
-
-def open_from_queue(page, code: str) -> None:
-    page.get_by_role("table").get_by_role("link", name=code, exact=True).click()
-    expect(page.locator("h1")).to_have_text(f"Hồ sơ {code}")
-
-
-def act(page, action: str, label: str) -> None:
-    """Open an action's panel on the work page (unless it is the only one, open already) and press its button."""
-    panel = page.locator(f"#act-{action}")
-    if panel.get_attribute("open") is None:
-        panel.locator("summary").click()
-    panel.get_by_role("button", name=label, exact=True).click()
-    expect(page.get_by_role("status")).to_contain_text(f"Đã thực hiện: {label}.")
-
-
-def local(moment, fmt: str) -> str:
-    return timezone.localtime(moment).strftime(fmt)
-
-
-def citizen_cannot_see_the_result(page, code: str, result_file_id: int) -> None:
-    """Before the result is approved and returned, the applicant's page shows no result and its address is 404."""
-    page.goto(Dossier.objects.get(code=code).get_absolute_url())
-    expect(page.locator("main")).not_to_contain_text("ket-qua-giai-quyet.pdf")
-    expect(page.locator("main")).not_to_contain_text("Kết quả giải quyết")
-    assert page.request.get(f"/ho-so/tep/{result_file_id}/").status == 404
-
 
 # --- the test ------------------------------------------------------------------------------------------------------
 

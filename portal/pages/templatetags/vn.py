@@ -9,7 +9,14 @@ register = template.Library()
 
 _UNITS = {
     "vi": {"working_day": "ngày làm việc", "day": "ngày", "hour": "giờ", "month": "tháng", "": ""},
-    "en": {"working_day": "working days", "day": "days", "hour": "hours", "month": "months", "": ""},
+    # (one, other): "1 working day", "1.5 working days", "2 working days".
+    "en": {
+        "working_day": ("working day", "working days"),
+        "day": ("day", "days"),
+        "hour": ("hour", "hours"),
+        "month": ("month", "months"),
+        "": ("", ""),
+    },
 }
 
 
@@ -37,4 +44,7 @@ def duration(value: Decimal | None, unit: str = "") -> str:
     number = f"{value.normalize():f}"
     if language == "vi":
         number = number.replace(".", ",")
-    return f"{number} {_UNITS[language].get(unit, '')}".strip()
+    words = _UNITS[language].get(unit, ("", "") if language == "en" else "")
+    if language == "en":
+        words = words[0] if value == 1 else words[1]
+    return f"{number} {words}".strip()
