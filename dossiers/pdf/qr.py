@@ -42,16 +42,20 @@ def _base() -> str:
     return settings.PORTAL_BASE_URL.rstrip("/")
 
 
+def tracking_path(code: str) -> str:
+    """The signed link's path, in the active language."""
+    signature = tracking_link_signature(code)
+    try:
+        return reverse("dossiers:track_link", args=[code, signature])
+    except NoReverseMatch:
+        return f"{TRACK_PATH_FALLBACK}{quote(code, safe='')}/{signature}/"
+
+
 def tracking_url(code: str) -> str:
     """The absolute signed link that opens the dossier ``code``'s tracking summary without the four digits (the
     Vietnamese page, whatever the language active in the caller)."""
-    signature = tracking_link_signature(code)
-    try:
-        with translation.override(settings.LANGUAGE_CODE):
-            path = reverse("dossiers:track_link", args=[code, signature])
-    except NoReverseMatch:
-        path = f"{TRACK_PATH_FALLBACK}{quote(code, safe='')}/{signature}/"
-    return f"{_base()}{path}"
+    with translation.override(settings.LANGUAGE_CODE):
+        return f"{_base()}{tracking_path(code)}"
 
 
 def qr_svg(text: str) -> str:

@@ -37,6 +37,7 @@ from dossiers.forms_citizen import (
     attachments_from_request,
 )
 from dossiers.models import Dossier, DossierEvent, DossierFile
+from dossiers.pdf.qr import tracking_path
 from dossiers.workflow import TRANSITIONS, Actor
 from portal.catalog.models import Procedure
 from portal.catalog.selectors import procedure_receiving_agencies
@@ -356,6 +357,8 @@ def _detail_page(
         "form_files": [f for f in files if f.kind == DossierFile.Kind.FORM],
         "result_files": [f for f in files if f.kind == DossierFile.Kind.RESULT],
         "supplement": supplement,
+        # The signed link printed on the receipt, for the applicant (opens the public summary without the digits).
+        "tracking_link": tracking_path(dossier.code) if is_applicant and dossier.code else "",
         "can_resubmit": is_applicant and supplement is not None,
         "can_withdraw": is_applicant and dossier.state in TRANSITIONS["withdraw"].sources,
         "withdraw_form": withdraw_form or WithdrawForm(initial=version),
