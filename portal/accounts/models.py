@@ -27,27 +27,27 @@ class User(AbstractUser):
         {Role.ONESTOP_OFFICER, Role.HANDLING_OFFICER, Role.LEADER, Role.DEPARTMENT_ADMIN, Role.PROVINCE_ADMIN}
     )
 
-    role = models.CharField("vai trò", max_length=20, choices=Role.choices, default=Role.CITIZEN)
-    full_name = models.CharField("họ và tên", max_length=150, blank=True)
-    phone = models.CharField("số điện thoại", max_length=20, blank=True)
-    job_title = models.CharField("chức danh", max_length=120, blank=True)
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices, default=Role.CITIZEN)
+    full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
+    phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+    job_title = models.CharField(_("chức danh"), max_length=120, blank=True)
     personal_id = models.CharField(
-        "số định danh cá nhân", max_length=12, blank=True, validators=[personal_id_validator]
+        _("số định danh cá nhân"), max_length=12, blank=True, validators=[personal_id_validator]
     )
-    birth_date = models.DateField("ngày sinh", null=True, blank=True)
-    notify_email = models.BooleanField("nhận thông báo qua thư điện tử", default=True)
-    notify_sms = models.BooleanField("nhận thông báo qua tin nhắn SMS", default=False)
+    birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
+    notify_email = models.BooleanField(_("nhận thông báo qua thư điện tử"), default=True)
+    notify_sms = models.BooleanField(_("nhận thông báo qua tin nhắn SMS"), default=False)
     agencies = models.ManyToManyField(
         "agencies.Agency",
         through="AgencyMembership",
-        verbose_name="cơ quan",
+        verbose_name=_("cơ quan"),
         related_name="members",
         blank=True,
     )
 
     class Meta:
-        verbose_name = "người dùng"
-        verbose_name_plural = "người dùng"
+        verbose_name = _("người dùng")
+        verbose_name_plural = _("người dùng")
 
     def __str__(self) -> str:
         return self.full_name or self.username
@@ -80,16 +80,16 @@ class AgencyMembership(models.Model):
     """A member of staff works in an agency; the role on the user says what they do there."""
 
     user = models.ForeignKey(
-        User, verbose_name="người dùng", on_delete=models.CASCADE, related_name="memberships"
+        User, verbose_name=_("người dùng"), on_delete=models.CASCADE, related_name="memberships"
     )
     agency = models.ForeignKey(
-        "agencies.Agency", verbose_name="cơ quan", on_delete=models.PROTECT, related_name="memberships"
+        "agencies.Agency", verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="memberships"
     )
-    since = models.DateField("từ ngày", auto_now_add=True)
+    since = models.DateField(_("từ ngày"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "thành viên cơ quan"
-        verbose_name_plural = "thành viên cơ quan"
+        verbose_name = _("thành viên cơ quan")
+        verbose_name_plural = _("thành viên cơ quan")
         constraints = [models.UniqueConstraint(fields=["user", "agency"], name="unique_membership")]
 
     def __str__(self) -> str:
@@ -105,19 +105,19 @@ class ExternalIdentity(models.Model):
     """
 
     user = models.ForeignKey(
-        User, verbose_name="người dùng", on_delete=models.CASCADE, related_name="external_identities"
+        User, verbose_name=_("người dùng"), on_delete=models.CASCADE, related_name="external_identities"
     )
-    issuer = models.CharField("nhà cung cấp định danh", max_length=255)
-    subject = models.CharField("mã chủ thể (sub)", max_length=255)
-    tech_id = models.CharField("mã TechID", max_length=255, blank=True)
-    is_organisation = models.BooleanField("tài khoản tổ chức", default=False)
-    claims = models.JSONField("thông tin nhận được", default=dict, blank=True)
-    created_at = models.DateTimeField("liên kết lúc", auto_now_add=True)
-    last_login_at = models.DateTimeField("đăng nhập gần nhất", null=True, blank=True)
+    issuer = models.CharField(_("nhà cung cấp định danh"), max_length=255)
+    subject = models.CharField(_("mã chủ thể (sub)"), max_length=255)
+    tech_id = models.CharField(_("mã TechID"), max_length=255, blank=True)
+    is_organisation = models.BooleanField(_("tài khoản tổ chức"), default=False)
+    claims = models.JSONField(_("thông tin nhận được"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("liên kết lúc"), auto_now_add=True)
+    last_login_at = models.DateTimeField(_("đăng nhập gần nhất"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "định danh liên kết"
-        verbose_name_plural = "định danh liên kết"
+        verbose_name = _("định danh liên kết")
+        verbose_name_plural = _("định danh liên kết")
         constraints = [
             models.UniqueConstraint(fields=["issuer", "subject"], name="unique_identity_subject"),
             models.UniqueConstraint(
@@ -142,24 +142,24 @@ class AccountDeletionRequest(models.Model):
         REFUSED = "refused", _("Từ chối")
 
     user = models.ForeignKey(
-        User, verbose_name="người dùng", on_delete=models.CASCADE, related_name="deletion_requests"
+        User, verbose_name=_("người dùng"), on_delete=models.CASCADE, related_name="deletion_requests"
     )
-    requested_at = models.DateTimeField("gửi lúc", default=timezone.now)
-    reason = models.TextField("lý do", max_length=2000, blank=True)
-    state = models.CharField("trạng thái", max_length=10, choices=State.choices, default=State.PENDING)
+    requested_at = models.DateTimeField(_("gửi lúc"), default=timezone.now)
+    reason = models.TextField(_("lý do"), max_length=2000, blank=True)
+    state = models.CharField(_("trạng thái"), max_length=10, choices=State.choices, default=State.PENDING)
     handled_by = models.ForeignKey(
         User,
-        verbose_name="người xử lý",
+        verbose_name=_("người xử lý"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
     )
-    handled_at = models.DateTimeField("xử lý lúc", null=True, blank=True)
+    handled_at = models.DateTimeField(_("xử lý lúc"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "yêu cầu xóa tài khoản"
-        verbose_name_plural = "yêu cầu xóa tài khoản"
+        verbose_name = _("yêu cầu xóa tài khoản")
+        verbose_name_plural = _("yêu cầu xóa tài khoản")
         ordering = ["-requested_at"]
         constraints = [
             models.UniqueConstraint(

@@ -14,14 +14,17 @@ class Agency(models.Model):
         COMMUNE = "commune", _("UBND xã, phường, đặc khu")
 
     code = models.CharField(
-        "mã định danh", max_length=20, unique=True, help_text="Theo QCVN 102:2016/BTTTT, ví dụ 000.00.00.H56."
+        _("mã định danh"),
+        max_length=20,
+        unique=True,
+        help_text=_("Theo QCVN 102:2016/BTTTT, ví dụ 000.00.00.H56."),
     )
-    name = models.CharField("tên cơ quan", max_length=200)
-    short_name = models.CharField("tên viết tắt", max_length=60, blank=True)
-    kind = models.CharField("loại", max_length=20, choices=Kind.choices)
+    name = models.CharField(_("tên cơ quan"), max_length=200)
+    short_name = models.CharField(_("tên viết tắt"), max_length=60, blank=True)
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
     unit = models.ForeignKey(
         "territory.AdministrativeUnit",
-        verbose_name="địa bàn",
+        verbose_name=_("địa bàn"),
         on_delete=models.PROTECT,
         related_name="agencies",
         null=True,
@@ -29,28 +32,28 @@ class Agency(models.Model):
     )
     parent = models.ForeignKey(
         "self",
-        verbose_name="cơ quan cấp trên",
+        verbose_name=_("cơ quan cấp trên"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    address = models.CharField("địa chỉ", max_length=255, blank=True)
-    phone = models.CharField("điện thoại", max_length=40, blank=True)
-    email = models.EmailField("thư điện tử", blank=True)
-    website = models.URLField("trang thông tin", blank=True)
+    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=40, blank=True)
+    email = models.EmailField(_("thư điện tử"), blank=True)
+    website = models.URLField(_("trang thông tin"), blank=True)
     # Routing rules for the procedure import (see agencies/data/<province>.json); plain lists of words.
-    agency_keywords = models.JSONField("từ khóa cơ quan thực hiện", default=list, blank=True)
-    field_keywords = models.JSONField("từ khóa lĩnh vực", default=list, blank=True)
-    ministries = models.JSONField("bộ ngành chủ quản", default=list, blank=True)
+    agency_keywords = models.JSONField(_("từ khóa cơ quan thực hiện"), default=list, blank=True)
+    field_keywords = models.JSONField(_("từ khóa lĩnh vực"), default=list, blank=True)
+    ministries = models.JSONField(_("bộ ngành chủ quản"), default=list, blank=True)
     needs_verification = models.BooleanField(
-        "cần xác minh", default=False, help_text="Tên hoặc mã lấy từ nguồn thứ cấp, cần tỉnh xác nhận."
+        _("cần xác minh"), default=False, help_text=_("Tên hoặc mã lấy từ nguồn thứ cấp, cần tỉnh xác nhận.")
     )
-    is_active = models.BooleanField("đang hoạt động", default=True)
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
 
     class Meta:
-        verbose_name = "cơ quan"
-        verbose_name_plural = "cơ quan"
+        verbose_name = _("cơ quan")
+        verbose_name_plural = _("cơ quan")
         ordering = ["kind", "code"]
 
     def __str__(self) -> str:

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditEvent(models.Model):
@@ -30,11 +31,11 @@ class AuditEvent(models.Model):
         ACCOUNT_DELETION_REQUESTED = "account_deletion_requested", "Yêu cầu xóa tài khoản"
         STAFF_CREATED = "staff_created", "Tạo tài khoản cán bộ"
 
-    time = models.DateTimeField("thời điểm", default=timezone.now)
-    event = models.CharField("sự kiện", max_length=40, choices=Event.choices)
+    time = models.DateTimeField(_("thời điểm"), default=timezone.now)
+    event = models.CharField(_("sự kiện"), max_length=40, choices=Event.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="người dùng",
+        verbose_name=_("người dùng"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -42,22 +43,22 @@ class AuditEvent(models.Model):
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="người thực hiện",
+        verbose_name=_("người thực hiện"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="audit_actions",
-        help_text="Người đã làm thay đổi (ví dụ quản trị viên đổi vai trò), khi khác người dùng.",
+        help_text=_("Người đã làm thay đổi (ví dụ quản trị viên đổi vai trò), khi khác người dùng."),
     )
     # The name typed at a failed sign-in, when no account matched it (scrubbed like the details).
-    username = models.CharField("tên đăng nhập", max_length=150, blank=True)
-    ip = models.GenericIPAddressField("địa chỉ IP", null=True, blank=True)
-    request_id = models.CharField("mã yêu cầu", max_length=64, blank=True)
-    details = models.JSONField("chi tiết", default=dict, blank=True, encoder=DjangoJSONEncoder)
+    username = models.CharField(_("tên đăng nhập"), max_length=150, blank=True)
+    ip = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+    request_id = models.CharField(_("mã yêu cầu"), max_length=64, blank=True)
+    details = models.JSONField(_("chi tiết"), default=dict, blank=True, encoder=DjangoJSONEncoder)
 
     class Meta:
-        verbose_name = "sự kiện bảo mật"
-        verbose_name_plural = "nhật ký bảo mật"
+        verbose_name = _("sự kiện bảo mật")
+        verbose_name_plural = _("nhật ký bảo mật")
         ordering = ["-time", "-pk"]
         indexes = [
             models.Index(fields=["user", "time"], name="audit_user_time"),

@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Holiday(models.Model):
@@ -9,14 +10,14 @@ class Holiday(models.Model):
         SEEDED = "seeded", "Nạp từ lịch nghỉ lễ quốc gia"
         ADMIN = "admin", "Quản trị viên nhập"
 
-    date = models.DateField("ngày", unique=True)
-    name = models.CharField("tên ngày lễ", max_length=200)
+    date = models.DateField(_("ngày"), unique=True)
+    name = models.CharField(_("tên ngày lễ"), max_length=200)
     # `seed_holidays` refreshes its own rows and never touches a row an administrator entered or edited.
-    source = models.CharField("nguồn", max_length=10, choices=Source.choices, default=Source.ADMIN)
+    source = models.CharField(_("nguồn"), max_length=10, choices=Source.choices, default=Source.ADMIN)
 
     class Meta:
-        verbose_name = "ngày nghỉ lễ"
-        verbose_name_plural = "ngày nghỉ lễ"
+        verbose_name = _("ngày nghỉ lễ")
+        verbose_name_plural = _("ngày nghỉ lễ")
         ordering = ["date"]
 
     def __str__(self) -> str:
@@ -30,13 +31,13 @@ class CalendarException(models.Model):
         DAY_OFF = "day_off", "Nghỉ bù (ngày thường không làm việc)"
         WORKING_DAY = "working_day", "Làm bù (thứ Bảy, Chủ nhật có làm việc)"
 
-    date = models.DateField("ngày", unique=True)
-    kind = models.CharField("loại", max_length=12, choices=Kind.choices)
-    note = models.CharField("ghi chú", max_length=300, blank=True)
+    date = models.DateField(_("ngày"), unique=True)
+    kind = models.CharField(_("loại"), max_length=12, choices=Kind.choices)
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
 
     class Meta:
-        verbose_name = "ngày nghỉ bù, làm bù"
-        verbose_name_plural = "ngày nghỉ bù, làm bù"
+        verbose_name = _("ngày nghỉ bù, làm bù")
+        verbose_name_plural = _("ngày nghỉ bù, làm bù")
         ordering = ["date"]
 
     def __str__(self) -> str:
