@@ -345,6 +345,33 @@ class ProcedureFilingRule(models.Model):
         return str(self.procedure_id)
 
 
+class FormRequest(models.Model):
+    """A printed form (Mẫu 01–05) a step asked for, written in the same transaction as the step: a worker renders it
+    and marks it done; one that is still not done after a while (the broker or the worker was down) is handed to the
+    workers again by ``tasks.follow_up_sweep``."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="form_requests")
+    form_code = models.CharField(_("mẫu"), max_length=2)
+    requested_at = models.DateTimeField(_("thời điểm yêu cầu"), auto_now_add=True)
+    rendered_at = models.DateTimeField(_("thời điểm lập"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("yêu cầu lập biểu mẫu")
+        verbose_name_plural = _("yêu cầu lập biểu mẫu")
+        indexes = [
+            models.Index(
+                fields=["requested_at"],
+                condition=models.Q(rendered_at__isnull=True),
+                name="form_request_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.form_code}"
+
+
 class DailyCounter(models.Model):
     """The last sequence number used by a receiving unit on a day, locked while a code is issued."""
 
@@ -413,14 +440,20 @@ class Notification(models.Model):
     body = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)  # handed to the mail outbox (portal/mail)
     sms_sent_at = models.DateTimeField(null=True, blank=True)
+    # A channel that refused for good (an SMS gateway's permanent refusal): recorded, shown to staff, not retried.
+    delivery_error = models.TextField(_("lỗi gửi"), blank=True)
 
     class Meta:
         verbose_name = _("thông báo")
         verbose_name_plural = _("thông báo")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["user", "-created_at"])]
+        indexes = [
+            models.Index(fields=["user", "-created_at"]),
+            # The follow-up sweep looks at the notifications of the last days only.
+            models.Index(fields=["created_at"], name="notification_created"),
+        ]
 
     def __str__(self) -> str:
         return self.subject

@@ -1,20 +1,20 @@
 """Who is told what when a dossier changes (the applicant; the officers whose queue it enters), and the queueing of
 forms and deliveries after commit. The words are in ``wording.py``: a notification stores a code and parameters."""
 
-from django.db import transaction
 from django.utils import timezone
 
 from dossiers import page_cache
-from dossiers.models import Dossier, DossierEvent, Notification
+from dossiers.models import Dossier, DossierEvent, FormRequest, Notification
 from dossiers.selectors import QUEUES, Branch
 from dossiers.tasks import form_render, notification_deliver
 from dossiers.wording import APPLICANT_MESSAGES
 from portal.accounts.models import User
 from portal.agencies.models import Agency
+from portal.queue import enqueue_on_commit
 
 
 def _deliver_after_commit(notification: Notification) -> None:
-    transaction.on_commit(lambda: notification_deliver.delay(notification.pk))
+    enqueue_on_commit(notification_deliver, notification.pk)
 
 
 def dossier_changed(dossier: Dossier, event: DossierEvent) -> Notification | None:
@@ -91,9 +91,12 @@ def consultation_asked(dossier: Dossier, *, agency: Agency, reply_by) -> int:
     )
 
 
-def form_requested(dossier: Dossier, form_code: str) -> None:
-    """Render a printable form (Mẫu 01–05) in a worker once the change is committed."""
-    transaction.on_commit(lambda: form_render.delay(dossier.pk, form_code))
+def form_requested(dossier: Dossier, form_code: str) -> FormRequest:
+    """Ask for a printed form (Mẫu 01–05): recorded with the step, rendered by a worker once the step is committed
+    (and again by the sweep if that did not happen)."""
+    request = FormRequest.objects.create(dossier=dossier, form_code=form_code)
+    enqueue_on_commit(form_render, dossier.pk, form_code)
+    return request
 
 
 def notifications_mark_read(*, user, notification_id: int | None = None) -> int:

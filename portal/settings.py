@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "portal.catalog",
     "portal.pages",
     "portal.audit",
+    "portal.mail",
     "dossiers",
 ]
 
@@ -138,9 +139,18 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_TASK_ACKS_LATE = True
+# A task taken by a worker that dies is given to another one after this many seconds (Redis' default is an hour).
+# It must be longer than the longest task: a receipt renders in under a second, a year's tracking book in seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", 300)}
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A page that queues work does not wait for a broker that is down: one quick retry, then the sweeps below do it.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0.2, "interval_step": 0.2}
 CELERY_BEAT_SCHEDULE = {
     "orphan-upload-sweep": {"task": "dossiers.tasks.orphan_files_sweep", "schedule": 6 * 60 * 60},
+    # What a broker or a worker that was down left undone: mail to send, forms to render, notifications to deliver.
+    "mail-sweep": {"task": "portal.mail.tasks.mail_sweep", "schedule": 60},
+    "dossier-follow-up-sweep": {"task": "dossiers.tasks.follow_up_sweep", "schedule": 120},
 }
 
 AUTH_USER_MODEL = "accounts.User"
@@ -186,8 +196,11 @@ _MAIL_BACKEND = env.str(
     if PRODUCTION
     else "django.core.mail.backends.console.EmailBackend",
 )
+# Mail goes through an outbox (portal/mail): "default" stores each message and a worker sends it through "transport"
+# with retries, so a mail server that is down makes no page fail and loses nothing.
 MAILERS = {
-    "default": {
+    "default": {"BACKEND": "portal.mail.backends.OutboxBackend"},
+    "transport": {
         "BACKEND": _MAIL_BACKEND,
         "OPTIONS": {
             "host": env.str("EMAIL_HOST", "localhost"),
@@ -199,7 +212,7 @@ MAILERS = {
         }
         if _MAIL_BACKEND.endswith("smtp.EmailBackend")
         else {},
-    }
+    },
 }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "Cổng Dịch vụ công <no-reply@localhost>")
 

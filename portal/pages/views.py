@@ -1,3 +1,4 @@
+import sys
 from datetime import date
 
 from django.contrib.sitemaps.views import sitemap
@@ -90,8 +91,22 @@ def not_found(request: HttpRequest, exception=None) -> HttpResponse:
     return render(request, "404.html", status=404)
 
 
+# Seconds after which a visitor may try again when the database cannot be reached.
+DATABASE_RETRY_AFTER = 30
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
-    # No context processors that touch the database: the error may be the database itself.
+    """The page for an error the portal did not handle. When the database cannot be reached (it is restarting, the
+    network to it is down), that is a service unavailable for a moment, not a fault: 503 with Retry-After, in
+    Vietnamese, and no traceback. Rendered without context processors: they may need the database."""
+    from django.db import DatabaseError, InterfaceError, OperationalError
     from django.template import loader
 
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError) or (
+        isinstance(error, DatabaseError) and "connection" in str(error).lower()
+    ):
+        response = HttpResponse(loader.get_template("503.html").render({}), status=503)
+        response["Retry-After"] = str(DATABASE_RETRY_AFTER)
+        return response
     return HttpResponse(loader.get_template("500.html").render({}), status=500)
