@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.agencies.models import Agency
 from portal.catalog.models import Procedure
 
 LEVEL_CHOICES = [("", _("Tất cả các cấp")), ("tinh", _("Cấp tỉnh")), ("xa", _("Cấp xã")), ("bo", _("Cấp bộ"))]
@@ -41,6 +42,15 @@ class CatalogFilterForm(forms.Form):
             self.fields[name].error_messages["null_characters_not_allowed"] = (
                 "Không được chứa ký tự rỗng (NUL)."
             )
+
+    @property
+    def agency_groups(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """The agency options under their kind (``agency_choices`` are in kind order, then by name)."""
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for code, name, kind in self.agency_choices:
+            groups.setdefault(kind, []).append((code, name))
+        labels = dict(Agency.Kind.choices)
+        return [(labels.get(kind, kind), agencies) for kind, agencies in groups.items()]
 
     def clean_page(self) -> int:
         """Any page value is accepted: unreadable or out-of-range numbers are clamped later to a real page."""

@@ -8,19 +8,42 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.catalog import collation
+
+SORT_KEY_LENGTH = 400  # the beginning of a long name orders it; ties go to the next column
+
+
+def _with_sort_key(instance, kwargs: dict) -> None:
+    """Set ``instance.sort_key`` from its name before a save, and save it too when only some fields are saved."""
+    instance.sort_key = collation.sort_key(instance.name, SORT_KEY_LENGTH)
+    fields = kwargs.get("update_fields")
+    if fields is not None and "name" in fields:
+        kwargs["update_fields"] = {*fields, "sort_key"}
+
 
 class Term(models.Model):
     """A named entry of a small vocabulary the catalogue is filtered by, with a slug for URLs."""
 
     name = models.CharField("tên", max_length=200, unique=True)
     slug = models.SlugField("đường dẫn", max_length=200, unique=True)
+    sort_key = models.CharField(
+        "khóa sắp xếp",
+        max_length=SORT_KEY_LENGTH,
+        blank=True,
+        editable=False,
+        help_text="Thứ tự chữ cái tiếng Việt.",
+    )
 
     class Meta:
         abstract = True
-        ordering = ["name"]
+        ordering = ["sort_key", "name"]  # Vietnamese alphabetical order (portal/catalog/collation.py)
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        _with_sort_key(self, kwargs)
+        super().save(*args, **kwargs)
 
 
 class Field(Term):
@@ -53,6 +76,15 @@ class Procedure(models.Model):
 
     code = models.CharField("mã thủ tục", max_length=40, unique=True)
     name = models.CharField("tên thủ tục", max_length=1000)
+    # On PostgreSQL the column is stored plain, never compressed (migration 0002): a sort would otherwise decompress
+    # it at every comparison. A migration that alters this column must set that again.
+    sort_key = models.CharField(
+        "khóa sắp xếp",
+        max_length=SORT_KEY_LENGTH,
+        blank=True,
+        editable=False,
+        help_text="Thứ tự chữ cái tiếng Việt.",
+    )
     decision_number = models.CharField("quyết định công bố", max_length=200, blank=True)
     kind = models.CharField("loại thủ tục", max_length=200, blank=True)
     field = models.ForeignKey(
@@ -114,15 +146,21 @@ class Procedure(models.Model):
     class Meta:
         verbose_name = "thủ tục hành chính"
         verbose_name_plural = "thủ tục hành chính"
-        ordering = ["name", "code"]
+        ordering = ["sort_key", "code"]  # Vietnamese alphabetical order (portal/catalog/collation.py)
         indexes = [
-            models.Index(fields=["is_active", "name"]),
-            models.Index(fields=["field", "name"]),
+            models.Index(fields=["is_active", "sort_key"]),
+            # The list is counted from a small index: the keys make the one above big.
+            models.Index(fields=["is_active"]),
+            models.Index(fields=["field", "sort_key"]),
             models.Index(fields=["online_level"]),
         ]
 
     def __str__(self) -> str:
         return f"{self.code} · {self.name}"
+
+    def save(self, *args, **kwargs):
+        _with_sort_key(self, kwargs)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("catalog:procedure_detail", args=[self.code])
@@ -197,6 +235,16 @@ class Channel(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+    def time_limit_known(self) -> bool:
+        """True when the catalogue gives this channel's time limit as a number with a unit (ngày làm việc, ngày,
+        giờ, tháng), so a due date can be counted from it. False when there is no number, or a number without a
+        unit (about 270 procedures say only "1"): ``duration_text`` then holds what the source says, and the due
+        date has to be set by a person."""
+        return self.duration is not None and self.duration_unit in _KNOWN_UNITS
+
+
+_KNOWN_UNITS = frozenset(Channel.DurationUnit.values) - {Channel.DurationUnit.UNKNOWN}
 
 
 class RequiredDocument(models.Model):

@@ -1,7 +1,7 @@
 """Whole-page cache for the public catalogue pages.
 
 The catalogue is the same for every anonymous visitor and changes only when it is imported or edited, so a page is
-stored under the language, whether htmx asked for a fragment, and the full URL, together with the catalogue version
+stored under the language, whether htmx asked for a fragment (a history restore asks for the page), and the full URL, together with the catalogue version
 it was rendered at. A hit needs one cache round trip (the page and the current version are read together) and is
 served only when the versions match: any write to the catalogue bumps the version (``catalog_version_bump``), so a
 stale page is never served after an edit.
@@ -29,10 +29,18 @@ def _cacheable_request(request: HttpRequest) -> bool:
     )
 
 
-def _key(request: HttpRequest) -> str:
-    fragment = (
-        "fragment" if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted") else "page"
+def _is_fragment(request: HttpRequest) -> bool:
+    """htmx asking for the results only (as ``views.is_fragment_request``): not a boosted link, not a history restore."""
+    headers = request.headers
+    return bool(
+        headers.get("HX-Request")
+        and not headers.get("HX-Boosted")
+        and not headers.get("HX-History-Restore-Request")
     )
+
+
+def _key(request: HttpRequest) -> str:
+    fragment = "fragment" if _is_fragment(request) else "page"
     raw = f"{get_language()}|{fragment}|{request.get_full_path()}"
     return "page:" + hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -65,5 +73,5 @@ def public_page_cache(view):
 
 def _vary(response: HttpResponse) -> HttpResponse:
     # A fragment and a full page share a URL; browsers and proxies must not mix them up.
-    patch_vary_headers(response, ["HX-Request"])
+    patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
     return response

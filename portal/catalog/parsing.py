@@ -77,6 +77,30 @@ def _squeeze(text: str) -> str:
     return re.sub(r"[ \t\xa0]+", " ", text).strip()
 
 
+# A list mark the source left in front of a name (". Đăng ký thuế…", "- Văn bản đề nghị…", "+ Tờ khai…").
+_LEADING_MARK = re.compile(r"^(?:[.\-–+•*][ \t]+)+")
+_LINE_SPACES = re.compile(r"[ \t\xa0\u2007\u202f]+")
+_SPACES_AT_LINE_ENDS = re.compile(r" ?(\r\n|\r|\n) ?")
+
+
+def tidy_text(text: str | None) -> str:
+    """Text as stored: NFC, no NUL, runs of spaces (tabs, no-break spaces) as one space, lines kept but not their
+    leading and trailing spaces, and nothing around the whole. Applying it again changes nothing."""
+    text = _LINE_SPACES.sub(" ", _clean(text))
+    return _SPACES_AT_LINE_ENDS.sub("\n", text).strip()
+
+
+def tidy_name(text: str | None) -> str:
+    """A name as stored and listed: ``tidy_text`` on one line, without a list mark in front or a ";" at the end.
+
+    ". Đăng ký thuế" → "Đăng ký thuế", "Giấy khai sinh;" → "Giấy khai sinh". A name that is nothing but marks stays
+    as it was rather than becoming empty. Applying it again changes nothing.
+    """
+    line = " ".join(_clean(text).split())
+    name = _LEADING_MARK.sub("", line).rstrip(" ;")
+    return name or line
+
+
 def _short(text: str, limit: int = 60) -> str:
     """Return a one-line excerpt for problem messages."""
     text = " ".join(text.split())

@@ -12,6 +12,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from portal.agencies.models import Agency
+from portal.catalog.collation import sort_key
 from portal.catalog.models import ApplicantType, Channel, Field, Procedure, ProcedureAgency
 from portal.catalog.search_index import catalog_version, search_index
 
@@ -103,24 +104,27 @@ def _with_list_relations(queryset: QuerySet[Procedure]) -> QuerySet[Procedure]:
 
 
 def procedure_page(*, filters: CatalogFilters, page: int, page_size: int) -> CatalogPage:
-    """One page of procedures: ranked by relevance when there is a query, by name otherwise."""
+    """One page of procedures: ranked by relevance when there is a query, in Vietnamese alphabetical order of their
+    names otherwise."""
     queryset = procedures_filtered(filters)
     if filters.query:
         hits = search_index().search(filters.query, limit=SEARCH_RESULT_LIMIT)
         rank = {hit.id: position for position, hit in enumerate(hits)}
+        # Ordered by rank here, so the database is asked for no order (it would sort by the long keys for nothing).
         matching = sorted(
-            queryset.filter(id__in=list(rank)).values_list("id", flat=True).distinct(), key=rank.get
+            queryset.filter(id__in=list(rank)).order_by().values_list("id", flat=True).distinct(),
+            key=rank.get,
         )
         total = len(matching)
         number = _clamp(page, total, page_size)
         page_ids = matching[(number - 1) * page_size : number * page_size]
-        rows = {p.id: p for p in _with_list_relations(Procedure.objects.filter(id__in=page_ids))}
+        rows = {p.id: p for p in _with_list_relations(Procedure.objects.filter(id__in=page_ids).order_by())}
         return CatalogPage([rows[i] for i in page_ids if i in rows], total, number, page_size)
     queryset = queryset.distinct() if filters.agency or filters.applicant else queryset
     total = queryset.count()
     number = _clamp(page, total, page_size)
     start = (number - 1) * page_size
-    items = list(_with_list_relations(queryset.order_by("name", "code"))[start : start + page_size])
+    items = list(_with_list_relations(queryset.order_by("sort_key", "code"))[start : start + page_size])
     return CatalogPage(items, total, number, page_size)
 
 
@@ -148,17 +152,32 @@ def procedure_get(code: str) -> Procedure:
 
 
 def filter_choices() -> dict:
-    """The options for the catalogue's filter form: three queries, then cached until the catalogue changes."""
+    """The options for the catalogue's filter form, in Vietnamese alphabetical order (agencies by kind first): three
+    queries, then cached until the catalogue changes."""
     key = f"catalog:filter-choices:{catalog_version()}"
     choices = cache.get(key)
     if choices is None:
+        agencies = Agency.objects.filter(is_active=True).values_list("code", "name", "kind")
         choices = {
-            "field_choices": list(Field.objects.values_list("slug", "name")),
-            "agency_choices": list(Agency.objects.filter(is_active=True).values_list("code", "name", "kind")),
-            "applicant_choices": list(ApplicantType.objects.values_list("slug", "name")),
+            "field_choices": list(Field.objects.order_by("sort_key", "name").values_list("slug", "name")),
+            "agency_choices": sorted(
+                agencies, key=lambda a: (_KIND_ORDER.get(a[2], len(_KIND_ORDER)), sort_key(a[1]))
+            ),
+            "applicant_choices": list(
+                ApplicantType.objects.order_by("sort_key", "name").values_list("slug", "name")
+            ),
         }
         cache.set(key, choices, 3600)
     return choices
+
+
+# Agencies are listed by kind, the province's own bodies first and the communes last, then by name.
+_KIND_ORDER = {kind: position for position, kind in enumerate(Agency.Kind.values)}
+
+
+def agencies_sorted(agencies) -> list[Agency]:
+    """``agencies`` in Vietnamese alphabetical order of their names."""
+    return sorted(agencies, key=lambda agency: sort_key(agency.name))
 
 
 def agency_get(code: str) -> Agency:
@@ -169,8 +188,12 @@ def agency_get(code: str) -> Agency:
 
 
 def agencies_grouped() -> list[tuple[str, list[Agency]]]:
+    """Active agencies by kind (the province's own bodies first, the communes last), each kind alphabetical."""
     groups: dict[str, list[Agency]] = {}
-    for agency in Agency.objects.filter(is_active=True).order_by("kind", "name"):
+    agencies = Agency.objects.filter(is_active=True)
+    for agency in sorted(
+        agencies, key=lambda a: (_KIND_ORDER.get(a.kind, len(_KIND_ORDER)), sort_key(a.name))
+    ):
         groups.setdefault(agency.get_kind_display(), []).append(agency)
     return list(groups.items())
 
@@ -184,10 +207,10 @@ def procedure_receiving_agencies(procedure: Procedure) -> list[Agency]:
     if procedure.is_commune_level and not procedure.is_province_level:
         communes = [a for a in agencies.values() if a.kind == Agency.Kind.COMMUNE]
         if communes:
-            return sorted(communes, key=lambda a: a.name)
+            return agencies_sorted(communes)
     centres = (
-        list(Agency.objects.filter(kind=Agency.Kind.SERVICE_CENTRE, is_active=True))
+        agencies_sorted(Agency.objects.filter(kind=Agency.Kind.SERVICE_CENTRE, is_active=True))
         if procedure.is_province_level
         else []
     )
-    return centres + [a for a in agencies.values() if a.pk not in {c.pk for c in centres}]
+    return centres + agencies_sorted(a for a in agencies.values() if a.pk not in {c.pk for c in centres})

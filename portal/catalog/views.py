@@ -1,10 +1,11 @@
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from portal.catalog import selectors
+from portal.catalog.collation import sort_key
 from portal.catalog.forms import CatalogFilterForm
 from portal.catalog.page_cache import public_page_cache
 from portal.catalog.selectors import CatalogFilters
@@ -25,7 +26,13 @@ def _filters_from(form: CatalogFilterForm) -> CatalogFilters:
 def _catalog_response(
     request: HttpRequest, template: str, context: dict, *, fixed: dict | None = None
 ) -> HttpResponse:
-    """Validate the query string, fetch one page, render the page or (for htmx) only its results."""
+    """Validate the query string, fetch one page, render the page or (for htmx) only its results.
+
+    The fragment is the results list (swapped whole, ``hx-swap="outerHTML"``) followed by the text of the one live
+    region, the short status above the list (swapped into it out of band), so a screen reader hears "Tìm thấy …"
+    and not the list. A history restore (Back after htmx pushed addresses, when htmx kept no copy of the page) gets
+    the whole page, as a first visit does.
+    """
     form = CatalogFilterForm(request.GET, **selectors.filter_choices())
     status = 200
     page = None
@@ -38,26 +45,43 @@ def _catalog_response(
         )
     else:
         status = 400
-    context = {**context, "form": form, "page": page, "query_string": _query_without_page(request)}
-    if request.htmx and not request.htmx.boosted:
-        response = render(request, f"{template}#results", context, status=status)
-        # Live search sends every field; the address bar keeps only the ones in use, so a shared link stays short.
-        response["HX-Push-Url"] = _canonical_url(request)
+    params = canonical_params(request.GET)
+    params.pop("page", None)
+    context = {**context, "form": form, "page": page, "query_string": params.urlencode()}
+    if is_fragment_request(request):
+        response = render(request, f"{template}#results", {**context, "fragment": True}, status=status)
+        # The form sends every field; the address bar gets one copy of each one in use, so a shared link stays short
+        # and Back returns to exactly the search that was on screen.
+        response["HX-Push-Url"] = canonical_url(request, page=page.number if page else None)
         return response
     return render(request, template, context, status=status)
 
 
-def _canonical_url(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    for name in [name for name, value in params.items() if not value.strip()]:
-        del params[name]
+def is_fragment_request(request: HttpRequest) -> bool:
+    """An htmx request for the results only: not a boosted link, not a history restore (both want the page)."""
+    return bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
+
+
+def canonical_params(query: QueryDict) -> QueryDict:
+    """The query's parameters, one copy each (the last, the one the form reads), the form's first and in its order,
+    without the empty ones and without page 1."""
+    params = QueryDict(mutable=True)
+    for name in [*CatalogFilterForm.base_fields, *query]:
+        value = query.get(name, "").strip()
+        if value and name not in params and not (name == "page" and value == "1"):
+            params[name] = value
+    return params
+
+
+def canonical_url(request: HttpRequest, *, page: int | None = None) -> str:
+    """The address of what is shown: ``canonical_params``, with the page actually shown when it is given (a page
+    number past the end shows the last page)."""
+    params = canonical_params(request.GET)
+    if page is not None:
+        params.pop("page", None)
+        if page > 1:
+            params["page"] = str(page)
     return f"{request.path}?{params.urlencode()}" if params else request.path
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 @require_safe
@@ -70,7 +94,7 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
 @public_page_cache
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     procedure = selectors.procedure_get(code)
-    links = list(procedure.agency_links.all())
+    links = sorted(procedure.agency_links.all(), key=lambda link: sort_key(link.agency.name))
     return render(
         request,
         "catalog/procedure_detail.html",
@@ -79,6 +103,10 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
             "competent_links": [link for link in links if link.role == "competent"],
             "implementing_links": [link for link in links if link.role == "implementing"],
             "receiving_agencies": selectors.procedure_receiving_agencies(procedure),
+            # A time limit given as a bare number ("1"): the page shows it as published and says the unit is missing.
+            "unit_unknown": any(
+                c.duration is not None and not c.time_limit_known() for c in procedure.channels.all()
+            ),
         },
     )
 

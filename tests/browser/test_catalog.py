@@ -15,6 +15,8 @@ BIRTH = "Thủ tục đăng ký khai sinh"
 BIRTH_CODE = "1.001193"
 JUSTICE = "000.00.05.H01"  # Sở Tư pháp
 FIRST_RESULT = "#results .results li h3 a"
+# Everything a screen reader treats as a live region (the roles whose default is aria-live polite or assertive).
+LIVE_REGIONS = "[aria-live]:not([aria-live='off']), [role=status], [role=alert], [role=log], [role=marquee], [role=timer], output"
 
 
 def _total(page) -> int:
@@ -32,6 +34,13 @@ def _query(page) -> dict[str, str]:
 
 def _is_htmx(response) -> bool:
     return response.request.headers.get("hx-request") == "true"
+
+
+def _single_copies(page) -> dict[str, list[str]]:
+    """The address's parameters; fails if one is there twice or empty (the form's request has them all)."""
+    params = parse_qs(urlsplit(page.url).query, keep_blank_values=True)
+    assert all(len(values) == 1 and values[0] for values in params.values()), page.url
+    return params
 
 
 def test_home_page_is_vietnamese_with_a_working_skip_link(page, axe_check):
@@ -84,6 +93,88 @@ def test_live_search_updates_results_without_reloading(page, axe_check):
 
     page.go_back()  # history holds the unfiltered catalogue
     expect(page).to_have_url(re.compile(r"/thu-tuc/$"))
+
+
+def test_live_search_announces_a_short_status_pages_to_the_heading_and_back_restores_the_form(
+    page, axe_check
+):
+    page.goto("/thu-tuc/")
+    status = page.locator("#results-status")
+    expect(page.locator(LIVE_REGIONS)).to_have_count(1)  # the status, before anything happens
+
+    with page.expect_response(lambda r: _is_htmx(r) and "dang" in r.url) as response_info:
+        page.get_by_label("Từ khóa").fill("dang ky")
+    assert response_info.value.status == 200
+    expect(page).to_have_url(re.compile(r"/thu-tuc/\?q=dang(\+|%20)ky$"))
+    expect(status).to_contain_text("“dang ky”")
+    regions = page.locator(LIVE_REGIONS)
+    expect(regions).to_have_count(1)  # one live region: the status, not the list
+    expect(regions).to_have_attribute("id", "results-status")
+    assert len(regions.inner_text()) < 200, regions.inner_text()
+    assert re.fullmatch(r"Hiển thị 1–20 trong [\d.]+ thủ tục cho “dang ky”", status.inner_text().strip())
+    expect(page.locator("#results")).to_have_count(1)  # swapped whole, not nested inside itself
+    expect(page.locator(FIRST_RESULT)).to_have_count(20)
+    assert page.evaluate(f"!document.querySelector('#results').closest({LIVE_REGIONS!r})")
+
+    level = page.get_by_label("Cấp thực hiện")
+    with page.expect_response(lambda r: _is_htmx(r) and "level=xa" in r.url):
+        level.select_option("xa")
+    expect(page).to_have_url(re.compile(r"level=xa"))
+    assert _single_copies(page) == {"q": ["dang ky"], "level": ["xa"]}
+
+    # htmx pagination: the new page is announced by the status and the focus goes to the results heading.
+    with page.expect_response(lambda r: _is_htmx(r) and "page=2" in r.url):
+        page.get_by_role("link", name="Trang sau").click()
+    expect(page.get_by_role("heading", name="Kết quả", exact=True)).to_be_focused()
+    expect(status).to_contain_text("Hiển thị 21–")
+    expect(page.locator(LIVE_REGIONS)).to_have_count(1)
+    assert _single_copies(page) == {"q": ["dang ky"], "level": ["xa"], "page": ["2"]}
+    axe_check(page)
+
+    # Back: each step shows the form as the address says, not as the page was first served (an empty box).
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/thu-tuc/\?q=dang(\+|%20)ky&level=xa$"))
+    expect(page.get_by_label("Từ khóa")).to_have_value("dang ky")
+    expect(level).to_have_value("xa")
+    expect(status).to_contain_text("Hiển thị 1–20")
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/thu-tuc/\?q=dang(\+|%20)ky$"))
+    expect(page.get_by_label("Từ khóa")).to_have_value("dang ky")
+    expect(level).to_have_value("")
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/thu-tuc/$"))
+    expect(page.get_by_label("Từ khóa")).to_have_value("")
+    page.go_forward()
+    expect(page.get_by_label("Từ khóa")).to_have_value("dang ky")
+
+
+def test_back_to_a_search_htmx_kept_no_copy_of_gets_the_whole_page(page):
+    page.goto("/thu-tuc/")
+    with page.expect_response(lambda r: _is_htmx(r) and "giay" in r.url):
+        page.get_by_label("Từ khóa").fill("giay phep")
+    with page.expect_response(lambda r: _is_htmx(r) and "page=2" in r.url):
+        page.get_by_role("link", name="Trang sau").click()
+    # htmx keeps its copies of the pages it left in the session storage; without one it asks the server.
+    page.evaluate("sessionStorage.removeItem('htmx-history-cache')")
+    with page.expect_response(lambda r: "giay+phep" in r.url) as response_info:
+        page.go_back()
+    assert "hx-request" not in response_info.value.request.headers  # the page, not the results fragment
+    expect(page.locator("#results-status")).to_contain_text("Hiển thị 1–20")
+    expect(page.locator("h1")).to_have_text("Thủ tục hành chính")  # one page, not a page inside the body
+    expect(page.locator("#results")).to_have_count(1)
+    expect(page.get_by_label("Từ khóa")).to_have_value("giay phep")
+    expect(page.locator(LIVE_REGIONS)).to_have_count(1)
+
+
+def test_filter_lists_are_in_vietnamese_alphabetical_order(page):
+    from portal.catalog.collation import sort_key
+
+    page.goto("/thu-tuc/")
+    fields = page.locator("#f-field option").all_inner_texts()[1:]
+    assert fields == sorted(fields, key=sort_key)
+    assert fields.index("Bảo hiểm") < fields.index("Biển và hải đảo") < fields.index("Đất đai")
+    communes = page.locator("#f-agency optgroup[label='UBND xã, phường, đặc khu'] option").all_inner_texts()
+    assert len(communes) > 50 and communes == sorted(communes, key=sort_key)
 
 
 def test_procedure_page_from_the_results(page, axe_check):

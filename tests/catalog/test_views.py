@@ -1,6 +1,13 @@
+import re
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
+
+from portal.catalog import selectors
+from portal.catalog.models import Channel, Procedure
 
 pytestmark = pytest.mark.django_db
 
@@ -203,3 +210,123 @@ def test_language_switch_targets_the_same_page_in_the_other_language(client):
         'href="/thu-tuc/?q=khai+sinh" hreflang="vi"'
         in client.get("/en/thu-tuc/?q=khai+sinh").content.decode()
     )
+
+
+# --- one copy of each parameter, one small live region (issue 9, items 1.9 and 2.1) ---------------------------------
+
+LIVE_REGION = re.compile(r"""aria-live=|role="(?:status|alert|log|marquee|timer)"|<output""")
+
+
+def _links(body: str) -> list[str]:
+    return [href.replace("&amp;", "&") for href in re.findall(r'<a href="(\?[^"]*)"', body)]
+
+
+def test_the_pushed_address_keeps_one_copy_of_each_parameter(client):
+    response = client.get(
+        "/thu-tuc/?q=khai&q=khai&q=khai+sinh&agency=&level=tinh&level=xa&page=1",
+        headers={"HX-Request": "true"},
+    )
+    assert (
+        response["HX-Push-Url"] == "/thu-tuc/?q=khai+sinh&level=xa"
+    )  # the last copy: the one the form reads
+    assert response.context["form"].cleaned_data["q"] == "khai sinh"
+
+
+@pytest.mark.parametrize("htmx", [True, False])
+def test_page_links_carry_one_copy_of_each_parameter(client, htmx):
+    headers = {"HX-Request": "true"} if htmx else {}
+    body = client.get(
+        "/thu-tuc/?q=dang+ky&q=dang+ky&level=&level=xa&page=2", headers=headers
+    ).content.decode()
+    links = _links(body)
+    assert links, "no page links"
+    for link in links:
+        params = parse_qs(urlsplit(link).query, keep_blank_values=True)
+        assert params["q"] == ["dang ky"] and params["level"] == ["xa"] and "agency" not in params, link
+
+
+def test_the_pushed_address_names_the_page_shown(client):
+    response = client.get("/thu-tuc/?q=khai+sinh&page=9", headers={"HX-Request": "true"})
+    assert response.context["page"].number == 1
+    assert response["HX-Push-Url"] == "/thu-tuc/?q=khai+sinh"
+    response = client.get("/thu-tuc/?q=dang+ky&page=2", headers={"HX-Request": "true"})
+    assert response["HX-Push-Url"] == "/thu-tuc/?q=dang+ky&page=2"
+
+
+def test_the_page_has_one_live_region_and_it_holds_a_short_status(client):
+    body = client.get("/thu-tuc/", {"q": "khai sinh"}).content.decode()
+    assert len(LIVE_REGION.findall(body)) == 1
+    status = re.search(r'<p id="results-status" class="result-summary" role="status">([^<]*)</p>', body)
+    assert status and status.group(1) == "Hiển thị 1–18 trong 18 thủ tục cho “khai sinh”"
+    assert '<h2 id="results-heading" class="results-heading" tabindex="-1">Kết quả</h2>' in body
+
+
+def test_the_htmx_answer_is_the_list_and_the_status_out_of_band(client):
+    body = (
+        client.get("/thu-tuc/", {"q": "khai sinh"}, headers={"HX-Request": "true"}).content.decode().strip()
+    )
+    assert body.startswith('<div id="results" class="results-list">')
+    assert body.count('id="results"') == 1 and not LIVE_REGION.search(body)
+    status = re.search(r'<p id="results-status" hx-swap-oob="innerHTML">([^<]*)</p>$', body)
+    assert status and len(status.group(1)) < 200 and "18 thủ tục" in status.group(1)
+
+
+def test_a_long_query_still_gets_a_short_status(client):
+    body = client.get("/thu-tuc/", {"q": "giấy phép " * 19}, headers={"HX-Request": "true"}).content.decode()
+    status = re.search(r'<p id="results-status" hx-swap-oob="innerHTML">([^<]*)</p>', body).group(1)
+    assert len(status) < 200
+
+
+def test_a_history_restore_gets_the_whole_page(client):
+    headers = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    response = client.get("/thu-tuc/", {"q": "khai sinh"}, headers=headers)
+    assert "<html" in response.content.decode() and "HX-Push-Url" not in response
+    assert "HX-History-Restore-Request" in response["Vary"]
+
+
+def test_page_links_swap_the_list_whole_and_hand_focus_to_the_results_heading(client):
+    body = client.get("/thu-tuc/", {"q": "dang ky"}).content.decode()
+    assert 'data-focus-after-swap="#results-heading"' in body
+    assert 'hx-target="#results" hx-swap="outerHTML"' in body
+    assert "js/live-results.js" in body
+
+
+# --- time limits without a unit (issue 9, item 1.5) ------------------------------------------------------------------
+
+
+def _unitless() -> Procedure:
+    """A procedure whose first channel gives a number without a unit ("1")."""
+    for procedure in Procedure.objects.prefetch_related("channels").order_by("code"):
+        channels = list(procedure.channels.all())
+        if channels and channels[0].duration and not channels[0].duration_unit:
+            return procedure
+    raise AssertionError("no procedure with a unit-less time limit")
+
+
+def test_a_time_limit_is_known_only_with_a_number_and_a_unit():
+    assert Channel(duration=7, duration_unit="working_day").time_limit_known()
+    assert Channel(duration=1, duration_unit="month").time_limit_known()
+    assert not Channel(duration=1, duration_unit="", duration_text="1").time_limit_known()
+    assert not Channel(duration=None, duration_unit="", duration_text="Không quy định").time_limit_known()
+    assert Channel.objects.filter(duration__isnull=False, duration_unit="").count() > 200
+
+
+def test_a_time_limit_without_a_unit_shows_the_source_text_and_says_so(client):
+    procedure = _unitless()
+    channel = procedure.channels.all()[0]
+    assert not channel.time_limit_known()
+    body = client.get(procedure.get_absolute_url()).content.decode()
+    assert f"<td>{channel.duration_text} (không ghi đơn vị)</td>" in body
+    assert body.count("Văn bản công bố không ghi đơn vị của thời hạn giải quyết") == 1
+
+    page = selectors.CatalogPage(
+        list(selectors._with_list_relations(Procedure.objects.filter(pk=procedure.pk))), 1, 1, 20
+    )
+    form = type("Form", (), {"errors": {}})()
+    html = " ".join(render_to_string("catalog/_results.html", {"page": page, "form": form}).split())
+    assert f"Thời hạn: {channel.duration_text} (không ghi đơn vị)" in html
+
+
+def test_a_time_limit_with_a_unit_shows_number_and_unit(client):
+    html = client.get("/thu-tuc/1.014850/").content.decode()
+    assert "<td>6 ngày làm việc</td>" in html and "không ghi đơn vị" not in html

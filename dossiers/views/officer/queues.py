@@ -1,6 +1,6 @@
 """Queue pages: the overview of a user's queues, and one queue with its filters, sorting and pages."""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
@@ -24,7 +24,8 @@ def officer_home(request: HttpRequest) -> HttpResponse:
 @officer_required
 @personal_page_cache(officer_page_scopes, per_minute=True)
 def queue_list(request: HttpRequest, slug: str) -> HttpResponse:
-    """One queue; bad parameters get a 400 page that says which value is wrong. htmx asks for the results only."""
+    """One queue; bad parameters get a 400 page that says which value is wrong. htmx asks for the results only: the
+    list, then the short status for the page's one live region (swapped in out of band)."""
     queue = queue_get(request.user, slug)
     if queue is None:
         raise Http404("Không có hàng đợi này")
@@ -47,13 +48,16 @@ def queue_list(request: HttpRequest, slug: str) -> HttpResponse:
     template = "dossiers/officer/queue.html"
     if request.htmx and not request.htmx.boosted:
         template += "#results"
+        context["fragment"] = True
     return render(request, template, context, status=status)
 
 
 def _query_without(request: HttpRequest, *names: str) -> str:
-    params = request.GET.copy()
-    for name in names:
-        params.pop(name, None)
-    for name in [name for name, value in params.items() if not value.strip()]:
-        del params[name]
+    """The query string for the page's links: one copy of each parameter (the last, the one the form reads), without
+    ``names`` and the empty ones."""
+    params = QueryDict(mutable=True)
+    for name in request.GET:
+        value = request.GET.get(name, "")
+        if name not in names and value.strip():
+            params[name] = value
     return params.urlencode()
