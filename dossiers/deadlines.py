@@ -34,7 +34,7 @@ def time_limit_unclear(dossier: Dossier) -> str | None:
     """The catalogue's own words when its time limit is a bare number without a unit ("1"): the due date cannot be
     counted from it, an officer sets it. None when the time limit is clear (or absent)."""
     channel = _time_channel(dossier)
-    if channel is None or channel.duration_unit != Channel.DurationUnit.UNKNOWN:
+    if channel is None or channel.time_limit_known():
         return None
     return (channel.duration_text or f"{channel.duration.normalize():f}").strip()
 

@@ -5,6 +5,7 @@ time, ``follow_ups_resend`` (a periodic task) hands it to the workers again. Eve
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -13,16 +14,20 @@ from portal.queue import enqueue
 
 logger = logging.getLogger(__name__)
 
-GRACE = timedelta(minutes=2)  # what the worker normally does within this is left to it
 HORIZON = timedelta(days=3)  # older notifications are not sent any more (a stale message helps nobody)
 MAX_FORM_ATTEMPTS = 10
 BATCH = 500
 
 
+def _grace() -> timedelta:
+    """What a worker normally does within this is left to it (``PORTAL_FOLLOW_UP_GRACE_SECONDS``)."""
+    return timedelta(seconds=settings.PORTAL_FOLLOW_UP_GRACE_SECONDS)
+
+
 def forms_pending():
     now = timezone.now()
     return FormRequest.objects.filter(
-        rendered_at__isnull=True, requested_at__lte=now - GRACE, attempts__lt=MAX_FORM_ATTEMPTS
+        rendered_at__isnull=True, requested_at__lte=now - _grace(), attempts__lt=MAX_FORM_ATTEMPTS
     )
 
 
@@ -33,7 +38,7 @@ def notifications_undelivered():
     email_owed = Q(emailed_at__isnull=True, user__notify_email=True) & ~Q(user__email="")
     sms_owed = Q(sms_sent_at__isnull=True, user__notify_sms=True, delivery_error="") & ~Q(user__phone="")
     return Notification.objects.filter(
-        email_owed | sms_owed, created_at__lte=now - GRACE, created_at__gte=now - HORIZON
+        email_owed | sms_owed, created_at__lte=now - _grace(), created_at__gte=now - HORIZON
     )
 
 

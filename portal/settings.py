@@ -149,9 +149,17 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0.2, "in
 CELERY_BEAT_SCHEDULE = {
     "orphan-upload-sweep": {"task": "dossiers.tasks.orphan_files_sweep", "schedule": 6 * 60 * 60},
     # What a broker or a worker that was down left undone: mail to send, forms to render, notifications to deliver.
-    "mail-sweep": {"task": "portal.mail.tasks.mail_sweep", "schedule": 60},
-    "dossier-follow-up-sweep": {"task": "dossiers.tasks.follow_up_sweep", "schedule": 120},
+    "mail-sweep": {
+        "task": "portal.mail.tasks.mail_sweep",
+        "schedule": env.int("PORTAL_MAIL_SWEEP_SECONDS", 60),
+    },
+    "dossier-follow-up-sweep": {
+        "task": "dossiers.tasks.follow_up_sweep",
+        "schedule": env.int("PORTAL_FOLLOW_UP_SWEEP_SECONDS", 120),
+    },
 }
+# Work a worker normally finishes within this many seconds is left to it; after that a sweep hands it out again.
+PORTAL_FOLLOW_UP_GRACE_SECONDS = env.int("PORTAL_FOLLOW_UP_GRACE_SECONDS", 120)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
