@@ -137,7 +137,7 @@ def test_the_history_and_the_notifications_read_in_english_on_the_english_pages(
     client.force_login(staff.citizen)
     page = client.get(f"/en/ho-so/{dossier.pk}/").content.decode()
     for english in [
-        "Receive the dossier",
+        "Dossier received",
         "One-stop officer",
         f'Sent to <span lang="vi">{staff.justice.name}',
     ]:
