@@ -316,7 +316,7 @@ def test_a_time_limit_without_a_unit_shows_the_source_text_and_says_so(client):
     channel = procedure.channels.all()[0]
     assert not channel.time_limit_known()
     body = client.get(procedure.get_absolute_url()).content.decode()
-    assert f"<td>{channel.duration_text} (không ghi đơn vị)</td>" in body
+    assert f"<td><span>{channel.duration_text}</span> (không ghi đơn vị)</td>" in body
     assert body.count("Văn bản công bố không ghi đơn vị của thời hạn giải quyết") == 1
 
     page = selectors.CatalogPage(
