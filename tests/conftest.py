@@ -5,7 +5,9 @@ or an admin's day against real content."""
 import io
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.utils import translation
 
 from portal.catalog.search_index import catalog_version_bump, catalog_version_forget
 from portal.workdays.calendar import calendar_forget
@@ -29,6 +31,14 @@ def _fresh_search_index_after_test():
     yield
     catalog_version_forget()
     calendar_forget()
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese_after():
+    """A request to an /en/ page leaves English active in this thread, and reverse() would then prefix /en/ in the
+    next test: every test starts in the portal's language."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

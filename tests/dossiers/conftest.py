@@ -1,6 +1,4 @@
 import pytest
-from django.conf import settings
-from django.utils import translation
 
 from tests.dossiers.staff import BIRTH, Staff, make_staff, uploads_in
 
@@ -14,13 +12,6 @@ def staff(make_user) -> Staff:
 @pytest.fixture
 def uploads_in_tmp(settings, tmp_path):
     uploads_in(settings, tmp_path)
-
-
-@pytest.fixture(autouse=True)
-def _vietnamese_after():
-    """A request to an /en/ page leaves English active in this thread, and reverse() would then prefix /en/."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
