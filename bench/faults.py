@@ -148,10 +148,12 @@ class TcpProxy:
 
     async def _cut(self):
         self.server.close()
-        await self.server.wait_closed()
         for writer in list(self.writers):
             writer.transport.abort()
         self.writers.clear()
+        await (
+            self.server.wait_closed()
+        )  # since Python 3.12 it waits for the connections too: abort them first
 
     def start(self) -> None:
         self.loop.call(self._start())
@@ -168,6 +170,7 @@ class SmtpSink:
         self.port = free_port()
         self.server = None
         self.received: list[str] = []
+        self.writers: set = set()
 
     async def _session(self, reader, writer):
         async def reply(line: str):
@@ -175,6 +178,7 @@ class SmtpSink:
             await writer.drain()
 
         recipients: list[str] = []
+        self.writers.add(writer)
         await reply("220 sink ESMTP")
         try:
             while line := await reader.readline():
@@ -199,7 +203,10 @@ class SmtpSink:
                     break
                 else:
                     await reply("250 OK")
+        except (ConnectionError, OSError):
+            pass
         finally:
+            self.writers.discard(writer)
             writer.close()
 
     async def _start(self):
@@ -207,6 +214,8 @@ class SmtpSink:
 
     async def _stop(self):
         self.server.close()
+        for writer in list(self.writers):  # a mail server that is down drops the sessions it had
+            writer.transport.abort()
         await self.server.wait_closed()
 
     def start(self) -> None:
@@ -320,8 +329,9 @@ class Recorder:
         self.errors: list[str] = []
 
     def count_public(self, status: int) -> None:
+        outcome = "503" if status == 503 else "5xx" if status >= 500 else "ok" if status < 400 else "4xx"
         with self.lock:
-            self.public[self.phase]["5xx" if status >= 500 else "ok" if status < 400 else "4xx"] += 1
+            self.public[self.phase][outcome] += 1
 
     def count_submission(self, outcome: str, dossier_id: int | None = None) -> None:
         with self.lock:
@@ -351,45 +361,71 @@ def public_reader(base: str, codes: list[str], rec: Recorder, stop: threading.Ev
 
 
 def submitter(base: str, username: str, procedure: str, rec: Recorder, stop: threading.Event) -> None:
+    """One citizen filing dossier after dossier in the same browser session (signing in again only when needed)."""
     import requests
 
+    session = requests.Session()
+    session.signed_out = False
     while not stop.is_set():
-        session = requests.Session()
         try:
             outcome, dossier_id = _file_one(session, base, username, procedure)
         except requests.RequestException as error:
             outcome, dossier_id = f"no answer ({type(error).__name__})", None
         rec.count_submission(outcome, dossier_id)
-        time.sleep(0.5)
+        # A person tries again after a moment, and waits longer when told to slow down (429).
+        time.sleep(0.5 if outcome == "done" else 10 if "429" in outcome else 2)
+
+
+def _insecure_cookies(session) -> None:
+    """Production cookies are marked Secure and this traffic is plain HTTP on loopback: send them back anyway
+    (called before each request: requests stores a response's cookies after its hooks run)."""
+    for cookie in session.cookies:
+        cookie.secure = False
 
 
 def _csrf(session, base: str) -> dict:
+    _insecure_cookies(session)
     return {"X-CSRFToken": session.cookies.get("csrftoken", ""), "Referer": base + "/"}
 
 
-def _file_one(session, base: str, username: str, procedure: str) -> tuple[str, int | None]:
-    """Sign in, start a draft, attach a PDF to every document slot, continue, submit: ("done", id) or what failed."""
+def _failure(step: str, status: int) -> str:
+    return str(status) if status >= 500 else f"{step} {status}"
+
+
+def _sign_in(session, base: str, username: str) -> str:
+    """Sign in on the sign-in page; "" when signed in, else what went wrong."""
     page = session.get(base + "/tai-khoan/dang-nhap/", timeout=15)
     if page.status_code >= 500:
-        return "5xx", None
+        return _failure("sign-in page", page.status_code)
     signed = session.post(
         base + "/tai-khoan/dang-nhap/",
         data={"login": username, "password": PASSWORD, "csrfmiddlewaretoken": session.cookies.get("csrftoken", "")},
         headers=_csrf(session, base), allow_redirects=False, timeout=15,
     )  # fmt: skip
-    if signed.status_code != 302:
-        return ("5xx" if signed.status_code >= 500 else f"sign-in {signed.status_code}"), None
+    return "" if signed.status_code == 302 else _failure("sign-in", signed.status_code)
+
+
+def _file_one(session, base: str, username: str, procedure: str) -> tuple[str, int | None]:
+    """Sign in, start a draft, attach a PDF to every document slot, continue, submit: ("done", id) or what failed."""
+    if "sessionid" not in session.cookies or session.signed_out:
+        session.signed_out = False
+        outcome = _sign_in(session, base, username)
+        if outcome:
+            return outcome, None
     start = session.post(
         f"{base}/ho-so/nop/{procedure}/",
         data={"co_quan": SERVICE_CENTRE, "csrfmiddlewaretoken": session.cookies.get("csrftoken", "")},
         headers=_csrf(session, base), allow_redirects=False, timeout=15,
     )  # fmt: skip
-    if start.status_code != 302:
-        return ("5xx" if start.status_code >= 500 else f"start {start.status_code}"), None
+    if start.status_code == 302 and "/dang-nhap/" in start.headers["Location"]:
+        session.signed_out = True  # the session ended: sign in again next time
+    if start.status_code != 302 or session.signed_out:
+        return _failure("start", start.status_code), None
     draft_url = base + start.headers["Location"]
+    _insecure_cookies(session)
     draft = session.get(draft_url, timeout=15)
     if draft.status_code != 200:
-        return ("5xx" if draft.status_code >= 500 else f"draft {draft.status_code}"), None
+        return _failure("draft", draft.status_code), None
     version = re.search(r'name="expected_version" value="(\d+)"', draft.text).group(1)
     slots = sorted(set(re.findall(r'name="(tep_\d+)"', draft.text)))
     data = {
@@ -402,8 +438,9 @@ def _file_one(session, base: str, username: str, procedure: str) -> tuple[str, i
         draft_url, data=data, files=files, headers=_csrf(session, base), allow_redirects=False
     )
     if saved.status_code != 302:
-        return ("5xx" if saved.status_code >= 500 else f"save {saved.status_code}"), None
+        return _failure("save", saved.status_code), None
     review_url = base + saved.headers["Location"]
+    _insecure_cookies(session)
     review = session.get(review_url, timeout=15)
     version = re.search(r'name="expected_version" value="(\d+)"', review.text).group(1)
     done = session.post(
@@ -412,7 +449,7 @@ def _file_one(session, base: str, username: str, procedure: str) -> tuple[str, i
         headers=_csrf(session, base), allow_redirects=False, timeout=15,
     )  # fmt: skip
     if done.status_code != 302:
-        return ("5xx" if done.status_code >= 500 else f"submit {done.status_code}"), None
+        return _failure("submit", done.status_code), None
     return "done", int(re.search(r"/ho-so/(\d+)/$", done.headers["Location"]).group(1))
 
 
@@ -470,8 +507,10 @@ def outcome_counts(submitted_ids: list[int]) -> dict:
         "received": received.count(),
         "receipts_never_rendered": received.count() - with_receipt.count(),
         "form_requests_pending": FormRequest.objects.filter(dossier__in=stored, rendered_at=None).count(),
-        "notifications": notifications.count(),
-        "notifications_not_handed_to_mail": notifications.filter(emailed_at=None).count(),
+        "notifications_to_email": (
+            owed := notifications.filter(user__notify_email=True).exclude(user__email="")
+        ).count(),
+        "notifications_not_handed_to_mail": owed.filter(emailed_at=None).count(),
         "mail_not_sent": OutgoingMail.objects.exclude(state=OutgoingMail.State.SENT).count(),
         "mail_failed": OutgoingMail.objects.filter(state=OutgoingMail.State.FAILED).count(),
         "mail_sent": OutgoingMail.objects.filter(state=OutgoingMail.State.SENT).count(),
@@ -617,7 +656,8 @@ def print_report(report: dict) -> None:
     print("\nPublic pages (requests by outcome):")
     for phase, counts in report["public"].items():
         print(
-            f"  {phase:<20} ok {counts.get('ok', 0):>6}   4xx {counts.get('4xx', 0):>4}   5xx {counts.get('5xx', 0):>4}"
+            f"  {phase:<20} ok {counts.get('ok', 0):>6}   4xx {counts.get('4xx', 0):>4}"
+            f"   503 {counts.get('503', 0):>4}   other 5xx {counts.get('5xx', 0):>4}"
         )
     print("Submissions through the pages:")
     for phase, counts in report["submissions"].items():
