@@ -490,7 +490,7 @@ def readyz_after(base: str, since: float, timeout: float = 120) -> float | None:
     return None
 
 
-def outcome_counts(submitted_ids: list[int]) -> dict:
+def outcome_counts(submitted_ids: list[int], since) -> dict:
     from django.db import close_old_connections
 
     from dossiers.models import Dossier, DossierFile, FormRequest, Notification
@@ -511,9 +511,11 @@ def outcome_counts(submitted_ids: list[int]) -> dict:
             owed := notifications.filter(user__notify_email=True).exclude(user__email="")
         ).count(),
         "notifications_not_handed_to_mail": owed.filter(emailed_at=None).count(),
-        "mail_not_sent": OutgoingMail.objects.exclude(state=OutgoingMail.State.SENT).count(),
-        "mail_failed": OutgoingMail.objects.filter(state=OutgoingMail.State.FAILED).count(),
-        "mail_sent": OutgoingMail.objects.filter(state=OutgoingMail.State.SENT).count(),
+        "mail_not_sent": (mail := OutgoingMail.objects.filter(created_at__gte=since))
+        .exclude(state=OutgoingMail.State.SENT)
+        .count(),
+        "mail_failed": mail.filter(state=OutgoingMail.State.FAILED).count(),
+        "mail_sent": mail.filter(state=OutgoingMail.State.SENT).count(),
     }
 
 
@@ -552,6 +554,9 @@ def main(argv: list[str] | None = None) -> int:
         ),
     }
     setup_django(direct)
+    from django.utils import timezone
+
+    run_started = timezone.now()
     people = world()
 
     web = Gunicorn(served, 2, RESULTS / "faults-gunicorn.log")
@@ -623,7 +628,7 @@ def main(argv: list[str] | None = None) -> int:
         deadline = time.monotonic() + args.drain_minutes * 60
         started = time.monotonic()
         while True:
-            counts = outcome_counts(rec.submitted_ids)
+            counts = outcome_counts(rec.submitted_ids, run_started)
             settled = not (
                 counts["receipts_never_rendered"] or counts["notifications_not_handed_to_mail"]
             ) and not (counts["mail_not_sent"] - counts["mail_failed"])

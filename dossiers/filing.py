@@ -39,7 +39,7 @@ def dossier_draft_create(*, user: User, procedure: Procedure, receiving_agency: 
     if receiving_agency not in procedure_receiving_agencies(procedure):
         raise InvalidInput(_("Cơ quan đã chọn không tiếp nhận thủ tục này."))
     # Starts of one person run one at a time, so three quick clicks find the draft the first one made.
-    User.objects.select_for_update().filter(pk=user.pk).first()
+    User.objects.select_for_update(no_key=True).filter(pk=user.pk).first()
     existing = dossier_draft_of(user=user, procedure=procedure)
     if existing is not None:
         existing.created = False
@@ -71,7 +71,7 @@ def dossier_draft_of(*, user: User, procedure: Procedure) -> Dossier | None:
 @transaction.atomic
 def dossier_draft_delete(*, dossier: Dossier, user: User) -> None:
     """The applicant throws a draft away, with the files uploaded to it (vault documents stay in the vault)."""
-    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    dossier = Dossier.objects.select_for_update(no_key=True).get(pk=dossier.pk)
     if dossier.applicant_id != user.pk:
         raise NotYourDossier()
     if dossier.state != Dossier.State.DRAFT:
@@ -85,7 +85,7 @@ def dossier_draft_delete(*, dossier: Dossier, user: User) -> None:
 @transaction.atomic
 def dossier_details_update(*, dossier: Dossier, user: User, **details) -> Dossier:
     """Save the applicant's details and delivery choice on a draft (any subset of the editable fields)."""
-    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    dossier = Dossier.objects.select_for_update(no_key=True).get(pk=dossier.pk)
     _check_editable(dossier, user)
     for name, value in details.items():
         if name not in DETAIL_FIELDS:
@@ -165,7 +165,7 @@ def dossier_draft_save(
 def _draft_save(saved, user, expected_version, details, attachments, remove_file_id) -> None:
     dossier = saved.dossier
     with transaction.atomic():
-        current = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        current = Dossier.objects.select_for_update(no_key=True).get(pk=dossier.pk)
         _check_editable(current, user)
         if details is not None:
             if current.version != expected_version:
@@ -278,7 +278,11 @@ def dossier_file_add(
     kind: str = DossierFile.Kind.APPLICATION,
 ) -> DossierFile:
     """Attach an upload after checking its content and the dossier's size limit."""
-    dossier = Dossier.objects.select_for_update().select_related("procedure").get(pk=dossier.pk)
+    dossier = (
+        Dossier.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("procedure")
+        .get(pk=dossier.pk)
+    )
     _check_editable(dossier, user)
     requirement = _requirement(dossier, requirement_id)
     checked = upload_check(upload, already_in_dossier=_used_bytes(dossier))
@@ -303,7 +307,11 @@ def dossier_file_from_vault(
     *, dossier: Dossier, user: User, vault_document: VaultDocument, requirement_id: int | None = None
 ) -> DossierFile:
     """Reuse a vault document instead of uploading it again (once-only, Decree 45/2020); recorded as reused."""
-    dossier = Dossier.objects.select_for_update().select_related("procedure").get(pk=dossier.pk)
+    dossier = (
+        Dossier.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("procedure")
+        .get(pk=dossier.pk)
+    )
     _check_editable(dossier, user)
     if vault_document.owner_id != user.pk:
         raise NotYourDossier(_("Giấy tờ không thuộc kho dữ liệu của bạn."))
@@ -333,7 +341,7 @@ def dossier_file_from_vault(
 
 @transaction.atomic
 def dossier_file_remove(*, dossier_file: DossierFile, user: User) -> None:
-    dossier = Dossier.objects.select_for_update().get(pk=dossier_file.dossier_id)
+    dossier = Dossier.objects.select_for_update(no_key=True).get(pk=dossier_file.dossier_id)
     _check_editable(dossier, user)
     if dossier_file.uploaded_by_id != user.pk:
         raise NotYourDossier()
@@ -424,7 +432,7 @@ def dossier_register_at_counter(
 @transaction.atomic
 def dossier_result_add(*, dossier: Dossier, officer: User, result: ResultDocument) -> DossierFile:
     """Attach an electronic result (signed document) to a dossier its handling officer is working on."""
-    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    dossier = Dossier.objects.select_for_update(no_key=True).get(pk=dossier.pk)
     if Actor.HANDLER not in actors_for(officer, dossier):
         raise NotYourDossier()
     if dossier.state != Dossier.State.PROCESSING:

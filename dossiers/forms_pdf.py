@@ -43,7 +43,7 @@ def dossier_form_store(*, dossier: Dossier, form_code: str) -> DossierFile:
     spec = form_spec(form_code)
     content = render_pdf(spec.template, spec.build(dossier))
     with transaction.atomic():
-        dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        dossier = Dossier.objects.select_for_update(no_key=True).get(pk=dossier.pk)
         return _replace(dossier, spec, content)
 
 

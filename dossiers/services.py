@@ -58,7 +58,11 @@ class Step:
 
 
 def _lock(dossier: Dossier, expected_version: int | None) -> Dossier:
-    locked = Dossier.objects.select_for_update().select_related("procedure").get(pk=dossier.pk)
+    locked = (
+        Dossier.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("procedure")
+        .get(pk=dossier.pk)
+    )
     locked._expected_version = expected_version
     return locked
 

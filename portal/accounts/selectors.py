@@ -238,7 +238,7 @@ def staff_get_in_scope(*, scope: StaffScope, pk: int, for_update: bool = False) 
     is 404."""
     users = scope.staff()
     if for_update:
-        users = User.objects.select_for_update().filter(pk__in=users.values("pk"))
+        users = User.objects.select_for_update(no_key=True).filter(pk__in=users.values("pk"))
     user = users.filter(pk=pk).first()
     if user is None:
         raise Http404("Không tìm thấy cán bộ")

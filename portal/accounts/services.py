@@ -80,7 +80,7 @@ class IdentityConflict(Exception):
 
 
 def _identity_find(*, issuer: str, subject: str, tech_id: str) -> ExternalIdentity | None:
-    identities = ExternalIdentity.objects.select_for_update().select_related("user")
+    identities = ExternalIdentity.objects.select_for_update(of=("self",)).select_related("user")
     if tech_id:
         identity = identities.filter(issuer=issuer, tech_id=tech_id).first()
         if identity is not None:
@@ -182,7 +182,7 @@ def external_identity_link(
             raise AlreadyLinked("the user holds another identity of this provider")
         identity = ExternalIdentity(user=user, issuer=issuer)
     _identity_refresh(identity, subject=subject, profile=profile, claims=claims)
-    user = User.objects.select_for_update().get(pk=user.pk)
+    user = User.objects.select_for_update(no_key=True).get(pk=user.pk)
     if changed := _user_apply_profile(user, profile, contact=False):
         user.save(update_fields=changed)
     return identity
@@ -208,7 +208,7 @@ def profile_update(
     ``full_name`` None keeps the name: for a user with a national identity it comes from the population database
     and each sign-in refreshes it, so it cannot be edited here.
     """
-    user = User.objects.select_for_update().get(pk=user.pk)
+    user = User.objects.select_for_update(no_key=True).get(pk=user.pk)
     if full_name is not None and full_name != user.full_name and selectors.profile_from_sso(user):
         raise AccountError(_("Họ và tên lấy từ tài khoản định danh quốc gia nên không sửa được ở đây."))
     if notify_sms and not phone:
@@ -305,7 +305,7 @@ def account_deletion_request(
     A second request while one is pending (a double click, a second tab) returns the pending one: one row, one
     audit event. Staff handle it (anonymising the account; dossiers stay for the records retention period).
     """
-    User.objects.select_for_update().filter(pk=user.pk).first()  # one request at a time per person
+    User.objects.select_for_update(no_key=True).filter(pk=user.pk).first()  # one request at a time per person
     pending = selectors.deletion_request_pending(user)
     if pending is not None:
         return pending, False

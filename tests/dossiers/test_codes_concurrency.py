@@ -7,7 +7,7 @@ import pytest
 from django.db import connection, connections, transaction
 
 from dossiers.codes import dossier_code_issue
-from dossiers.models import DailyCounter
+from dossiers.models import DailyCounter, Dossier
 from portal.agencies.models import Agency
 
 pytestmark = [
@@ -79,3 +79,50 @@ def _cleanup(agency: Agency) -> None:
     thread = threading.Thread(target=remove)
     thread.start()
     thread.join(timeout=30)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL (CI runs it)")
+@pytest.mark.django_db(transaction=True)
+def test_acting_on_a_dossier_leaves_its_procedure_and_applicant_free_to_others():
+    """A step locks the dossier only: were it to lock the procedure (a join in the locking query) or hold the applicant
+    against key-share locks, a citizen starting a draft of that procedure while an officer receives their dossier
+    would deadlock at commit (found by bench/faults.py)."""
+    from django.db import transaction
+
+    from dossiers.services import _lock
+    from portal.accounts.models import User
+    from portal.catalog.models import Procedure
+
+    agency = Agency.objects.get(code="000.00.01.H01")
+    procedure = Procedure.objects.get(code="1.001193")
+    user = User.objects.create_user("khoa-hang")
+    dossier = Dossier.objects.create(
+        procedure=procedure, receiving_agency=agency, applicant=user, applicant_name="x"
+    )
+    locked, release = threading.Event(), threading.Event()
+
+    def officer():
+        try:
+            with transaction.atomic():
+                _lock(dossier, None)
+                locked.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=officer)
+    thread.start()
+    try:
+        assert locked.wait(10)
+        with transaction.atomic(), connection.cursor() as cursor:
+            # What a foreign key check does at another transaction's commit: it must not wait.
+            cursor.execute(
+                "SELECT 1 FROM catalog_procedure WHERE id = %s FOR KEY SHARE NOWAIT", [procedure.pk]
+            )
+            cursor.execute("SELECT 1 FROM accounts_user WHERE id = %s FOR KEY SHARE NOWAIT", [user.pk])
+            cursor.execute("SELECT 1 FROM dossiers_dossier WHERE id = %s FOR KEY SHARE NOWAIT", [dossier.pk])
+    finally:
+        release.set()
+        thread.join(10)
+        Dossier.objects.filter(pk=dossier.pk).delete()
+        user.delete()
