@@ -7,9 +7,9 @@ from dossiers.views import citizen, files, tracking
 urlpatterns = [
     # First: the public tracking page is the most requested address here.
     path("tra-cuu/", tracking.track, name="track"),
-    path("tra-cuu/<str:code>/<str:signature>/", tracking.track_link, name="track_link"),
+    path("tra-cuu/<code:code>/<code:signature>/", tracking.track_link, name="track_link"),
     path("cua-toi/", citizen.my_dossiers, name="my_dossiers"),
-    path("nop/<str:code>/", citizen.dossier_start, name="start"),
+    path("nop/<code:code>/", citizen.dossier_start, name="start"),
     path("<int:pk>/", citizen.dossier_detail, name="citizen_detail"),
     path("<int:pk>/soan/", citizen.dossier_draft, name="draft"),
     path("<int:pk>/kiem-tra/", citizen.dossier_review, name="review"),

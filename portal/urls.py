@@ -2,9 +2,13 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from portal.accounts import session_security
-from portal.api import api
-from portal.pages import views as pages
+from portal.converters import codes_register
+
+codes_register()  # before the apps' URLs, which use <code:…>
+
+from portal.accounts import session_security  # noqa: E402
+from portal.api import api  # noqa: E402
+from portal.pages import views as pages  # noqa: E402
 
 handler404 = "portal.pages.views.not_found"
 handler500 = "portal.pages.views.server_error"

@@ -4,6 +4,7 @@ Each function runs a fixed number of queries whatever the page size (rows for on
 related list), so pages stay fast with 20,000 procedures.
 """
 
+import re
 from dataclasses import dataclass
 from math import ceil
 
@@ -15,6 +16,7 @@ from portal.agencies.models import Agency
 from portal.catalog.collation import sort_key
 from portal.catalog.models import ApplicantType, Channel, Field, Procedure, ProcedureAgency
 from portal.catalog.search_index import catalog_version, search_index
+from portal.converters import CodeConverter
 
 SEARCH_RESULT_LIMIT = 500  # a citizen never pages past this; it bounds the id list sent to the database
 
@@ -133,7 +135,10 @@ def _clamp(page: int, total: int, page_size: int) -> int:
 
 
 def procedure_get(code: str) -> Procedure:
-    """The procedure with everything its page shows; 404 when there is no active procedure with that code."""
+    """The procedure with everything its page shows; 404 when there is no active procedure with that code (or the
+    code could not be one: the API passes whatever is in the path)."""
+    if not re.fullmatch(CodeConverter.regex, code):
+        raise Http404("Không tìm thấy thủ tục")
     queryset = Procedure.objects.filter(is_active=True, code=code).select_related("field")
     queryset = queryset.prefetch_related(
         "channels",
