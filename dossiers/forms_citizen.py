@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from dossiers.filing import Attachment, Problem
 from dossiers.models import Dossier
 from portal.agencies.models import Agency
+from portal.numbers import id_or_none
 
 PHONE = re.compile(r"^\+?[0-9 .()-]{8,20}$")
 ID_NUMBER = re.compile(
@@ -143,13 +144,11 @@ class DraftDetailsForm(forms.Form):
         return _BUTTONS.get(self.data.get("hanh_dong", ""), Intent.SAVE)
 
     def remove_file_id(self) -> int | None:
-        value = str(self.data.get("xoa_tep", ""))
-        return int(value) if value.isdigit() else None
+        return id_or_none(self.data.get("xoa_tep"))
 
     def posted_version(self) -> int | None:
         """The version the page was rendered from, even when another field is invalid."""
-        value = str(self.data.get("expected_version", ""))
-        return int(value) if value.isdigit() else None
+        return id_or_none(self.data.get("expected_version"))
 
     def with_version(self, version: int) -> "DraftDetailsForm":
         """The same typed values, carrying the draft's current version (so the next save is not a conflict)."""
@@ -198,10 +197,10 @@ def attachments_from_request(
             continue
         slot = key.removeprefix("kho_")
         requirement_id, known = _slot(slot, requirement_ids)
-        if not known or not value.isdigit():
+        if not known or id_or_none(value) is None:
             problems.append(Problem(key, str(_("Không tìm thấy giấy tờ đã chọn trong kho dữ liệu của bạn."))))
             continue
-        attachments.append(Attachment(slot, requirement_id, vault_document_id=int(value)))
+        attachments.append(Attachment(slot, requirement_id, vault_document_id=id_or_none(value)))
     return attachments, problems
 
 
@@ -209,8 +208,8 @@ def _slot(slot: str, requirement_ids: set[int]) -> tuple[int | None, bool]:
     """(requirement id or None, whether the slot belongs to this dossier's procedure)."""
     if slot in {"khac", "bo_sung"}:
         return None, True
-    if slot.isdigit() and int(slot) in requirement_ids:
-        return int(slot), True
+    if id_or_none(slot) in requirement_ids:
+        return id_or_none(slot), True
     return None, False
 
 

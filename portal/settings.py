@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "portal.audit.middleware.RequestIdMiddleware",
     # Bodies larger than any form takes are refused before they are read (portal/request_size.py).
     "portal.request_size.RequestSizeLimitMiddleware",
+    # A NUL byte in an address, query or form field is refused here (portal/null_bytes.py).
+    "portal.null_bytes.NullByteMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The language comes from the address alone (i18n_patterns), not from the session.
     "django.middleware.locale.LocaleMiddleware",

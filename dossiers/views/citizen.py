@@ -41,6 +41,7 @@ from dossiers.pdf.qr import tracking_path
 from dossiers.workflow import TRANSITIONS, Actor
 from portal.catalog.models import Procedure
 from portal.catalog.selectors import procedure_receiving_agencies
+from portal.numbers import id_or_none
 
 PAGE_SIZE = 20
 S = Dossier.State
@@ -478,11 +479,11 @@ def notification_mark_read(request: HttpRequest) -> HttpResponse:
     """Mark one notification (``id``) or all of them as read."""
     one = request.POST.get("id", "")
     notifications.notifications_mark_read(
-        user=request.user, notification_id=(int(one) if one.isdigit() else 0) if one else None
+        user=request.user, notification_id=(id_or_none(one) or 0) if one else None
     )
     page = request.POST.get("trang", "")
     target = reverse("dossiers:notifications")
-    return redirect(f"{target}?trang={page}" if page.isdigit() else target)
+    return redirect(f"{target}?trang={page}" if id_or_none(page) else target)
 
 
 # --- the vault ------------------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from portal.catalog.collation import sort_key
 from portal.catalog.models import ApplicantType, Channel, Field, Procedure, ProcedureAgency
 from portal.catalog.search_index import catalog_version, search_index
 from portal.converters import CodeConverter
+from portal.numbers import id_or_none
 
 SEARCH_RESULT_LIMIT = 500  # a citizen never pages past this; it bounds the id list sent to the database
 
@@ -75,8 +76,8 @@ def procedures_filtered(filters: CatalogFilters) -> QuerySet[Procedure]:
         queryset = queryset.filter(online_scope=Procedure.OnlineScope.FULL)
     elif filters.online == "mot-phan":
         queryset = queryset.filter(online_scope=Procedure.OnlineScope.PARTIAL)
-    elif filters.online.isdigit():
-        queryset = queryset.filter(online_level=int(filters.online))
+    elif id_or_none(filters.online) is not None:
+        queryset = queryset.filter(online_level=id_or_none(filters.online))
     if filters.applicant:
         queryset = queryset.filter(applicant_types__slug=filters.applicant)
     return queryset
