@@ -258,6 +258,11 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's defaults give "django" a console and a mail handler and "django.server" (runserver's request lines)
+        # one of its own, none with the filters, and they would write a record before the root's handler masks it:
+        # here they lose those handlers and go through the root's. gunicorn's loggers get the same filter from its
+        # logger class (portal/gunicorn_conf.py).
+        "django": {"handlers": [], "level": "INFO"},
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
