@@ -12,6 +12,7 @@ from portal.catalog.models import Field, Procedure
 from portal.catalog.page_cache import public_page_cache
 from portal.pages import health
 from portal.pages.sitemaps import SITEMAPS
+from portal.security_headers import inline_styles_allowed
 
 
 @require_safe
@@ -94,4 +95,4 @@ def server_error(request: HttpRequest) -> HttpResponse:
     # No context processors that touch the database: the error may be the database itself.
     from django.template import loader
 
-    return HttpResponse(loader.get_template("500.html").render({}), status=500)
+    return inline_styles_allowed(HttpResponse(loader.get_template("500.html").render({}), status=500))
