@@ -7,7 +7,6 @@ development on one machine: SQLite and uploads under ``var/``, Celery tasks run 
 
 import secrets
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
@@ -67,7 +66,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy (SECURE_CSP) and Permissions-Policy on every response, early answers included.
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "portal.security_headers.ContentSecurityPolicyMiddleware",
     "portal.security_headers.PermissionsPolicyMiddleware",
     "portal.audit.middleware.RequestIdMiddleware",
     # Bodies larger than any form takes are refused before they are read (portal/request_size.py).
@@ -363,15 +362,8 @@ if OIDC_RP_CLIENT_ID:
 
 # What pages may load and run (Django's CSP middleware; portal/security_headers.py). Scripts and styles come only
 # from the site's own files: no page has inline scripts, event-handler attributes or style attributes. QR codes are
-# inline SVG or data: images. Forms post to the site, and the two that end at the national sign-on (linking an
-# identity, signing out of it) are redirected to the provider, which form-action must allow too.
-_SSO_ORIGINS = sorted(
-    {
-        f"{part.scheme}://{part.netloc}"
-        for part in map(urlsplit, (OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_LOGOUT_ENDPOINT))
-        if part.scheme in ("http", "https") and part.netloc
-    }
-)
+# inline SVG or data: images. Forms post to the site; the national sign-on's origins are added to form-action when
+# the response leaves (linking an identity and signing out are redirected there).
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
@@ -380,7 +372,7 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],  # the embeddable agency page drops this (portal/catalog/views.py)
-    "form-action": [CSP.SELF, *_SSO_ORIGINS],
+    "form-action": [CSP.SELF],
 }
 # Device features no page uses, refused to the page and to anything it frames.
 PORTAL_PERMISSIONS_POLICY = env.str(

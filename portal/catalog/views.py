@@ -2,14 +2,13 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.clickjacking import xframe_options_exempt
-from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_safe
 
 from portal.catalog import selectors
 from portal.catalog.forms import CatalogFilterForm
 from portal.catalog.page_cache import public_page_cache
 from portal.catalog.selectors import CatalogFilters
-from portal.security_headers import embeddable_policy
+from portal.security_headers import embeddable
 
 
 def _filters_from(form: CatalogFilterForm) -> CatalogFilters:
@@ -106,7 +105,7 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_safe
 @xframe_options_exempt
-@csp_override(embeddable_policy())
+@embeddable
 @public_page_cache
 def agency_embed(request: HttpRequest, code: str) -> HttpResponse:
     """A small page agencies put on their own website in an iframe: their procedures and a search box."""
