@@ -3,6 +3,7 @@ the counter, and results going into the vault. State changes after submission ar
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -267,6 +268,19 @@ def _used_bytes(dossier: Dossier) -> int:
     return dossier.files.exclude(kind=DossierFile.Kind.FORM).aggregate(n=Sum("size"))["n"] or 0
 
 
+def _check_room_for_a_file(dossier: Dossier) -> None:
+    """Refuse one more file when the dossier (its row locked by the caller) has ``PORTAL_UPLOAD_MAX_FILES``."""
+    attached = dossier.files.exclude(kind__in=[DossierFile.Kind.FORM, DossierFile.Kind.RESULT]).count()
+    if attached >= settings.PORTAL_UPLOAD_MAX_FILES:
+        raise InvalidInput(
+            _(
+                "Hồ sơ đã có %(max)d tệp, số tệp tối đa của một hồ sơ. Vui lòng gộp các trang vào ít tệp hơn (một tệp "
+                "PDF nhiều trang) rồi tải lên."
+            )
+            % {"max": settings.PORTAL_UPLOAD_MAX_FILES}
+        )
+
+
 @transaction.atomic
 def dossier_file_add(
     *,
@@ -285,6 +299,7 @@ def dossier_file_add(
     )
     _check_editable(dossier, user)
     requirement = _requirement(dossier, requirement_id)
+    _check_room_for_a_file(dossier)
     checked = upload_check(upload, already_in_dossier=_used_bytes(dossier))
     stored = DossierFile(
         dossier=dossier,
@@ -318,6 +333,7 @@ def dossier_file_from_vault(
     if dossier.files.filter(vault_document=vault_document).exists():
         raise InvalidInput(_("Giấy tờ này đã được đính kèm vào hồ sơ."))
     requirement = _requirement(dossier, requirement_id)
+    _check_room_for_a_file(dossier)
     if _used_bytes(dossier) + vault_document.size > max_dossier_bytes():
         raise InvalidInput(_("Tổng dung lượng hồ sơ vượt quá giới hạn."))
     copy = DossierFile(
@@ -403,6 +419,14 @@ def dossier_register_at_counter(
         raise InvalidInput(_("Cơ quan tiếp nhận không giải quyết thủ tục này."))
     if not uploads:
         raise InvalidInput(_("Vui lòng tải lên bản quét giấy tờ của hồ sơ."))
+    if len(uploads) > settings.PORTAL_UPLOAD_MAX_FILES:
+        raise InvalidInput(
+            _(
+                "Một hồ sơ có tối đa %(max)d tệp; đang tải lên %(count)d tệp. Vui lòng gộp các trang vào ít tệp hơn "
+                "(một tệp PDF nhiều trang) rồi tải lên."
+            )
+            % {"max": settings.PORTAL_UPLOAD_MAX_FILES, "count": len(uploads)}
+        )
     if not str(details.get("applicant_name", "")).strip():
         raise InvalidInput(_("Vui lòng nhập tên chủ hồ sơ."))
     now = timezone.now()

@@ -4,6 +4,10 @@ same line number.
 
 The rows stream from one query (event times come from subqueries), so a year of a busy centre is exported without
 loading it into memory: as CSV (for a ``StreamingHttpResponse``), XLSX or an A4 landscape PDF.
+
+What applicants typed never becomes a formula in the spreadsheet an officer opens (OWASP "CSV injection"): every text
+cell of the XLSX is a string cell with Excel's quote prefix, whatever it starts with, and a CSV cell that starts with
+``= + - @``, a tab or a carriage return is prefixed with a single quote.
 """
 
 import csv
@@ -147,6 +151,15 @@ def row_texts(row: Row) -> list[str]:
     ]
 
 
+# Characters that make Excel, LibreOffice or Google Sheets read a CSV cell as a formula (OWASP).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(text: str) -> str:
+    """``text`` as a CSV cell that a spreadsheet shows as typed: a leading formula character gets a quote before it."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -158,7 +171,7 @@ def tracking_book_csv(*, agency: Agency, year: int) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(HEADERS)
     for row in tracking_book_rows(agency=agency, year=year):
-        yield writer.writerow(row_texts(row))
+        yield writer.writerow([csv_safe(text) for text in row_texts(row)])
 
 
 _XLSX_WIDTHS = (6, 26, 50, 8, 26, 36, 30, 16, 16, 16, 16, 16, 28)
@@ -168,6 +181,10 @@ def _xlsx_cell(sheet, value, *, bold: bool = False, datetime_format: bool = Fals
     if isinstance(value, datetime):
         value = timezone.localtime(value).replace(tzinfo=None, microsecond=0)  # Excel has no time zones
     cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        # openpyxl makes "=…" a formula and "#N/A" an error; text typed by an applicant stays text.
+        cell.data_type = "s"
+        cell.quotePrefix = True
     if bold:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")

@@ -1,9 +1,11 @@
 """Checking uploaded files by their content, and storing them under a name the uploader does not choose.
 
 Accepted: PDF, JPEG and PNG, recognised from their first bytes (never from the file name or the browser's claimed
-type). Images are opened with Pillow, which refuses decompression bombs; PDFs must end with an EOF marker. Files go
-to the default storage (``var/uploads`` in development, outside anything the web server serves) under a random
-name; the original name is kept, cleaned, for display only.
+type). PDFs must end with an EOF marker and carry no JavaScript nor launch action (``dossiers/pdf_scan.py`` says what
+is looked at). Images are opened with Pillow and refused above ``MAX_IMAGE_PIXELS`` (Pillow itself only warns up to
+twice its limit). Files go to the default storage (``var/uploads`` in development, outside anything the web server
+serves) under a random name; the original name is kept, cleaned, for display, and a download's name ends with the
+extension of the real type (``download_name``).
 """
 
 import hashlib
@@ -18,6 +20,7 @@ from django.utils.translation import gettext as _
 from PIL import Image
 
 from dossiers.errors import InvalidInput
+from dossiers.pdf_scan import Finding, pdf_active_content
 
 MAGIC = [
     (b"%PDF-", "application/pdf", "pdf"),
@@ -25,9 +28,13 @@ MAGIC = [
     (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
 ]
 MAX_NAME = 120
-Image.MAX_IMAGE_PIXELS = (
-    50_000_000  # a 50-megapixel scan is plenty; larger is refused as a decompression bomb
-)
+# An A4 page scanned at 600 dpi is 35 megapixels; above 50 an image is refused (a decompression bomb: a few kilobytes
+# that would take gigabytes to open). Pillow warns above its limit and raises only above twice it, so the check in
+# _check_structure is ours; Pillow's limit is set too, for every other place that opens an image.
+MAX_IMAGE_PIXELS = 50_000_000
+Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+# The extensions a download's name may end with for each type; any other name gets the first one added.
+DOWNLOAD_EXTENSIONS = {"application/pdf": ("pdf",), "image/jpeg": ("jpg", "jpeg"), "image/png": ("png",)}
 
 
 @dataclass(frozen=True)
@@ -93,19 +100,65 @@ def upload_check(upload: UploadedFile, *, already_in_dossier: int = 0) -> Checke
 def _check_structure(upload: UploadedFile, content_type: str, name: str) -> None:
     upload.seek(0)
     if content_type == "application/pdf":
-        upload.seek(max(0, upload.size - 2048))
-        if b"%%EOF" not in upload.read():
-            raise InvalidInput(_("Tệp “%(name)s” không phải tệp PDF hoàn chỉnh.") % {"name": name})
+        _check_pdf(upload, name)
         return
     try:
         with Image.open(upload) as image:
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise InvalidInput(
+                    _(
+                        "Ảnh “%(name)s” có %(width)d × %(height)d điểm ảnh, vượt quá %(limit)d triệu điểm ảnh. "
+                        "Vui lòng quét lại ở độ phân giải thấp hơn (300 dpi là đủ)."
+                    )
+                    % {"name": name, "width": width, "height": height, "limit": MAX_IMAGE_PIXELS // 1_000_000}
+                )
             image.verify()
+    except InvalidInput:
+        raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise InvalidInput(_("Ảnh “%(name)s” có kích thước điểm ảnh quá lớn.") % {"name": name}) from None
     except Exception:
         raise InvalidInput(_("Tệp “%(name)s” bị hỏng hoặc không phải ảnh hợp lệ.") % {"name": name}) from None
 
 
+def _check_pdf(upload: UploadedFile, name: str) -> None:
+    upload.seek(max(0, upload.size - 2048))
+    if b"%%EOF" not in upload.read():
+        raise InvalidInput(_("Tệp “%(name)s” không phải tệp PDF hoàn chỉnh.") % {"name": name})
+    upload.seek(0)
+    finding = pdf_active_content(upload.read())  # at most PORTAL_UPLOAD_MAX_FILE_MB, checked before
+    if finding is Finding.UNVERIFIABLE:
+        raise InvalidInput(
+            _(
+                "Tệp “%(name)s” có phần nén hoặc mã hóa mà Cổng không kiểm tra được. Vui lòng lưu lại thành PDF "
+                "thông thường (không đặt mật khẩu) rồi tải lên."
+            )
+            % {"name": name}
+        )
+    if finding is not None:
+        raise InvalidInput(
+            _(
+                "Tệp “%(name)s” chứa mã JavaScript hoặc lệnh mở chương trình khác nên không được nhận. Vui lòng in "
+                "lại thành PDF hoặc quét lại giấy tờ rồi tải lên."
+            )
+            % {"name": name}
+        )
+
+
 def storage_name(checked: CheckedUpload) -> str:
     """A random file name with the extension that matches the content."""
     return f"{uuid.uuid4().hex}.{checked.extension}"
+
+
+def download_name(original_name: str, content_type: str) -> str:
+    """The name a stored file is downloaded under: the uploaded name, with the extension of the type its content was
+    found to be added when it does not end with one (``poly.html`` holding a PNG goes out as ``poly.html.png``), so
+    that no program opens it as something else."""
+    extensions = DOWNLOAD_EXTENSIONS.get(content_type)
+    if not extensions:
+        return original_name
+    _stem, dot, extension = original_name.rpartition(".")
+    if dot and extension.lower() in extensions:
+        return original_name
+    return f"{original_name}.{extensions[0]}"

@@ -3,7 +3,7 @@
 import os
 
 from celery import Celery
-from celery.signals import worker_process_init
+from celery.signals import after_setup_task_logger, worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
@@ -18,3 +18,11 @@ def _worker_process_ready(**kwargs) -> None:
     from dossiers.pdf.render import worker_warm_up
 
     worker_warm_up()
+
+
+@after_setup_task_logger.connect
+def _task_log_masked(logger, **kwargs) -> None:
+    """Celery gives its task logger a handler of its own that bypasses the root's: it masks personal ids too."""
+    from portal.audit.scrub import mask_handlers
+
+    mask_handlers(logger)

@@ -1,7 +1,29 @@
 """gunicorn settings shared by production (docker/entrypoint.sh) and the benchmark (bench/run.py).
 
-Command-line flags still set workers, binding and timeouts; this module only adds hooks.
+Command-line flags still set workers, binding and timeouts; this module adds hooks and the logger class.
 """
+
+from gunicorn.glogging import Logger
+
+from portal.audit.scrub import PersonalIdLogFilter
+
+
+class PersonalIdMaskingLogger(Logger):
+    """gunicorn's logger whose access and error lines have personal id numbers masked, as Django's log lines do.
+
+    gunicorn's loggers do not propagate to the root logger that Django configures, so the filter of ``LOGGING`` never
+    sees ``GET /thu-tuc/?q=079201001234``; here it sits on gunicorn's own loggers and masks the whole formatted line
+    (request line, query, referrer, any header in the format) before any handler writes it.
+    """
+
+    def setup(self, cfg) -> None:
+        super().setup(cfg)  # run again on every configuration reload (HUP)
+        for log in (self.error_log, self.access_log):
+            if not any(isinstance(f, PersonalIdLogFilter) for f in log.filters):
+                log.addFilter(PersonalIdLogFilter())
+
+
+logger_class = PersonalIdMaskingLogger
 
 
 def post_worker_init(worker) -> None:

@@ -6,6 +6,7 @@ checked first, so nothing of the body is read; the reverse proxy in front should
 """
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
@@ -27,6 +28,9 @@ class RequestSizeLimitMiddleware:
         except ValueError:
             declared = 0  # Django's own parsing reports a malformed length
         if declared > request_size_limit():
+            # Sessions and authentication have not run: the page is rendered for a visitor not yet identified, so
+            # that nothing in the site's header reads a user that is not there (a signed-in user got a 500).
+            request.user = AnonymousUser()
             body = render_to_string(
                 "413.html", {"limit_mb": settings.PORTAL_UPLOAD_MAX_DOSSIER_MB}, request=request
             )

@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 from portal.env import env
 
@@ -65,6 +66,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (SECURE_CSP) and Permissions-Policy on every response, early answers included.
+    "portal.security_headers.ContentSecurityPolicyMiddleware",
+    "portal.security_headers.PermissionsPolicyMiddleware",
     "portal.audit.middleware.RequestIdMiddleware",
     # Bodies larger than any form takes are refused before they are read (portal/request_size.py).
     "portal.request_size.RequestSizeLimitMiddleware",
@@ -281,6 +285,11 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's defaults give "django" a console and a mail handler and "django.server" (runserver's request lines)
+        # one of its own, none with the filters, and they would write a record before the root's handler masks it:
+        # here they lose those handlers and go through the root's. gunicorn's loggers get the same filter from its
+        # logger class (portal/gunicorn_conf.py).
+        "django": {"handlers": [], "level": "INFO"},
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
@@ -314,6 +323,8 @@ SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", "")
 # Dossier uploads: limits shown on the filing form and enforced by content, not by name.
 PORTAL_UPLOAD_MAX_FILE_MB = env.int("PORTAL_UPLOAD_MAX_FILE_MB", 10)
 PORTAL_UPLOAD_MAX_DOSSIER_MB = env.int("PORTAL_UPLOAD_MAX_DOSSIER_MB", 50)
+# Files an applicant or the counter may attach to one dossier (forms and results the portal adds are not counted).
+PORTAL_UPLOAD_MAX_FILES = env.int("PORTAL_UPLOAD_MAX_FILES", 50)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -371,6 +382,26 @@ if OIDC_RP_CLIENT_ID:
             f"OIDC_RP_CLIENT_ID is set, so these must be too: {', '.join(_oidc_missing)}"
         )
     AUTHENTICATION_BACKENDS.append("portal.accounts.oidc.NationalSSOBackend")
+
+# What pages may load and run (Django's CSP middleware; portal/security_headers.py). Scripts and styles come only
+# from the site's own files: no page has inline scripts, event-handler attributes or style attributes. QR codes are
+# inline SVG or data: images. Forms post to the site; the national sign-on's origins are added to form-action when
+# the response leaves (linking an identity and signing out are redirected there).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],  # the embeddable agency page drops this (portal/catalog/views.py)
+    "form-action": [CSP.SELF],
+}
+# Device features no page uses, refused to the page and to anything it frames.
+PORTAL_PERMISSIONS_POLICY = env.str(
+    "PORTAL_PERMISSIONS_POLICY",
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()",
+)
 
 # Reverse proxies in front of the app (docker-compose: 1). Rate limits read the client address this many hops back
 # in X-Forwarded-For; 0 trusts nobody and uses the socket address.

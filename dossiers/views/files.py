@@ -1,6 +1,7 @@
 """Stored files go out only through these views, after the access check: dossier files to whoever may see the
 dossier (its applicant, the officers of its agencies), vault documents to their owner. Always as a download with
-the type recorded when the content was checked, never rendered inline by the browser."""
+the type recorded when the content was checked, never rendered inline by the browser, under a name that ends with
+that type's extension (``uploads.download_name``)."""
 
 from django.contrib.auth.decorators import login_required
 from django.db.models.fields.files import FieldFile
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_safe
 
 from dossiers import access
 from dossiers.models import VaultDocument
+from dossiers.uploads import download_name
 
 
 def _attachment(stored: FieldFile, filename: str, content_type: str) -> FileResponse:
@@ -17,7 +19,9 @@ def _attachment(stored: FieldFile, filename: str, content_type: str) -> FileResp
         handle = stored.storage.open(stored.name, "rb")
     except (FileNotFoundError, ValueError):
         raise Http404("Tệp không còn trên máy chủ") from None
-    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    response = FileResponse(
+        handle, as_attachment=True, filename=download_name(filename, content_type), content_type=content_type
+    )
     response["X-Content-Type-Options"] = "nosniff"
     # Should a browser open it anyway, it may run nothing and load nothing.
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -9,6 +9,9 @@
   for the address, and they sign in without one.
 - A sign-in within ``ACCOUNT_REAUTHENTICATION_TIMEOUT`` counts as a fresh confirmation of the password, so a member
   of staff sent to enrol their second factor right after signing in is not asked for it again.
+- Wrong passwords count per account, whichever of its names was typed: the username and the e-mail address share
+  one budget (``ACCOUNT_RATE_LIMITS["login_failed"]``, 5 in 5 minutes), so they do not add up to twice as many
+  guesses; a name that matches no account is counted as typed (without case).
 - Staff cannot remove their authenticator app (the second factor is mandatory for them, ``portal.accounts.mfa``).
 - After signing in without a ``next`` address, staff land on their work page and citizens on their dossiers
   (``portal.accounts.landing``); a safe ``next`` still wins (allauth checks it before asking the adapter).
@@ -27,11 +30,13 @@ from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.landing import landing_url
 from portal.accounts.mfa import second_factor_required
+from portal.accounts.selectors import account_id_for_login
 
 SSO_USERNAME_PREFIX = "vneid-"  # portal.accounts.services._identity_username
 _ALLAUTH_STAGE = "allauth.account.stages.EmailVerificationStage"
@@ -72,6 +77,16 @@ class AccountAdapter(DefaultAccountAdapter):
         if message_template == "account/messages/logged_in.txt":
             return  # the header already shows who is signed in; a note would crowd the page the user came for
         super().add_message(request, level, message_template, message_context, extra_tags, message)
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        # allauth keys its "login_failed" limit on the typed name (pre_authenticate) and clears that key after a
+        # password reset (_delete_login_attempts_cached_email): both come through here.
+        account_id = account_id_for_login(
+            email=credentials.get("email"), username=credentials.get("username")
+        )
+        if account_id is None:
+            return super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{get_current_site(request).domain}:account:{account_id}"
 
     def get_login_redirect_url(self, request) -> str:
         return landing_url(request.user)

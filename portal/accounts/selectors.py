@@ -22,6 +22,27 @@ STAFF_ROLES_ORDERED = tuple(role for role in Role if role in User.STAFF_ROLES)
 DEPARTMENT_GRANTABLE = (Role.ONESTOP_OFFICER, Role.HANDLING_OFFICER, Role.LEADER)
 
 
+# --- sign-in ---------------------------------------------------------------------------------------------------------
+
+
+def account_id_for_login(*, email: str | None = None, username: str | None = None) -> int | None:
+    """The id of the one account a typed sign-in name points at, as allauth's sign-in matches it: an e-mail address
+    (allauth's address records or the account's own field, any case), else a username (any case); None when it
+    points at no account, or at several (an address shared by accounts an administrator made)."""
+    from allauth.account.models import EmailAddress
+
+    if email:
+        ids = set(EmailAddress.objects.filter(email__iexact=email).values_list("user_id", flat=True))
+        ids |= set(User.objects.filter(email__iexact=email).values_list("pk", flat=True))
+        if ids:
+            return ids.pop() if len(ids) == 1 else None
+    if username:
+        ids = list(User.objects.filter(username__iexact=username).values_list("pk", flat=True)[:2])
+        if len(ids) == 1:
+            return ids[0]
+    return None
+
+
 # --- profile -------------------------------------------------------------------------------------------------------
 
 

@@ -1,7 +1,8 @@
 """Personal id numbers (số định danh cá nhân: 12 digits) never reach the audit table or a log line.
 
-``scrub`` cleans a value before it is stored as audit details; ``PersonalIdLogFilter`` (installed on the handlers in
-``LOGGING``) masks every log record's message, arguments and traceback text.
+``scrub`` cleans a value before it is stored as audit details; ``PersonalIdLogFilter`` masks every log record's
+message, arguments and traceback text. It is installed on the handlers in ``LOGGING``, on gunicorn's access and error
+loggers (``portal/gunicorn_conf.py``) and on the handlers Celery gives its task logger (``portal/celery.py``).
 """
 
 import logging
@@ -71,3 +72,10 @@ class PersonalIdLogFilter(logging.Filter):
         if record.stack_info and DIGIT_RUN.search(record.stack_info):
             record.stack_info = mask_text(record.stack_info)
         return True
+
+
+def mask_handlers(logger: logging.Logger) -> None:
+    """Puts the filter on each of ``logger``'s handlers that lacks it (handlers a library configured itself)."""
+    for handler in logger.handlers:
+        if not any(isinstance(f, PersonalIdLogFilter) for f in handler.filters):
+            handler.addFilter(PersonalIdLogFilter())

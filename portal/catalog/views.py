@@ -9,6 +9,7 @@ from portal.catalog.collation import sort_key
 from portal.catalog.forms import CatalogFilterForm
 from portal.catalog.page_cache import public_page_cache
 from portal.catalog.selectors import CatalogFilters
+from portal.security_headers import embeddable
 
 
 def _filters_from(form: CatalogFilterForm) -> CatalogFilters:
@@ -132,6 +133,7 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_safe
 @xframe_options_exempt
+@embeddable
 @public_page_cache
 def agency_embed(request: HttpRequest, code: str) -> HttpResponse:
     """A small page agencies put on their own website in an iframe: their procedures and a search box."""

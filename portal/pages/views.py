@@ -13,6 +13,7 @@ from portal.catalog.models import Field, Procedure
 from portal.catalog.page_cache import public_page_cache
 from portal.pages import health
 from portal.pages.sitemaps import SITEMAPS
+from portal.security_headers import inline_styles_allowed
 
 
 @require_safe
@@ -108,5 +109,5 @@ def server_error(request: HttpRequest) -> HttpResponse:
     ):
         response = HttpResponse(loader.get_template("503.html").render({}), status=503)
         response["Retry-After"] = str(DATABASE_RETRY_AFTER)
-        return response
-    return HttpResponse(loader.get_template("500.html").render({}), status=500)
+        return inline_styles_allowed(response)
+    return inline_styles_allowed(HttpResponse(loader.get_template("500.html").render({}), status=500))

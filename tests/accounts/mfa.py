@@ -52,8 +52,8 @@ def staff_login(client, user) -> Authenticator:
 
 def failed_attempts_forget(*keys: str) -> None:
     """Forget allauth's counts of failed attempts (kept in the cache) for these keys: a login name as allauth keys it
-    (``testserver:name``) or ``mfa-auth-user-<id>``. User ids come back in later tests on SQLite, so a test that
-    uses the attempts up clears them when it ends."""
+    (``testserver:name``), an account's (``testserver:account:<id>``) or ``mfa-auth-user-<id>``. User ids come back
+    in later tests on SQLite, so a test that uses the attempts up clears them when it ends."""
     request = RequestFactory().post("/")
     for key in keys:
         ratelimit.clear(request, action="login_failed", key=key)

@@ -259,3 +259,37 @@ def test_after_five_wrong_passwords_the_name_is_locked_for_a_while_even_with_the
     assert "Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau vài phút." in response.content.decode()
     assert signed_in_user(client) is None
     failed_attempts_forget(f"testserver:{username}")
+
+
+def test_wrong_passwords_count_per_account_whether_the_name_or_the_address_was_typed(client, make_user):
+    username = f"nam_{uuid.uuid4().hex[:8]}"
+    make_user(username, email=f"{username}@example.vn")
+    neighbour = make_user(f"lan_{uuid.uuid4().hex[:8]}", email=f"lan_{uuid.uuid4().hex[:8]}@example.vn")
+    for login in [
+        username,
+        username.upper(),
+        username,
+        f"{username}@example.vn",
+        f"{username.upper()}@EXAMPLE.VN",
+    ]:
+        response = sign_in(client, login, "sai-mat-khau-123")
+        assert response.status_code == 400, login
+        assert "hoặc mật khẩu không đúng." in response.content.decode()
+
+    for login in [username, f"{username}@example.vn"]:
+        response = sign_in(client, login)
+        assert response.status_code == 429, login
+        assert "Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau vài phút." in response.content.decode()
+    assert signed_in_user(client) is None
+
+    assert sign_in(client, neighbour.email).status_code == 302
+    assert signed_in_user(client) == neighbour
+
+
+def test_wrong_passwords_for_a_name_of_no_account_are_counted_without_case(client):
+    name = f"khong_co_{uuid.uuid4().hex[:8]}"
+    for login in [name, name.upper(), name, f" {name.title()}", name]:
+        assert sign_in(client, login, "sai-mat-khau-123").status_code == 400
+
+    assert sign_in(client, name, "sai-mat-khau-123").status_code == 429
+    failed_attempts_forget(f"testserver:{name}")

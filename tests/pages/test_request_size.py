@@ -42,3 +42,19 @@ def test_a_body_within_the_limit_goes_on_to_the_view(settings):
 def test_a_malformed_length_is_left_to_django(settings):
     _response, reached = call("abc", settings)
     assert reached
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["anonymous", "citizen", "officer"])
+def test_an_oversize_post_gets_413_whoever_sends_it(who, client, make_user, settings):
+    from portal.accounts.models import User
+
+    if who != "anonymous":
+        role = User.Role.CITIZEN if who == "citizen" else User.Role.ONESTOP_OFFICER
+        client.force_login(make_user(who, role=role))
+    response = client.post(
+        "/ho-so/1/soan/", b"x", content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(request_size_limit() + 1),
+    )  # fmt: skip
+    assert response.status_code == 413
+    assert "Dữ liệu gửi lên quá lớn" in response.content.decode()
