@@ -5,7 +5,7 @@ forms already refuse it in their fields (Django's ``ProhibitNullCharactersValida
 parameters read directly, path segments, field names. Uploaded files are not looked at (binary content is theirs).
 """
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
 
@@ -37,8 +37,8 @@ class NullByteMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if _carries_nul(request):
-            body = loader.get_template("400.html").render(
-                {"message": _("Yêu cầu chứa ký tự không hợp lệ (NUL).")}
-            )
-            return HttpResponse(body, status=400)
+            message = _("Yêu cầu chưa hợp lệ: có ký tự rỗng (NUL), không được phép.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponse(loader.get_template("400.html").render({"message": message}), status=400)
         return self.get_response(request)

@@ -2,6 +2,7 @@
 submission, and the procedures that accept a dossier completed later."""
 
 import threading
+import uuid
 
 import pytest
 from django.db import connection, connections
@@ -56,33 +57,60 @@ def test_a_submitted_dossier_does_not_stop_a_new_draft_of_the_same_procedure(sta
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL (CI runs it)")
-@pytest.mark.django_db(transaction=True)
-def test_three_quick_clicks_on_start_make_one_draft(make_user):
-    from dossiers.views import citizen  # noqa: F401 (the URLconf is loaded before the threads start)
-    from portal.agencies.models import Agency
-    from portal.catalog.models import Procedure
+def test_three_quick_clicks_on_start_make_one_draft(staff):
+    """Three starts at the same moment, each on its own connection and committing, as three clicks reach three
+    server workers: one draft. (The catalogue is committed at the start of the run; the person is made here.)"""
+    from portal.accounts.models import User
 
-    user = make_user("bam-ba-lan")
-    procedure = Procedure.objects.get(code="1.001193")
-    agency = procedure.agency_links.filter(agency__kind=Agency.Kind.COMMUNE).first().agency
+    tag = uuid.uuid4().hex[:8]
+    user = _committed(lambda: User.objects.create_user(f"bam-ba-lan-{tag}"))
     barrier, errors = threading.Barrier(3), []
 
     def start():
         try:
-            barrier.wait()
-            filing.dossier_draft_create(user=user, procedure=procedure, receiving_agency=agency)
+            barrier.wait(10)
+            filing.dossier_draft_create(user=user, procedure=staff.birth, receiving_agency=staff.commune)
         except Exception as error:  # handed to the test
             errors.append(error)
         finally:
             connections.close_all()
 
     threads = [threading.Thread(target=start) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not errors
-    assert Dossier.objects.filter(applicant=user, procedure=procedure, state=Dossier.State.DRAFT).count() == 1
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert not errors
+        drafts = _committed(lambda: Dossier.objects.filter(applicant=user, state=Dossier.State.DRAFT).count())
+        assert drafts == 1
+    finally:
+        _committed(
+            lambda: (
+                Dossier.objects.filter(applicant=user).delete(),
+                User.objects.filter(pk=user.pk).delete(),
+            )
+        )
+
+
+def _committed(work):
+    """Run ``work`` on a connection of its own, outside the test's transaction (its writes commit)."""
+    box = {}
+
+    def run():
+        try:
+            box["value"] = work()
+        except Exception as error:  # handed to the test
+            box["error"] = error
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(60)
+    if "error" in box:
+        raise box["error"]
+    return box.get("value")
 
 
 # --- deleting a draft -------------------------------------------------------------------------------------------------

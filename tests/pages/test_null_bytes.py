@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def test_a_nul_byte_is_refused_with_a_clear_message(client, method, url, data):
     response = getattr(client, method)(url, data)
     assert response.status_code == 400
-    assert "ký tự không hợp lệ" in response.content.decode()
+    assert "ký tự rỗng (NUL)" in response.content.decode()
 
 
 def test_text_without_nul_is_served(client):

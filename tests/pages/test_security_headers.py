@@ -102,7 +102,7 @@ def _served_templates() -> list[Path]:
     return [
         path
         for path in TEMPLATES.rglob("*.html")
-        if "pdf" not in path.relative_to(TEMPLATES).parts and path.name != "500.html"
+        if "pdf" not in path.relative_to(TEMPLATES).parts and path.name not in {"500.html", "503.html"}
     ]
 
 
