@@ -468,7 +468,7 @@ def receiver(officer_id: int, rec: Recorder, stop: threading.Event) -> None:
             state=Dossier.State.SUBMITTED, receiving_agency__code=SERVICE_CENTRE
         ):
             try:
-                services.dossier_receive(dossier=dossier, officer=officer)
+                services.dossier_receive(dossier=dossier, actor=officer)
             except Exception as error:  # noqa: BLE001 (counted; the next round tries again)
                 with rec.lock:
                     rec.errors.append(f"receive: {type(error).__name__}: {error}"[:200])

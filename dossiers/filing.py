@@ -241,7 +241,7 @@ def dossier_supplement(
                 added.append(stored)
         if not added:
             raise InvalidInput(_("Vui lòng đính kèm giấy tờ bổ sung trước khi nộp."))
-        dossier_resubmit(dossier=dossier, user=user, expected_version=expected_version)
+        dossier_resubmit(dossier=dossier, actor=user, expected_version=expected_version)
     except BaseException:
         attachments_discard(added)  # the rows roll back with this transaction; the bytes would stay behind
         raise

@@ -57,23 +57,22 @@ class Step:
     params: dict = field(default_factory=dict)
 
 
-def _lock(dossier: Dossier, expected_version: int | None) -> Dossier:
-    locked = (
+def dossier_lock(dossier: Dossier) -> Dossier:
+    """The dossier's row, locked until the transaction ends (the row only: its procedure and applicant stay free)."""
+    return (
         Dossier.objects.select_for_update(no_key=True, of=("self",))
         .select_related("procedure")
         .get(pk=dossier.pk)
     )
-    locked._expected_version = expected_version
-    return locked
 
 
-def _check(dossier: Dossier, action: str, user: User | None) -> None:
-    """The actor may take ``action`` and the dossier is still the version they saw, and in a state that allows it."""
+def _check(dossier: Dossier, action: str, actor: User | None, expected_version: int | None) -> None:
+    """The actor may take ``action``, the dossier is still the version they saw (when they say which), and its state
+    allows it."""
     transition = TRANSITIONS[action]
-    if user is not None and not (actors_for(user, dossier) & transition.actors):
+    if actor is not None and not (actors_for(actor, dossier) & transition.actors):
         raise NotYourDossier()
-    expected = getattr(dossier, "_expected_version", None)
-    if expected is not None and dossier.version != expected:
+    if expected_version is not None and dossier.version != expected_version:
         raise ConcurrentChange()
     if dossier.state not in transition.sources:
         raise TransitionNotAllowed()
@@ -183,15 +182,15 @@ def submission_problems(dossier: Dossier) -> list[str]:
 
 @transaction.atomic
 def dossier_submit(
-    *, dossier: Dossier, user: User, expected_version: int | None = None, incomplete_accepted: bool = False
+    *, dossier: Dossier, actor: User, expected_version: int | None = None, incomplete_accepted: bool = False
 ) -> DossierEvent:
     """The applicant submits a draft: it gets its code (reception unit, today, next number) and joins the queue.
     Missing required documents stop it, unless the procedure accepts a dossier completed later and the applicant
     said they know (``incomplete_accepted``)."""
     from dossiers.completeness import dossier_completeness
 
-    dossier = _lock(dossier, expected_version)
-    _check(dossier, "submit", user)
+    dossier = dossier_lock(dossier)
+    _check(dossier, "submit", actor, expected_version)
     problems = submission_problems(dossier)
     if problems:
         raise InvalidInput(" ".join(str(problem) for problem in problems))
@@ -204,7 +203,7 @@ def dossier_submit(
     return _apply(
         dossier,
         "submit",
-        user,
+        actor,
         Step(agency=dossier.receiving_agency, params=params),
         code=code,
         submitted_at=now,
@@ -212,10 +211,10 @@ def dossier_submit(
 
 
 @transaction.atomic
-def dossier_resubmit(*, dossier: Dossier, user: User, expected_version: int | None = None) -> DossierEvent:
+def dossier_resubmit(*, dossier: Dossier, actor: User, expected_version: int | None = None) -> DossierEvent:
     """The applicant sends the missing items: back to reception, or to handling with a fresh clock (art. 19)."""
-    dossier = _lock(dossier, expected_version)
-    _check(dossier, "resubmit", user)
+    dossier = dossier_lock(dossier)
+    _check(dossier, "resubmit", actor, expected_version)
     request = dossier.supplement_requests.filter(answered_at__isnull=True).order_by("-requested_at").first()
     if request and not dossier.files.filter(created_at__gte=request.requested_at).exists():
         raise InvalidInput(_("Vui lòng tải lên giấy tờ bổ sung trước khi nộp lại."))
@@ -234,16 +233,16 @@ def dossier_resubmit(*, dossier: Dossier, user: User, expected_version: int | No
             changes["original_due_at"] = due
     else:
         changes["state"] = S.SUBMITTED
-    return _apply(dossier, "resubmit", user, Step(), **changes)
+    return _apply(dossier, "resubmit", actor, Step(), **changes)
 
 
 @transaction.atomic
 def dossier_withdraw(
-    *, dossier: Dossier, user: User, reason: str, expected_version: int | None = None
+    *, dossier: Dossier, actor: User, reason: str, expected_version: int | None = None
 ) -> DossierEvent:
-    dossier = _lock(dossier, expected_version)
-    _check(dossier, "withdraw", user)
-    return _apply(dossier, "withdraw", user, Step(note=reason.strip()), finished_at=timezone.now())
+    dossier = dossier_lock(dossier)
+    _check(dossier, "withdraw", actor, expected_version)
+    return _apply(dossier, "withdraw", actor, Step(note=reason.strip()), finished_at=timezone.now())
 
 
 # --- one-stop officer ---------------------------------------------------------------------------------------------
@@ -253,17 +252,17 @@ def dossier_withdraw(
 def dossier_receive(
     *,
     dossier: Dossier,
-    officer: User,
+    actor: User,
     due_at: datetime | None = None,
     note: str = "",
     expected_version: int | None = None,
 ) -> DossierEvent:
     """Accept a complete dossier: the receipt (Mẫu 01) carries the due date, counted from now in working days.
 
-    When the procedure's time limit has no unit ("Thời hạn: 1"), nothing is guessed: the officer sets the due date
+    When the procedure's time limit has no unit ("Thời hạn: 1"), nothing is guessed: the receiving officer sets the due date
     and says why (the note), and the history records that the date was the officer's."""
-    dossier = _lock(dossier, expected_version)
-    _check(dossier, "receive", officer)
+    dossier = dossier_lock(dossier)
+    _check(dossier, "receive", actor, expected_version)
     now = timezone.now()
     if due_at is not None and due_at <= now:
         raise InvalidInput(_("Ngày hẹn trả phải sau thời điểm tiếp nhận."))
@@ -285,7 +284,7 @@ def dossier_receive(
     event = _apply(
         dossier,
         "receive",
-        officer,
+        actor,
         Step(note=note.strip(), agency=dossier.receiving_agency, step_deadline=due, params=params),
         received_at=now,
         due_at=due,
@@ -297,23 +296,23 @@ def dossier_receive(
 
 @transaction.atomic
 def dossier_request_supplement(
-    *, dossier: Dossier, officer: User, items: list[str], reason: str, expected_version: int | None = None
+    *, dossier: Dossier, actor: User, items: list[str], reason: str, expected_version: int | None = None
 ) -> DossierEvent:
     """One request listing everything missing (Mẫu 02); the clock stops until the applicant resubmits."""
-    dossier = _lock(dossier, expected_version)
-    _check(dossier, "request_supplement", officer)
+    dossier = dossier_lock(dossier)
+    _check(dossier, "request_supplement", actor, expected_version)
     items = [item.strip() for item in items if item.strip()]
     if not items:
         raise InvalidInput(_("Vui lòng liệt kê ít nhất một giấy tờ cần bổ sung."))
     now = timezone.now()
     SupplementRequest.objects.create(
-        dossier=dossier, items=items, reason=reason, requested_by=officer, requested_at=now
+        dossier=dossier, items=items, reason=reason, requested_by=actor, requested_at=now
     )
-    agency = _user_agency(officer, dossier.receiving_agency, dossier.handling_agency)
+    agency = _user_agency(actor, dossier.receiving_agency, dossier.handling_agency)
     event = _apply(
         dossier,
         "request_supplement",
-        officer,
+        actor,
         Step(note=reason.strip(), agency=agency, params={"items": items}),
         paused_at=now,
     )
@@ -323,16 +322,16 @@ def dossier_request_supplement(
 
 @transaction.atomic
 def dossier_refuse(
-    *, dossier: Dossier, officer: User, reason: str, expected_version: int | None = None
+    *, dossier: Dossier, actor: User, reason: str, expected_version: int | None = None
 ) -> DossierEvent:
-    dossier = _lock(dossier, expected_version)
-    _check(dossier, "refuse", officer)
+    dossier = dossier_lock(dossier)
+    _check(dossier, "refuse", actor, expected_version)
     if not reason.strip():
         raise InvalidInput(_("Vui lòng nêu rõ lý do từ chối."))
     event = _apply(
         dossier,
         "refuse",
-        officer,
+        actor,
         Step(note=reason.strip(), agency=dossier.receiving_agency),
         finished_at=timezone.now(),
     )
@@ -342,12 +341,12 @@ def dossier_refuse(
 
 @transaction.atomic
 def dossier_transfer(
-    *, dossier: Dossier, officer: User, handling_agency: Agency, expected_version: int | None = None
+    *, dossier: Dossier, actor: User, handling_agency: Agency, expected_version: int | None = None
 ) -> DossierEvent:
     """Hand over to the handling agency; paper dossiers received after the cut-off (15:00) count from the next
     working day (art. 18), which is the deadline of this step."""
-    dossier = _lock(dossier, expected_version)
-    _check(dossier, "transfer", officer)
+    dossier = dossier_lock(dossier)
+    _check(dossier, "transfer", actor, expected_version)
     if not handling_agency.is_active:
         raise InvalidInput(_("Cơ quan được chọn không còn hoạt động."))
     if dossier.channel == Dossier.Channel.ONLINE:
@@ -357,7 +356,7 @@ def dossier_transfer(
     return _apply(
         dossier,
         "transfer",
-        officer,
+        actor,
         Step(
             agency=dossier.receiving_agency,
             step_deadline=deadline,
@@ -369,16 +368,16 @@ def dossier_transfer(
 
 @transaction.atomic
 def dossier_return_result(
-    *, dossier: Dossier, officer: User, note: str = "", expected_version: int | None = None
+    *, dossier: Dossier, actor: User, note: str = "", expected_version: int | None = None
 ) -> DossierEvent:
     """Hand the approved result to the applicant: from now on they see it, and it joins their vault."""
-    dossier = _lock(dossier, expected_version)
-    _check(dossier, "return_result", officer)
+    dossier = dossier_lock(dossier)
+    _check(dossier, "return_result", actor, expected_version)
     results_to_vault(dossier)
     event = _apply(
         dossier,
         "return_result",
-        officer,
+        actor,
         Step(note=note.strip(), agency=dossier.receiving_agency, step_deadline=dossier.due_at),
         returned_at=timezone.now(),
     )
@@ -399,7 +398,7 @@ def _handling_step(dossier: Dossier, note: str = "", **params) -> Step:
 def dossier_consult(
     *,
     dossier: Dossier,
-    officer: User,
+    actor: User,
     agency: Agency,
     question: str,
     reply_by: datetime,
@@ -407,8 +406,8 @@ def dossier_consult(
 ) -> DossierEvent:
     """Ask another agency (an inter-agency step with its own deadline). Its handling officers see the dossier and
     may answer until the question is closed."""
-    dossier = _lock(dossier, expected_version)
-    _check(dossier, "consult", officer)
+    dossier = dossier_lock(dossier)
+    _check(dossier, "consult", actor, expected_version)
     if reply_by <= timezone.now():
         raise InvalidInput(_("Hạn trả lời phải ở tương lai."))
     if agency.pk == dossier.handling_agency_id:
@@ -421,13 +420,13 @@ def dossier_consult(
         step_deadline=reply_by,
         params={"agency": agency.pk},
     )
-    event = _apply(dossier, "consult", officer, step)
+    event = _apply(dossier, "consult", actor, step)
     Consultation.objects.create(
         dossier=dossier,
         agency=agency,
         question=question,
         reply_by=reply_by,
-        asked_by=officer,
+        asked_by=actor,
         asked_at=event.at,
     )
     notifications.consultation_asked(dossier, agency=agency, reply_by=reply_by)
@@ -436,50 +435,50 @@ def dossier_consult(
 
 @transaction.atomic
 def dossier_consult_reply(
-    *, dossier: Dossier, officer: User, reply: str, expected_version: int | None = None
+    *, dossier: Dossier, actor: User, reply: str, expected_version: int | None = None
 ) -> DossierEvent:
     """The consulted agency answers, or the handler records an answer that came on paper; the question closes and
     the dossier goes back to processing."""
-    dossier = _lock(dossier, expected_version)
-    _check(dossier, "consult_reply", officer)
+    dossier = dossier_lock(dossier)
+    _check(dossier, "consult_reply", actor, expected_version)
     open_questions = dossier.consultations.filter(closed_at__isnull=True).select_related("agency")
-    consulted = Actor.CONSULTED in actors_for(officer, dossier)
+    consulted = Actor.CONSULTED in actors_for(actor, dossier)
     if consulted:
-        open_questions = open_questions.filter(agency_id__in=officer.agency_ids())
+        open_questions = open_questions.filter(agency_id__in=actor.agency_ids())
     question = open_questions.order_by("-asked_at").first()
     if question is None:  # asked before consultations were recorded: the reply is on the history only
         asked = dossier.events.filter(action="consult").order_by("-at").first()
         deadline, agency = (asked.step_deadline if asked else None), dossier.handling_agency
     else:
         deadline, agency = question.reply_by, (question.agency if consulted else dossier.handling_agency)
-        question.answer, question.answered_by = reply, officer
+        question.answer, question.answered_by = reply, actor
         question.answered_at = question.closed_at = timezone.now()
         question.save(update_fields=["answer", "answered_by", "answered_at", "closed_at"])
     return _apply(
-        dossier, "consult_reply", officer, Step(note=reply.strip(), agency=agency, step_deadline=deadline)
+        dossier, "consult_reply", actor, Step(note=reply.strip(), agency=agency, step_deadline=deadline)
     )
 
 
 @transaction.atomic
 def dossier_financial(
-    *, dossier: Dossier, officer: User, note: str, expected_version: int | None = None
+    *, dossier: Dossier, actor: User, note: str, expected_version: int | None = None
 ) -> DossierEvent:
-    dossier = _lock(dossier, expected_version)
-    _check(dossier, "financial", officer)
-    return _apply(dossier, "financial", officer, _handling_step(dossier, note), paused_at=timezone.now())
+    dossier = dossier_lock(dossier)
+    _check(dossier, "financial", actor, expected_version)
+    return _apply(dossier, "financial", actor, _handling_step(dossier, note), paused_at=timezone.now())
 
 
 @transaction.atomic
 def dossier_financial_done(
-    *, dossier: Dossier, officer: User, expected_version: int | None = None
+    *, dossier: Dossier, actor: User, expected_version: int | None = None
 ) -> DossierEvent:
     """The obligation is met: the paused working days are added to the due date."""
-    dossier = _lock(dossier, expected_version)
-    _check(dossier, "financial_done", officer)
+    dossier = dossier_lock(dossier)
+    _check(dossier, "financial_done", actor, expected_version)
     changes = {"paused_at": None}
     if dossier.paused_at and dossier.due_at:
         changes["due_at"] = workdays.extend_for_pause(dossier.due_at, dossier.paused_at, timezone.now())
-    return _apply(dossier, "financial_done", officer, _handling_step(dossier), **changes)
+    return _apply(dossier, "financial_done", actor, _handling_step(dossier), **changes)
 
 
 def result_store(dossier: Dossier, officer: User, result: ResultDocument) -> DossierFile:
@@ -512,50 +511,50 @@ def result_store(dossier: Dossier, officer: User, result: ResultDocument) -> Dos
 def dossier_propose(
     *,
     dossier: Dossier,
-    officer: User,
+    actor: User,
     note: str,
     result: ResultDocument | None = None,
     expected_version: int | None = None,
 ) -> DossierEvent:
     """Put the result to the leader, with the result document when there is one (it replaces an earlier draft;
     both or neither are stored). The document stays a draft, unseen by the applicant, until approved."""
-    dossier = _lock(dossier, expected_version)
-    _check(dossier, "propose", officer)
+    dossier = dossier_lock(dossier)
+    _check(dossier, "propose", actor, expected_version)
     if result is not None:
-        result_store(dossier, officer, result)
-    return _apply(dossier, "propose", officer, _handling_step(dossier, note))
+        result_store(dossier, actor, result)
+    return _apply(dossier, "propose", actor, _handling_step(dossier, note))
 
 
 @transaction.atomic
 def dossier_send_back(
-    *, dossier: Dossier, leader: User, reason: str, expected_version: int | None = None
+    *, dossier: Dossier, actor: User, reason: str, expected_version: int | None = None
 ) -> DossierEvent:
-    dossier = _lock(dossier, expected_version)
-    _check(dossier, "send_back", leader)
+    dossier = dossier_lock(dossier)
+    _check(dossier, "send_back", actor, expected_version)
     if not reason.strip():
         raise InvalidInput(_("Vui lòng ghi rõ nội dung cần xử lý lại."))
-    return _apply(dossier, "send_back", leader, _handling_step(dossier, reason))
+    return _apply(dossier, "send_back", actor, _handling_step(dossier, reason))
 
 
 @transaction.atomic
 def dossier_approve(
-    *, dossier: Dossier, leader: User, note: str = "", expected_version: int | None = None
+    *, dossier: Dossier, actor: User, note: str = "", expected_version: int | None = None
 ) -> DossierEvent:
     """Sign off: the draft result becomes the result, ready for return (the applicant sees it once returned)."""
-    dossier = _lock(dossier, expected_version)
-    _check(dossier, "approve", leader)
+    dossier = dossier_lock(dossier)
+    _check(dossier, "approve", actor, expected_version)
     now = timezone.now()
     dossier.files.filter(kind=DossierFile.Kind.RESULT, approved_at__isnull=True).update(approved_at=now)
-    return _apply(dossier, "approve", leader, _handling_step(dossier, note), finished_at=now)
+    return _apply(dossier, "approve", actor, _handling_step(dossier, note), finished_at=now)
 
 
 @transaction.atomic
 def dossier_apologise(
-    *, dossier: Dossier, officer: User, reason: str, new_due_at: datetime, expected_version: int | None = None
+    *, dossier: Dossier, actor: User, reason: str, new_due_at: datetime, expected_version: int | None = None
 ) -> DossierEvent:
     """A written apology with a new date (Mẫu 04), at least one working day before the due date, only once."""
-    dossier = _lock(dossier, expected_version)
-    _check(dossier, "apologise", officer)
+    dossier = dossier_lock(dossier)
+    _check(dossier, "apologise", actor, expected_version)
     if dossier.due_reset:
         raise InvalidInput(_("Hồ sơ đã được hẹn lại ngày trả một lần; không được gia hạn thêm."))
     if not reason.strip():
@@ -565,7 +564,7 @@ def dossier_apologise(
     event = _apply(
         dossier,
         "apologise",
-        officer,
+        actor,
         Step(
             note=reason.strip(),
             agency=dossier.handling_agency,
@@ -581,13 +580,13 @@ def dossier_apologise(
 
 @transaction.atomic
 def dossier_stop(
-    *, dossier: Dossier, leader: User, reason: str, expected_version: int | None = None
+    *, dossier: Dossier, actor: User, reason: str, expected_version: int | None = None
 ) -> DossierEvent:
-    dossier = _lock(dossier, expected_version)
-    _check(dossier, "stop", leader)
+    dossier = dossier_lock(dossier)
+    _check(dossier, "stop", actor, expected_version)
     if not reason.strip():
         raise InvalidInput(_("Vui lòng nêu lý do dừng xử lý."))
-    return _apply(dossier, "stop", leader, _handling_step(dossier, reason), finished_at=timezone.now())
+    return _apply(dossier, "stop", actor, _handling_step(dossier, reason), finished_at=timezone.now())
 
 
 def vault_copy(stored: DossierFile, *, owner_id: int, source: str, **details) -> VaultDocument:
@@ -625,3 +624,26 @@ def results_to_vault(dossier: Dossier) -> list[VaultDocument]:
         result.save(update_fields=["vault_document"])
         added.append(result.vault_document)
     return added
+
+
+# One service per row of the workflow table (``workflow.TRANSITIONS``; "register" is ``filing``'s counter registration):
+# the officers' work page calls them by name with the arguments of the action's form.
+SERVICES = {
+    "submit": dossier_submit,
+    "resubmit": dossier_resubmit,
+    "withdraw": dossier_withdraw,
+    "receive": dossier_receive,
+    "request_supplement": dossier_request_supplement,
+    "refuse": dossier_refuse,
+    "transfer": dossier_transfer,
+    "return_result": dossier_return_result,
+    "consult": dossier_consult,
+    "consult_reply": dossier_consult_reply,
+    "financial": dossier_financial,
+    "financial_done": dossier_financial_done,
+    "propose": dossier_propose,
+    "send_back": dossier_send_back,
+    "approve": dossier_approve,
+    "apologise": dossier_apologise,
+    "stop": dossier_stop,
+}

@@ -21,12 +21,6 @@ from portal.agencies.models import Agency
 
 APPLICANT = "applicant"
 
-# Steps recorded outside the state machine.
-OTHER_STEPS = {
-    "register": gettext_noop("Đăng ký hồ sơ"),
-    "draft_due_set": gettext_noop("Cán bộ xác định ngày hẹn trả"),
-}
-
 
 def _vietnamese() -> bool:
     return (get_language() or "vi").startswith("vi")
@@ -50,7 +44,7 @@ def moment(value: datetime | None, *, with_time: bool = True) -> str:
 def step_label(action: str) -> str:
     """The name of a history step: "receive" → "Tiếp nhận hồ sơ" (or "Receive the dossier")."""
     transition = TRANSITIONS.get(action)
-    return gettext(transition.label if transition else OTHER_STEPS.get(action, action))
+    return gettext(transition.label) if transition else action
 
 
 def role_label(role: str) -> str:

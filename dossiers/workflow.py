@@ -1,7 +1,9 @@
 """The dossier state machine: which action moves a dossier from which state to which, and who may take it.
 
-Decree 61/2018 arts. 15–22 (as amended), Circular 01/2018. Each action here has exactly one service function in
-``dossiers/services.py`` that checks this table, writes the change, the history row and the outbox row together.
+Decree 61/2018 arts. 15–22 (as amended), Circular 01/2018. Each action here is one row of ``TRANSITIONS``, one service
+function in ``dossiers/services.py`` (``SERVICES``) that checks this table and writes the change, the history row and
+the outbox row together, and, for the officers' actions, one form in ``dossiers/forms/actions.py`` whose fields are the
+service's arguments.
 """
 
 from dataclasses import dataclass
@@ -39,11 +41,14 @@ def _t(action, label, sources, target, *actors) -> Transition:
 
 
 ACTIVE_HANDLING = {S.PROCESSING, S.CONSULTING, S.AWAITING_APPROVAL}
+NEW = ""  # the "state" of a dossier that does not exist yet
 
 TRANSITIONS = {
     t.action: t
     for t in [
         _t("submit", _("Nộp hồ sơ"), {S.DRAFT}, S.SUBMITTED, Actor.APPLICANT),
+        # A dossier brought to the counter or sent by post comes into being here, waiting for reception.
+        _t("register", _("Đăng ký hồ sơ tại bộ phận một cửa"), {NEW}, S.SUBMITTED, Actor.RECEIVER),
         _t("receive", _("Tiếp nhận hồ sơ"), {S.SUBMITTED}, S.RECEIVED, Actor.RECEIVER),
         _t(
             "request_supplement",

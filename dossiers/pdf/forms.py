@@ -300,9 +300,8 @@ def _step_note(event: DossierEvent) -> str:
 
 
 def _action_label(action: str) -> str:
-    if action in TRANSITIONS:
-        return TRANSITIONS[action].label
-    return {"register": "Đăng ký hồ sơ tại bộ phận một cửa"}.get(action, action)
+    """The step's name as the workflow table words it (the forms are Vietnamese documents)."""
+    return TRANSITIONS[action].label if action in TRANSITIONS else action
 
 
 def control_slip_context(dossier: Dossier) -> dict:

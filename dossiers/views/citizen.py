@@ -26,7 +26,7 @@ from dossiers import access, filing, notifications, page_cache, selectors, servi
 from dossiers.completeness import dossier_completeness
 from dossiers.deadlines import time_limit_unclear
 from dossiers.errors import ConcurrentChange, DossierError
-from dossiers.forms_citizen import (
+from dossiers.forms.citizen import (
     DraftDetailsForm,
     Intent,
     ReviewForm,
@@ -279,7 +279,7 @@ def dossier_review(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.dossier_submit(
                     dossier=dossier,
-                    user=request.user,
+                    actor=request.user,
                     expected_version=form.cleaned_data["expected_version"],
                     incomplete_accepted=form.cleaned_data["incomplete_accepted"],
                 )
@@ -392,7 +392,7 @@ def dossier_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.dossier_withdraw(
             dossier=dossier,
-            user=request.user,
+            actor=request.user,
             reason=form.cleaned_data["reason"].strip(),
             expected_version=form.cleaned_data["expected_version"],
         )

@@ -38,7 +38,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from dossiers import page_cache
-from dossiers.forms_tracking import TrackingForm
+from dossiers.forms.tracking import TrackingForm
 from dossiers.models import Dossier
 from dossiers.pdf.qr import tracking_link_valid
 from portal.http import client_address

@@ -104,13 +104,13 @@ def _dossier_in_handling(demo_accounts, procedure) -> tuple[Dossier, Dossier]:
     dossier = filing.dossier_draft_create(user=users["congdan"], procedure=procedure, receiving_agency=centre)
     dossier = filing.dossier_details_update(dossier=dossier, user=users["congdan"], applicant_phone=PHONE)
     attach_required(dossier, users["congdan"])
-    services.dossier_submit(dossier=dossier, user=users["congdan"])
+    services.dossier_submit(dossier=dossier, actor=users["congdan"])
     dossier.refresh_from_db()
     due = None if time_limit_unclear(dossier) is None else timezone.now() + timedelta(days=5)
-    services.dossier_receive(dossier=dossier, officer=users["motcua"], due_at=due, note="Theo quy định")
-    services.dossier_transfer(dossier=dossier, officer=users["motcua"], handling_agency=justice)
+    services.dossier_receive(dossier=dossier, actor=users["motcua"], due_at=due, note="Theo quy định")
+    services.dossier_transfer(dossier=dossier, actor=users["motcua"], handling_agency=justice)
     services.dossier_request_supplement(
-        dossier=dossier, officer=users["chuyenvien"], items=["Bản sao giấy khai sinh"], reason="Bản chụp mờ"
+        dossier=dossier, actor=users["chuyenvien"], items=["Bản sao giấy khai sinh"], reason="Bản chụp mờ"
     )
     dossier.refresh_from_db()
     draft = filing.dossier_draft_create(user=users["congdan"], procedure=procedure, receiving_agency=centre)

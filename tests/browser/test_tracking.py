@@ -36,7 +36,7 @@ def dossier(make_user):
     staff = make_staff(make_user)
     dossier = staff.register(name="Nguyễn Văn An")
     services.dossier_receive(
-        dossier=dossier, officer=staff.receiver, due_at=timezone.now() + timedelta(days=7), note="Đủ giấy tờ"
+        dossier=dossier, actor=staff.receiver, due_at=timezone.now() + timedelta(days=7), note="Đủ giấy tờ"
     )
     dossier.refresh_from_db()
     return dossier

@@ -52,19 +52,19 @@ class Staff:
         """Move a registered dossier along the main path until it reaches state ``to``."""
         S = Dossier.State
         steps = [
-            (S.RECEIVED, lambda d: services.dossier_receive(dossier=d, officer=self.receiver)),
+            (S.RECEIVED, lambda d: services.dossier_receive(dossier=d, actor=self.receiver)),
             (
                 S.PROCESSING,
                 lambda d: services.dossier_transfer(
-                    dossier=d, officer=self.receiver, handling_agency=self.justice
+                    dossier=d, actor=self.receiver, handling_agency=self.justice
                 ),
             ),
             (
                 S.AWAITING_APPROVAL,
-                lambda d: services.dossier_propose(dossier=d, officer=self.handler, note=""),
+                lambda d: services.dossier_propose(dossier=d, actor=self.handler, note=""),
             ),
-            (S.AWAITING_RETURN, lambda d: services.dossier_approve(dossier=d, leader=self.leader)),
-            (S.RETURNED, lambda d: services.dossier_return_result(dossier=d, officer=self.receiver)),
+            (S.AWAITING_RETURN, lambda d: services.dossier_approve(dossier=d, actor=self.leader)),
+            (S.RETURNED, lambda d: services.dossier_return_result(dossier=d, actor=self.receiver)),
         ]
         for _state, step in steps:
             dossier.refresh_from_db()

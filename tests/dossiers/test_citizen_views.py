@@ -102,7 +102,7 @@ def draft(citizen, birth, commune):
 @pytest.fixture
 def submitted(draft, citizen):
     attach_required(draft, citizen)
-    services.dossier_submit(dossier=draft, user=citizen)
+    services.dossier_submit(dossier=draft, actor=citizen)
     draft.refresh_from_db()
     return draft
 
@@ -382,7 +382,7 @@ def test_the_history_shows_roles_and_units_never_officer_names(
 ):
     receiver.full_name = "Trần Văn Cán Bộ"
     receiver.save()
-    services.dossier_receive(dossier=submitted, officer=receiver)
+    services.dossier_receive(dossier=submitted, actor=receiver)
     body = page_text(signed_in.get(f"/ho-so/{submitted.pk}/"))
     assert "Tiếp nhận hồ sơ" in body and "Cán bộ một cửa" in body and commune.name in body
     assert "Trần Văn Cán Bộ" not in body
@@ -407,7 +407,7 @@ def test_the_applicant_withdraws_with_a_reason(signed_in, submitted):
 
 def test_the_applicant_answers_a_supplement_request(signed_in, citizen, submitted, receiver):
     services.dossier_request_supplement(
-        dossier=submitted, officer=receiver, items=["Bản sao giấy chứng nhận kết hôn"], reason="Thiếu giấy tờ"
+        dossier=submitted, actor=receiver, items=["Bản sao giấy chứng nhận kết hôn"], reason="Thiếu giấy tờ"
     )
     submitted.refresh_from_db()
     page = page_text(signed_in.get(f"/ho-so/{submitted.pk}/"))

@@ -89,7 +89,7 @@ def test_acting_on_a_dossier_leaves_its_procedure_and_applicant_free_to_others()
     would deadlock at commit (found by bench/faults.py)."""
     from django.db import transaction
 
-    from dossiers.services import _lock
+    from dossiers.services import dossier_lock
     from portal.accounts.models import User
     from portal.catalog.models import Procedure
 
@@ -104,7 +104,7 @@ def test_acting_on_a_dossier_leaves_its_procedure_and_applicant_free_to_others()
     def officer():
         try:
             with transaction.atomic():
-                _lock(dossier, None)
+                dossier_lock(dossier)
                 locked.set()
                 release.wait(10)
         finally:

@@ -50,7 +50,7 @@ def consulting(staff, construction):
     dossier = staff.walk(staff.register(), S.PROCESSING)
     services.dossier_consult(
         dossier=dossier,
-        officer=staff.handler,
+        actor=staff.handler,
         agency=construction,
         question="Đề nghị xác nhận hiện trạng công trình.",
         reply_by=timezone.now() + timedelta(days=3),
@@ -110,9 +110,7 @@ def test_the_answer_is_the_consulted_agencys_step_and_closes_the_question(
 
 
 def test_a_reply_recorded_by_the_handler_closes_the_question_too(staff, consulting, consulted_officer):
-    services.dossier_consult_reply(
-        dossier=consulting, officer=staff.handler, reply="Đã nhận công văn trả lời."
-    )
+    services.dossier_consult_reply(dossier=consulting, actor=staff.handler, reply="Đã nhận công văn trả lời.")
     question = Consultation.objects.get(dossier=consulting)
     assert question.closed_at is not None and question.answered_by == staff.handler
     assert consulting.events.get(action="consult_reply").agency == staff.justice
@@ -124,7 +122,7 @@ def test_a_dossier_stopped_while_consulting_leaves_the_consulted_agencys_sight(
 ):
     client = browser(consulted_officer)
     assert consulting.code in client.get(QUEUE).content.decode()
-    services.dossier_stop(dossier=consulting, leader=staff.leader, reason="Người nộp đề nghị dừng")
+    services.dossier_stop(dossier=consulting, actor=staff.leader, reason="Người nộp đề nghị dừng")
     assert Consultation.objects.get(dossier=consulting).closed_at is not None
     assert consulting.code not in client.get(QUEUE).content.decode()
     assert client.get(work_url(consulting)).status_code == 404
@@ -153,7 +151,7 @@ def test_the_handling_agency_cannot_consult_itself(staff):
     with pytest.raises(InvalidInput, match="cơ quan khác"):
         services.dossier_consult(
             dossier=dossier,
-            officer=staff.handler,
+            actor=staff.handler,
             agency=staff.justice,
             question="?",
             reply_by=timezone.now() + timedelta(days=1),
@@ -176,7 +174,7 @@ def test_a_new_due_date_given_while_consulting_reaches_the_consulted_agencys_que
     before = client.get(QUEUE).content.decode()  # kept now
     new_due = consulting.due_at + timedelta(days=30)
     services.dossier_apologise(
-        dossier=consulting, officer=staff.handler, reason="Chờ ý kiến phối hợp", new_due_at=new_due
+        dossier=consulting, actor=staff.handler, reason="Chờ ý kiến phối hợp", new_due_at=new_due
     )
     consulting.refresh_from_db()
     assert consulting.state == S.CONSULTING

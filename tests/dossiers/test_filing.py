@@ -49,7 +49,7 @@ def test_starting_a_procedure_again_opens_the_draft_already_there(signed_in, sta
 def test_a_submitted_dossier_does_not_stop_a_new_draft_of_the_same_procedure(staff):
     draft = _draft(staff)
     attach_required(draft, staff.citizen)
-    services.dossier_submit(dossier=draft, user=staff.citizen)
+    services.dossier_submit(dossier=draft, actor=staff.citizen)
     second = filing.dossier_draft_create(
         user=staff.citizen, procedure=staff.birth, receiving_agency=staff.commune
     )
@@ -136,7 +136,7 @@ def test_a_citizen_deletes_a_draft_with_its_uploads_and_keeps_the_vault(
 def test_a_submitted_dossier_cannot_be_deleted_and_a_stranger_gets_404(staff, make_user):
     draft = _draft(staff)
     attach_required(draft, staff.citizen)
-    services.dossier_submit(dossier=draft, user=staff.citizen)
+    services.dossier_submit(dossier=draft, actor=staff.citizen)
     owner, stranger = Client(), Client()
     owner.force_login(staff.citizen)
     stranger.force_login(make_user("nguoi-la"))
@@ -185,7 +185,7 @@ def test_missing_required_documents_are_listed_before_submission(signed_in, staf
     assert "Còn thiếu 1 trong 2 giấy tờ bắt buộc." in body
     assert f'href="#tp-{second.pk}"' in body and "Bắt buộc, chưa có tệp" in body
     with pytest.raises(InvalidInput, match="Còn thiếu 1 trong 2"):
-        services.dossier_submit(dossier=draft, user=staff.citizen)
+        services.dossier_submit(dossier=draft, actor=staff.citizen)
 
 
 def test_where_the_procedure_allows_it_the_applicant_submits_an_incomplete_dossier_after_confirming(

@@ -83,13 +83,13 @@ def registered(people, birth, commune):
 
 @pytest.fixture
 def received(registered, people):
-    services.dossier_receive(dossier=registered, officer=people["receiver"])
+    services.dossier_receive(dossier=registered, actor=people["receiver"])
     registered.refresh_from_db()
     return registered
 
 
 def _processing(dossier, people, commune):
-    services.dossier_transfer(dossier=dossier, officer=people["receiver"], handling_agency=commune)
+    services.dossier_transfer(dossier=dossier, actor=people["receiver"], handling_agency=commune)
     dossier.refresh_from_db()
     return dossier
 
@@ -168,8 +168,8 @@ def test_the_receipt_lists_originals_and_copies_asked_by_the_linked_requirement(
         dossier=draft, user=people["citizen"], upload=scan(), requirement_id=requirement.pk
     )
     attach_required(draft, people["citizen"])
-    services.dossier_submit(dossier=draft, user=people["citizen"])
-    services.dossier_receive(dossier=draft, officer=people["receiver"])
+    services.dossier_submit(dossier=draft, actor=people["citizen"])
+    services.dossier_receive(dossier=draft, actor=people["receiver"])
     draft.refresh_from_db()
     from dossiers.pdf.forms import received_documents
 
@@ -187,7 +187,7 @@ def test_the_receipt_gives_each_dossier_its_line_in_the_agencys_book(received, p
         officer=people["receiver"], procedure=birth, receiving_agency=commune, applicant=None,
         uploads=[("Tờ khai", scan())], applicant_name="Võ Minh Tâm",
     )  # fmt: skip
-    services.dossier_receive(dossier=second, officer=people["receiver"])
+    services.dossier_receive(dossier=second, actor=people["receiver"])
     second.refresh_from_db()
     assert "Số thứ tự: 2." in dossier_form_html(dossier=second, form_code="01")
 
@@ -208,7 +208,7 @@ def many_documents(people, birth, commune):
         uploads=uploads, applicant_name="Nguyễn Thị Hồng Nhung", applicant_phone="0912345678",
     )  # fmt: skip
     services.dossier_receive(
-        dossier=dossier, officer=people["receiver"], due_at=timezone.now() + timedelta(days=5)
+        dossier=dossier, actor=people["receiver"], due_at=timezone.now() + timedelta(days=5)
     )
     dossier.refresh_from_db()
     return dossier
@@ -236,7 +236,7 @@ def test_the_receipts_signatures_stay_on_the_page_of_the_appointment_however_lon
 def test_the_supplement_request_lists_every_missing_item_and_the_reason(registered, people):
     items = ["Bản sao Giấy chứng nhận kết hôn", "Giấy chứng sinh bản chính"]
     services.dossier_request_supplement(
-        dossier=registered, officer=people["receiver"], items=items, reason="Hồ sơ thiếu giấy tờ"
+        dossier=registered, actor=people["receiver"], items=items, reason="Hồ sơ thiếu giấy tờ"
     )
     html = dossier_form_html(dossier=registered, form_code="02")
     assert "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ" in html
@@ -249,7 +249,7 @@ def test_the_supplement_request_gives_the_agencys_phone_or_else_the_portals_hotl
 ):
     settings.PORTAL_HOTLINE = "0296 3 957 957"
     services.dossier_request_supplement(
-        dossier=registered, officer=people["receiver"], items=["Tờ khai"], reason="Thiếu tờ khai"
+        dossier=registered, actor=people["receiver"], items=["Tờ khai"], reason="Thiếu tờ khai"
     )
     assert "số điện thoại <strong>0296 3 957 957</strong>" in dossier_form_html(
         dossier=registered, form_code="02"
@@ -261,7 +261,7 @@ def test_the_supplement_request_gives_the_agencys_phone_or_else_the_portals_hotl
 
 def test_the_refusal_gives_its_reason(registered, people):
     services.dossier_refuse(
-        dossier=registered, officer=people["receiver"], reason="Thủ tục không thuộc thẩm quyền của xã"
+        dossier=registered, actor=people["receiver"], reason="Thủ tục không thuộc thẩm quyền của xã"
     )
     html = dossier_form_html(dossier=registered, form_code="03")
     assert "Phiếu từ chối tiếp nhận giải quyết hồ sơ" in html
@@ -273,7 +273,7 @@ def test_the_apology_gives_the_reason_the_first_due_date_and_the_new_one(receive
     first_due = dossier.due_at
     new_due = first_due + timedelta(days=7)
     services.dossier_apologise(
-        dossier=dossier, officer=people["handler"], reason="Cần xác minh thêm", new_due_at=new_due
+        dossier=dossier, actor=people["handler"], reason="Cần xác minh thêm", new_due_at=new_due
     )
     dossier.refresh_from_db()
     html = dossier_form_html(dossier=dossier, form_code="04")
@@ -283,9 +283,9 @@ def test_the_apology_gives_the_reason_the_first_due_date_and_the_new_one(receive
 
 def test_the_control_slip_has_a_row_per_step_with_who_gave_and_who_received(received, people, commune):
     dossier = _processing(received, people, commune)
-    services.dossier_propose(dossier=dossier, officer=people["handler"], note="Đủ điều kiện")
-    services.dossier_approve(dossier=dossier, leader=people["leader"])
-    services.dossier_return_result(dossier=dossier, officer=people["receiver"])
+    services.dossier_propose(dossier=dossier, actor=people["handler"], note="Đủ điều kiện")
+    services.dossier_approve(dossier=dossier, actor=people["leader"])
+    services.dossier_return_result(dossier=dossier, actor=people["receiver"])
     from dossiers.pdf.forms import control_steps
 
     steps = control_steps(dossier)
@@ -321,18 +321,18 @@ def test_the_control_slip_names_who_took_each_hand_over_on_a_winding_path(
     )
     dossier = _processing(received, people, commune)
     services.dossier_request_supplement(
-        dossier=dossier, officer=people["handler"], items=["Tờ khai"], reason="Thiếu"
+        dossier=dossier, actor=people["handler"], items=["Tờ khai"], reason="Thiếu"
     )
     filing.dossier_file_add(dossier=dossier, user=people["citizen"], upload=scan("to-khai.pdf"))
-    services.dossier_resubmit(dossier=dossier, user=people["citizen"])
+    services.dossier_resubmit(dossier=dossier, actor=people["citizen"])
     reply_by = timezone.now() + timedelta(days=3)
     services.dossier_consult(
-        dossier=dossier, officer=people["handler"], agency=construction, question="?", reply_by=reply_by
+        dossier=dossier, actor=people["handler"], agency=construction, question="?", reply_by=reply_by
     )
-    services.dossier_consult_reply(dossier=dossier, officer=expert, reply="Đúng hiện trạng.")
-    services.dossier_propose(dossier=dossier, officer=people["handler"], note="")
-    services.dossier_send_back(dossier=dossier, leader=people["leader"], reason="Sửa lại")
-    services.dossier_propose(dossier=dossier, officer=people["handler"], note="")
+    services.dossier_consult_reply(dossier=dossier, actor=expert, reply="Đúng hiện trạng.")
+    services.dossier_propose(dossier=dossier, actor=people["handler"], note="")
+    services.dossier_send_back(dossier=dossier, actor=people["leader"], reason="Sửa lại")
+    services.dossier_propose(dossier=dossier, actor=people["handler"], note="")
     from dossiers.pdf.forms import control_steps
 
     rows = {}
@@ -351,14 +351,14 @@ def test_the_control_slip_names_who_took_each_hand_over_on_a_winding_path(
 def test_every_form_renders_to_an_a5_pdf(received, people, commune):
     dossier = _processing(received, people, commune)
     services.dossier_request_supplement(
-        dossier=dossier, officer=people["handler"], items=["Tờ khai"], reason="Thiếu"
+        dossier=dossier, actor=people["handler"], items=["Tờ khai"], reason="Thiếu"
     )
     filing.dossier_file_add(dossier=dossier, user=people["citizen"], upload=scan("to-khai.pdf"))
-    services.dossier_resubmit(dossier=dossier, user=people["citizen"])
+    services.dossier_resubmit(dossier=dossier, actor=people["citizen"])
     dossier.refresh_from_db()
     services.dossier_apologise(
         dossier=dossier,
-        officer=people["handler"],
+        actor=people["handler"],
         reason="Chậm",
         new_due_at=dossier.due_at + timedelta(days=3),
     )

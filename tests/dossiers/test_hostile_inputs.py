@@ -271,5 +271,5 @@ def test_a_due_date_in_the_past_is_refused_by_the_service_too(people):
     dossier = people.register()
     with pytest.raises(InvalidInput, match="sau thời điểm tiếp nhận"):
         services.dossier_receive(
-            dossier=dossier, officer=people.receiver, due_at=timezone.now() - timedelta(days=1)
+            dossier=dossier, actor=people.receiver, due_at=timezone.now() - timedelta(days=1)
         )

@@ -34,12 +34,12 @@ def test_officers_are_told_when_a_dossier_enters_their_queue(staff, django_captu
         staff.walk(dossier, S.PROCESSING)  # received and transferred to Sở Tư pháp
     assert _work(staff.handler) == ["work:dang-xu-ly"]
     with django_capture_on_commit_callbacks(execute=True):
-        services.dossier_propose(dossier=dossier, officer=staff.handler, note="")
+        services.dossier_propose(dossier=dossier, actor=staff.handler, note="")
     assert _work(staff.leader) == ["work:cho-phe-duyet"]
     with django_capture_on_commit_callbacks(execute=True):
-        services.dossier_send_back(dossier=dossier, leader=staff.leader, reason="Bổ sung căn cứ")
-        services.dossier_propose(dossier=dossier, officer=staff.handler, note="")
-        services.dossier_approve(dossier=dossier, leader=staff.leader)
+        services.dossier_send_back(dossier=dossier, actor=staff.leader, reason="Bổ sung căn cứ")
+        services.dossier_propose(dossier=dossier, actor=staff.handler, note="")
+        services.dossier_approve(dossier=dossier, actor=staff.leader)
     assert _work(staff.handler) == ["work:dang-xu-ly", "work:dang-xu-ly"]  # sent back to them
     # Both one-stop officers of the commune hear that a result waits; the receiver who acted hears nothing of it
     # being received, and officers of another commune hear nothing at all.
@@ -59,7 +59,7 @@ def test_an_online_submission_reaches_the_receiving_agencys_one_stop_officers(st
     )
     draft = filing.dossier_details_update(dossier=draft, user=staff.citizen, applicant_phone="0912345678")
     attach_required(draft, staff.citizen)
-    services.dossier_submit(dossier=draft, user=staff.citizen)
+    services.dossier_submit(dossier=draft, actor=staff.citizen)
     assert _work(staff.receiver) == _work(staff.receiver_2) == ["work:cho-tiep-nhan"]
     [notification] = Notification.objects.filter(user=staff.receiver)
     assert (
@@ -73,7 +73,7 @@ def test_the_consulted_agency_is_told_a_question_waits(staff, make_user):
     dossier = staff.walk(staff.register(), S.PROCESSING)
     services.dossier_consult(
         dossier=dossier,
-        officer=staff.handler,
+        actor=staff.handler,
         agency=staff.other_commune,
         question="Xác minh nơi cư trú",
         reply_by=timezone.now() + timedelta(days=3),
@@ -95,12 +95,12 @@ def test_officers_read_their_notifications_in_the_inbox_with_a_link_to_the_work_
 def test_a_time_limit_without_a_unit_is_not_counted_the_officer_sets_the_date_and_says_why(staff):
     dossier = staff.register()
     with pytest.raises(InvalidInput, match="không ghi đơn vị"):
-        services.dossier_receive(dossier=dossier, officer=staff.receiver)
+        services.dossier_receive(dossier=dossier, actor=staff.receiver)
     due = timezone.now() + timedelta(days=5)
     with pytest.raises(InvalidInput, match="lý do"):
-        services.dossier_receive(dossier=dossier, officer=staff.receiver, due_at=due)
+        services.dossier_receive(dossier=dossier, actor=staff.receiver, due_at=due)
     services.dossier_receive(
-        dossier=dossier, officer=staff.receiver, due_at=due, note="Theo quy định: trong ngày làm việc"
+        dossier=dossier, actor=staff.receiver, due_at=due, note="Theo quy định: trong ngày làm việc"
     )
     dossier.refresh_from_db()
     assert dossier.due_at == due
@@ -131,7 +131,7 @@ def test_the_history_and_the_notifications_read_in_english_on_the_english_pages(
     dossier = staff.register(applicant=staff.citizen)
     staff.walk(dossier, S.PROCESSING)
     services.dossier_request_supplement(
-        dossier=dossier, officer=staff.handler, items=["Bản sao giấy chứng sinh"], reason="Bản chụp mờ"
+        dossier=dossier, actor=staff.handler, items=["Bản sao giấy chứng sinh"], reason="Bản chụp mờ"
     )
     client = Client()
     client.force_login(staff.citizen)

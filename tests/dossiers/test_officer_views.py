@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from dossiers import filing
 from dossiers.errors import ConcurrentChange, TransitionNotAllowed
-from dossiers.forms_officer import ACTION_FORMS
+from dossiers.forms.actions import ACTION_FORMS
 from dossiers.models import DailyCounter, Dossier, DossierFile, OutboxEvent, SupplementRequest, VaultDocument
 from portal.accounts.models import AgencyMembership, User
 from portal.catalog.models import Procedure

@@ -57,7 +57,7 @@ def test_a_colleagues_action_shows_on_the_next_request(client, staff):
     dossier = staff.register()
     staff_login(client, staff.receiver)
     assert dossier.code in seen(client, queue("cho-tiep-nhan"))
-    services.dossier_receive(dossier=dossier, officer=staff.receiver_2)
+    services.dossier_receive(dossier=dossier, actor=staff.receiver_2)
     waiting = get(client, queue("cho-tiep-nhan"))[0].content.decode()
     assert dossier.code not in waiting
     assert dossier.code in get(client, queue("cho-chuyen"))[0].content.decode()
@@ -70,7 +70,7 @@ def test_a_transfer_changes_the_queues_of_both_agencies(client, staff):
     before = seen(handler, reverse("dossiers:officer_home"))
     staff_login(client, staff.receiver)
     assert dossier.code in seen(client, queue("cho-chuyen"))
-    services.dossier_transfer(dossier=dossier, officer=staff.receiver, handling_agency=staff.justice)
+    services.dossier_transfer(dossier=dossier, actor=staff.receiver, handling_agency=staff.justice)
     assert dossier.code not in get(client, queue("cho-chuyen"))[0].content.decode()
     after = get(handler, reverse("dossiers:officer_home"))[0].content.decode()
     assert after != before
@@ -82,7 +82,7 @@ def test_the_citizens_list_shows_a_new_state_and_the_header_a_new_notification(c
     mine = reverse("dossiers:my_dossiers")
     before = seen(client, mine)
     assert "Chờ tiếp nhận" in before and "Thông báo (0)" in before
-    services.dossier_receive(dossier=dossier, officer=staff.receiver)
+    services.dossier_receive(dossier=dossier, actor=staff.receiver)
     after = get(client, mine)[0].content.decode()
     assert "Đã tiếp nhận" in after and "Thông báo (1)" in after
     notifications.notifications_mark_read(user=staff.citizen)
@@ -158,7 +158,7 @@ def test_a_new_device_at_an_address_over_its_limit_gets_429_even_for_an_answer_a
 def test_the_tracking_answer_follows_the_dossier(client, staff):
     dossier = staff.register(applicant=staff.citizen)
     assert "Chờ tiếp nhận" in track(client, dossier.code, "5678").content.decode()
-    services.dossier_receive(dossier=dossier, officer=staff.receiver)
+    services.dossier_receive(dossier=dossier, actor=staff.receiver)
     assert "Đã tiếp nhận" in track(client, dossier.code, "5678").content.decode()
 
 

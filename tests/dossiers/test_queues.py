@@ -41,7 +41,7 @@ def test_one_stop_queues_hold_their_agencys_dossiers_by_state_with_counts(client
     ready = staff.walk(staff.register(), S.AWAITING_RETURN)
     supplement = staff.register()
     services.dossier_request_supplement(
-        dossier=supplement, officer=staff.receiver, items=["Giấy chứng sinh"], reason=""
+        dossier=supplement, actor=staff.receiver, items=["Giấy chứng sinh"], reason=""
     )
     staff.walk(staff.register(), S.PROCESSING)  # with Sở Tư pháp: in no one-stop queue
 
@@ -71,7 +71,7 @@ def test_the_handling_officer_sees_processing_consulting_and_financial_dossiers_
 ):
     processing = staff.walk(staff.register(), S.PROCESSING)
     financial = staff.walk(staff.register(), S.PROCESSING)
-    services.dossier_financial(dossier=financial, officer=staff.handler, note="Lệ phí")
+    services.dossier_financial(dossier=financial, actor=staff.handler, note="Lệ phí")
     staff.walk(staff.register(), S.AWAITING_APPROVAL)
     staff.walk(staff.register(), S.RECEIVED)
 
@@ -94,7 +94,7 @@ def test_the_leader_sees_dossiers_to_approve_and_the_overdue_and_near_deadline_o
     due_in(staff.walk(staff.register(), S.PROCESSING), timedelta(days=30))  # far away: not on the watch list
     paused = due_in(staff.walk(staff.register(), S.PROCESSING), -timedelta(days=1))
     services.dossier_financial(
-        dossier=paused, officer=staff.handler, note="Lệ phí"
+        dossier=paused, actor=staff.handler, note="Lệ phí"
     )  # a stopped clock is not late
 
     staff_login(client, staff.leader)
@@ -163,7 +163,7 @@ def test_a_queue_filters_by_procedure_code_or_name_channel_and_state(client, sta
 
     staff.walk(staff.register(), S.PROCESSING)
     financial = staff.walk(staff.register(), S.PROCESSING)
-    services.dossier_financial(dossier=financial, officer=staff.handler, note="Lệ phí")
+    services.dossier_financial(dossier=financial, actor=staff.handler, note="Lệ phí")
     staff_login(client, staff.handler)
     assert codes(client.get(queue_url("dang-xu-ly"), {"trang_thai": S.FINANCIAL})) == [financial.code]
 

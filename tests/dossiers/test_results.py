@@ -22,7 +22,7 @@ def _result(content: bytes = PDF) -> services.ResultDocument:
 
 def _proposed(staff) -> Dossier:
     dossier = staff.walk(staff.register(applicant=staff.citizen), S.PROCESSING)
-    services.dossier_propose(dossier=dossier, officer=staff.handler, note="", result=_result())
+    services.dossier_propose(dossier=dossier, actor=staff.handler, note="", result=_result())
     dossier.refresh_from_db()
     return dossier
 
@@ -53,7 +53,7 @@ def test_a_proposed_result_waiting_for_the_leader_is_not_shown_to_the_applicant(
 
 def test_a_result_sent_back_by_the_leader_stays_a_draft(staff):
     dossier = _proposed(staff)
-    services.dossier_send_back(dossier=dossier, leader=staff.leader, reason="Sửa lại ngày sinh")
+    services.dossier_send_back(dossier=dossier, actor=staff.leader, reason="Sửa lại ngày sinh")
     dossier.refresh_from_db()
     assert dossier.state == S.PROCESSING
     assert _citizen_sees(staff, dossier) == NOTHING
@@ -61,8 +61,8 @@ def test_a_result_sent_back_by_the_leader_stays_a_draft(staff):
 
 def test_a_draft_result_of_a_stopped_dossier_is_never_shown(staff):
     dossier = _proposed(staff)
-    services.dossier_send_back(dossier=dossier, leader=staff.leader, reason="Cần xác minh")
-    services.dossier_stop(dossier=dossier, leader=staff.leader, reason="Hồ sơ giả mạo")
+    services.dossier_send_back(dossier=dossier, actor=staff.leader, reason="Cần xác minh")
+    services.dossier_stop(dossier=dossier, actor=staff.leader, reason="Hồ sơ giả mạo")
     dossier.refresh_from_db()
     assert dossier.state == S.STOPPED
     assert _citizen_sees(staff, dossier) == NOTHING
@@ -70,7 +70,7 @@ def test_a_draft_result_of_a_stopped_dossier_is_never_shown(staff):
 
 def test_an_approved_result_waits_for_its_return_before_the_applicant_gets_it(staff):
     dossier = _proposed(staff)
-    services.dossier_approve(dossier=dossier, leader=staff.leader)
+    services.dossier_approve(dossier=dossier, actor=staff.leader)
     dossier.refresh_from_db()
     assert dossier.state == S.AWAITING_RETURN
     assert _citizen_sees(staff, dossier) == NOTHING
@@ -78,8 +78,8 @@ def test_an_approved_result_waits_for_its_return_before_the_applicant_gets_it(st
 
 def test_the_returned_result_is_the_applicants_everywhere(staff):
     dossier = _proposed(staff)
-    services.dossier_approve(dossier=dossier, leader=staff.leader)
-    services.dossier_return_result(dossier=dossier, officer=staff.receiver)
+    services.dossier_approve(dossier=dossier, actor=staff.leader)
+    services.dossier_return_result(dossier=dossier, actor=staff.receiver)
     dossier.refresh_from_db()
     seen = _citizen_sees(staff, dossier)
     assert seen == {"page": True, "download": True, "vault": True, "notified": True}
@@ -103,10 +103,10 @@ def test_a_new_proposal_replaces_the_superseded_draft(staff, django_capture_on_c
     dossier = _proposed(staff)
     first = dossier.files.get(kind=DossierFile.Kind.RESULT)
     storage, first_name = first.file.storage, first.file.name
-    services.dossier_send_back(dossier=dossier, leader=staff.leader, reason="Sửa lại")
+    services.dossier_send_back(dossier=dossier, actor=staff.leader, reason="Sửa lại")
     second_pdf = PDF.replace(b"%%EOF", b"% v2\n%%EOF")
     with django_capture_on_commit_callbacks(execute=True):
-        services.dossier_propose(dossier=dossier, officer=staff.handler, note="", result=_result(second_pdf))
+        services.dossier_propose(dossier=dossier, actor=staff.handler, note="", result=_result(second_pdf))
     results = list(dossier.files.filter(kind=DossierFile.Kind.RESULT))
     assert len(results) == 1 and results[0].pk != first.pk
     assert results[0].file.read() == second_pdf
@@ -116,7 +116,7 @@ def test_a_new_proposal_replaces_the_superseded_draft(staff, django_capture_on_c
 def test_an_approved_result_is_not_replaced_by_a_later_draft(staff):
     """Approval freezes the result: only drafts are superseded."""
     dossier = _proposed(staff)
-    services.dossier_approve(dossier=dossier, leader=staff.leader)
+    services.dossier_approve(dossier=dossier, actor=staff.leader)
     approved = dossier.files.get(kind=DossierFile.Kind.RESULT)
     assert approved.approved_at is not None
     dossier.refresh_from_db()
@@ -126,8 +126,8 @@ def test_an_approved_result_is_not_replaced_by_a_later_draft(staff):
 
 def test_a_proposal_without_a_new_file_keeps_the_draft(staff):
     dossier = _proposed(staff)
-    services.dossier_send_back(dossier=dossier, leader=staff.leader, reason="Sửa ý kiến trình")
-    services.dossier_propose(dossier=dossier, officer=staff.handler, note="Đã sửa")
+    services.dossier_send_back(dossier=dossier, actor=staff.leader, reason="Sửa ý kiến trình")
+    services.dossier_propose(dossier=dossier, actor=staff.handler, note="Đã sửa")
     assert dossier.files.filter(kind=DossierFile.Kind.RESULT).count() == 1
 
 

@@ -56,14 +56,14 @@ def people(make_user, commune, justice):
 def submitted(people, birth, commune):
     draft = filing.dossier_draft_create(user=people["citizen"], procedure=birth, receiving_agency=commune)
     attach_required(draft, people["citizen"])
-    services.dossier_submit(dossier=draft, user=people["citizen"])
+    services.dossier_submit(dossier=draft, actor=people["citizen"])
     draft.refresh_from_db()
     return draft
 
 
 def _walk_to_processing(dossier, people, commune):
-    services.dossier_receive(dossier=dossier, officer=people["receiver"])
-    services.dossier_transfer(dossier=dossier, officer=people["receiver"], handling_agency=commune)
+    services.dossier_receive(dossier=dossier, actor=people["receiver"])
+    services.dossier_transfer(dossier=dossier, actor=people["receiver"], handling_agency=commune)
     dossier.refresh_from_db()
     return dossier
 
@@ -77,7 +77,7 @@ def test_submission_gives_a_code_of_the_receiving_unit_and_today(submitted, comm
 def test_codes_of_one_unit_and_day_follow_each_other(submitted, people, birth, commune):
     second = filing.dossier_draft_create(user=people["citizen"], procedure=birth, receiving_agency=commune)
     attach_required(second, people["citizen"])
-    services.dossier_submit(dossier=second, user=people["citizen"])
+    services.dossier_submit(dossier=second, actor=people["citizen"])
     second.refresh_from_db()
     assert second.code.endswith("-0002")
 
@@ -85,13 +85,13 @@ def test_codes_of_one_unit_and_day_follow_each_other(submitted, people, birth, c
 def test_an_empty_draft_cannot_be_submitted(people, birth, commune):
     draft = filing.dossier_draft_create(user=people["citizen"], procedure=birth, receiving_agency=commune)
     with pytest.raises(InvalidInput):
-        services.dossier_submit(dossier=draft, user=people["citizen"])
+        services.dossier_submit(dossier=draft, actor=people["citizen"])
     draft.refresh_from_db()
     assert draft.code is None and draft.state == Dossier.State.DRAFT
 
 
 def test_reception_sets_the_due_date_in_working_days_and_records_the_step(submitted, people):
-    services.dossier_receive(dossier=submitted, officer=people["receiver"])
+    services.dossier_receive(dossier=submitted, actor=people["receiver"])
     submitted.refresh_from_db()
     assert submitted.state == Dossier.State.RECEIVED
     assert submitted.due_at > submitted.received_at
@@ -103,9 +103,9 @@ def test_reception_sets_the_due_date_in_working_days_and_records_the_step(submit
 
 def test_every_state_change_writes_history_and_outbox_in_the_same_transaction(submitted, people, commune):
     dossier = _walk_to_processing(submitted, people, commune)
-    services.dossier_propose(dossier=dossier, officer=people["handler"], note="Đủ điều kiện")
-    services.dossier_approve(dossier=dossier, leader=people["leader"])
-    services.dossier_return_result(dossier=dossier, officer=people["receiver"])
+    services.dossier_propose(dossier=dossier, actor=people["handler"], note="Đủ điều kiện")
+    services.dossier_approve(dossier=dossier, actor=people["leader"])
+    services.dossier_return_result(dossier=dossier, actor=people["receiver"])
     dossier.refresh_from_db()
     actions = list(dossier.events.values_list("action", flat=True))
     assert actions == ["submit", "receive", "transfer", "propose", "approve", "return_result"]
@@ -118,7 +118,7 @@ def test_every_state_change_writes_history_and_outbox_in_the_same_transaction(su
 
 def test_a_transition_not_allowed_from_the_current_state_changes_nothing(submitted, people):
     with pytest.raises(TransitionNotAllowed):
-        services.dossier_approve(dossier=submitted, leader=people["leader"])
+        services.dossier_approve(dossier=submitted, actor=people["leader"])
     submitted.refresh_from_db()
     assert submitted.state == Dossier.State.SUBMITTED
     assert submitted.events.count() == 1
@@ -126,17 +126,17 @@ def test_a_transition_not_allowed_from_the_current_state_changes_nothing(submitt
 
 def test_an_officer_of_another_agency_may_not_act(submitted, people):
     with pytest.raises(NotYourDossier):
-        services.dossier_receive(dossier=submitted, officer=people["other_receiver"])
+        services.dossier_receive(dossier=submitted, actor=people["other_receiver"])
     with pytest.raises(NotYourDossier):
-        services.dossier_withdraw(dossier=submitted, user=people["stranger"], reason="x")
+        services.dossier_withdraw(dossier=submitted, actor=people["stranger"], reason="x")
 
 
 def test_the_second_of_two_officers_acting_on_the_same_version_is_told(submitted, people):
     version = submitted.version
-    services.dossier_receive(dossier=submitted, officer=people["receiver"], expected_version=version)
+    services.dossier_receive(dossier=submitted, actor=people["receiver"], expected_version=version)
     with pytest.raises(ConcurrentChange):
         services.dossier_refuse(
-            dossier=submitted, officer=people["receiver"], reason="Trùng", expected_version=version
+            dossier=submitted, actor=people["receiver"], reason="Trùng", expected_version=version
         )
     submitted.refresh_from_db()
     assert submitted.state == Dossier.State.RECEIVED
@@ -145,7 +145,7 @@ def test_the_second_of_two_officers_acting_on_the_same_version_is_told(submitted
 def test_a_due_date_in_the_past_is_refused(submitted, people):
     with pytest.raises(InvalidInput):
         services.dossier_receive(
-            dossier=submitted, officer=people["receiver"], due_at=timezone.now() - timedelta(days=1)
+            dossier=submitted, actor=people["receiver"], due_at=timezone.now() - timedelta(days=1)
         )
 
 
@@ -154,7 +154,7 @@ def test_supplement_during_handling_pauses_and_restarts_the_clock(submitted, peo
     first_due = dossier.due_at
     services.dossier_request_supplement(
         dossier=dossier,
-        officer=people["handler"],
+        actor=people["handler"],
         items=["Bản sao giấy chứng nhận kết hôn", ""],
         reason="Thiếu",
     )
@@ -162,7 +162,7 @@ def test_supplement_during_handling_pauses_and_restarts_the_clock(submitted, peo
     assert dossier.state == Dossier.State.SUPPLEMENT and dossier.paused_at
     assert dossier.supplement_requests.get().items == ["Bản sao giấy chứng nhận kết hôn"]
     filing.dossier_file_add(dossier=dossier, user=people["citizen"], upload=pdf("bo-sung.pdf"))
-    services.dossier_resubmit(dossier=dossier, user=people["citizen"])
+    services.dossier_resubmit(dossier=dossier, actor=people["citizen"])
     dossier.refresh_from_db()
     assert dossier.state == Dossier.State.PROCESSING and dossier.paused_at is None
     assert dossier.due_at >= first_due
@@ -171,10 +171,10 @@ def test_supplement_during_handling_pauses_and_restarts_the_clock(submitted, peo
 
 def test_supplement_at_reception_goes_back_to_the_reception_queue(submitted, people):
     services.dossier_request_supplement(
-        dossier=submitted, officer=people["receiver"], items=["Tờ khai"], reason=""
+        dossier=submitted, actor=people["receiver"], items=["Tờ khai"], reason=""
     )
     filing.dossier_file_add(dossier=submitted, user=people["citizen"], upload=pdf())
-    services.dossier_resubmit(dossier=submitted, user=people["citizen"])
+    services.dossier_resubmit(dossier=submitted, actor=people["citizen"])
     submitted.refresh_from_db()
     assert submitted.state == Dossier.State.SUBMITTED and submitted.due_at is None
 
@@ -182,7 +182,7 @@ def test_supplement_at_reception_goes_back_to_the_reception_queue(submitted, peo
 def test_a_supplement_request_must_list_something(submitted, people):
     with pytest.raises(InvalidInput):
         services.dossier_request_supplement(
-            dossier=submitted, officer=people["receiver"], items=[" "], reason="x"
+            dossier=submitted, actor=people["receiver"], items=[" "], reason="x"
         )
 
 
@@ -190,7 +190,7 @@ def test_the_apology_resets_the_due_date_only_once(submitted, people, commune):
     dossier = _walk_to_processing(submitted, people, commune)
     new_due = dossier.due_at + timedelta(days=7)
     services.dossier_apologise(
-        dossier=dossier, officer=people["handler"], reason="Chờ xác minh", new_due_at=new_due
+        dossier=dossier, actor=people["handler"], reason="Chờ xác minh", new_due_at=new_due
     )
     dossier.refresh_from_db()
     assert dossier.due_at == new_due and dossier.due_reset
@@ -198,7 +198,7 @@ def test_the_apology_resets_the_due_date_only_once(submitted, people, commune):
     with pytest.raises(InvalidInput, match="một lần"):
         services.dossier_apologise(
             dossier=dossier,
-            officer=people["handler"],
+            actor=people["handler"],
             reason="Lần hai",
             new_due_at=new_due + timedelta(days=3),
         )
@@ -207,29 +207,29 @@ def test_the_apology_resets_the_due_date_only_once(submitted, people, commune):
 def test_financial_obligation_pauses_and_extends_the_due_date(submitted, people, commune):
     dossier = _walk_to_processing(submitted, people, commune)
     due = dossier.due_at
-    services.dossier_financial(dossier=dossier, officer=people["handler"], note="Nộp lệ phí")
+    services.dossier_financial(dossier=dossier, actor=people["handler"], note="Nộp lệ phí")
     Dossier.objects.filter(pk=dossier.pk).update(paused_at=timezone.now() - timedelta(days=7))
     dossier.refresh_from_db()
-    services.dossier_financial_done(dossier=dossier, officer=people["handler"])
+    services.dossier_financial_done(dossier=dossier, actor=people["handler"])
     dossier.refresh_from_db()
     assert dossier.state == Dossier.State.PROCESSING and dossier.due_at > due
 
 
 def test_the_applicant_may_withdraw_before_a_result_but_not_after(submitted, people, commune):
-    services.dossier_withdraw(dossier=submitted, user=people["citizen"], reason="Không cần nữa")
+    services.dossier_withdraw(dossier=submitted, actor=people["citizen"], reason="Không cần nữa")
     submitted.refresh_from_db()
     assert submitted.state == Dossier.State.WITHDRAWN
     with pytest.raises(TransitionNotAllowed):
-        services.dossier_withdraw(dossier=submitted, user=people["citizen"], reason="")
+        services.dossier_withdraw(dossier=submitted, actor=people["citizen"], reason="")
 
 
 def test_a_leader_sends_back_and_stops_with_a_reason(submitted, people, commune):
     dossier = _walk_to_processing(submitted, people, commune)
-    services.dossier_propose(dossier=dossier, officer=people["handler"], note="")
+    services.dossier_propose(dossier=dossier, actor=people["handler"], note="")
     with pytest.raises(InvalidInput):
-        services.dossier_send_back(dossier=dossier, leader=people["leader"], reason=" ")
-    services.dossier_send_back(dossier=dossier, leader=people["leader"], reason="Bổ sung căn cứ")
-    services.dossier_stop(dossier=dossier, leader=people["leader"], reason="Hồ sơ giả mạo")
+        services.dossier_send_back(dossier=dossier, actor=people["leader"], reason=" ")
+    services.dossier_send_back(dossier=dossier, actor=people["leader"], reason="Bổ sung căn cứ")
+    services.dossier_stop(dossier=dossier, actor=people["leader"], reason="Hồ sơ giả mạo")
     dossier.refresh_from_db()
     assert dossier.state == Dossier.State.STOPPED
 
@@ -238,9 +238,9 @@ def test_consultation_is_a_recorded_step_with_its_own_deadline(submitted, people
     dossier = _walk_to_processing(submitted, people, commune)
     reply_by = timezone.now() + timedelta(days=3)
     services.dossier_consult(
-        dossier=dossier, officer=people["handler"], agency=justice, question="Xác minh", reply_by=reply_by
+        dossier=dossier, actor=people["handler"], agency=justice, question="Xác minh", reply_by=reply_by
     )
-    services.dossier_consult_reply(dossier=dossier, officer=people["handler"], reply="Đã xác minh")
+    services.dossier_consult_reply(dossier=dossier, actor=people["handler"], reply="Đã xác minh")
     reply = dossier.events.get(action="consult_reply")
     assert reply.step_deadline == reply_by and reply.outcome == DossierEvent.Outcome.EARLY
 
@@ -249,7 +249,7 @@ def test_the_applicant_is_notified_of_reception(
     submitted, people, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.dossier_receive(dossier=submitted, officer=people["receiver"])
+        services.dossier_receive(dossier=submitted, actor=people["receiver"])
     titles = [notification.subject for notification in people["citizen"].notifications.all()]
     assert f"Hồ sơ {submitted.code} đã được tiếp nhận" in titles
     assert any(submitted.code in message.subject for message in mailoutbox)
@@ -262,9 +262,9 @@ def test_results_join_the_applicants_vault_when_returned(submitted, people, comm
         officer=people["handler"],
         result=services.ResultDocument("Giấy khai sinh", PDF, "application/pdf", "pdf"),
     )
-    services.dossier_propose(dossier=dossier, officer=people["handler"], note="")
-    services.dossier_approve(dossier=dossier, leader=people["leader"])
-    services.dossier_return_result(dossier=dossier, officer=people["receiver"])
+    services.dossier_propose(dossier=dossier, actor=people["handler"], note="")
+    services.dossier_approve(dossier=dossier, actor=people["leader"])
+    services.dossier_return_result(dossier=dossier, actor=people["receiver"])
     vault = people["citizen"].vault_documents.get()
     assert vault.source == "result" and vault.doc_type == "Giấy khai sinh"
 

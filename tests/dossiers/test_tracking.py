@@ -66,7 +66,7 @@ def dossier(make_user, commune):
     )
     services.dossier_receive(
         dossier=registered,
-        officer=receiver,
+        actor=receiver,
         due_at=timezone.now() + timedelta(days=10),
         note="Đã nhận của bà Lê Thị Thu, 0987654321",
     )

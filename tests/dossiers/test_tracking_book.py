@@ -75,7 +75,7 @@ def register(officers, birth, commune):
             applicant_name=name, applicant_address="Khóm 3, Phường Bình Đức", applicant_phone="0911000111",
         )  # fmt: skip
         if receive:
-            services.dossier_receive(dossier=dossier, officer=officer or officers["receiver"])
+            services.dossier_receive(dossier=dossier, actor=officer or officers["receiver"])
         dossier.refresh_from_db()
         return dossier
 
@@ -89,10 +89,10 @@ def _received_at(dossier: Dossier, moment: datetime) -> Dossier:
 
 
 def _complete(dossier, officers, commune):
-    services.dossier_transfer(dossier=dossier, officer=officers["receiver"], handling_agency=commune)
-    services.dossier_propose(dossier=dossier, officer=officers["handler"], note="Đủ điều kiện")
-    services.dossier_approve(dossier=dossier, leader=officers["leader"])
-    services.dossier_return_result(dossier=dossier, officer=officers["receiver"])
+    services.dossier_transfer(dossier=dossier, actor=officers["receiver"], handling_agency=commune)
+    services.dossier_propose(dossier=dossier, actor=officers["handler"], note="Đủ điều kiện")
+    services.dossier_approve(dossier=dossier, actor=officers["leader"])
+    services.dossier_return_result(dossier=dossier, actor=officers["receiver"])
     dossier.refresh_from_db()
     return dossier
 

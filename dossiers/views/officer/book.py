@@ -4,7 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from dossiers.forms_officer import TrackingBookForm
+from dossiers.forms.book import TrackingBookForm
 from dossiers.selectors import Clock, receiving_agencies_of
 from dossiers.views.officer.common import officer_required, queue_nav
 

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from dossiers import filing
 from dossiers.errors import DossierError
-from dossiers.forms_officer import CounterRegistrationForm
+from dossiers.forms.counter import CounterRegistrationForm
 from dossiers.selectors import Clock, receiving_agencies_of
 from dossiers.views.officer.common import officer_required, queue_nav
 from portal.accounts.models import User

@@ -4,7 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from dossiers.forms_officer import QueueFilterForm
+from dossiers.forms.queues import QueueFilterForm
 from dossiers.page_cache import personal_page_cache
 from dossiers.selectors import Clock, QueueFilters, deadline_counts, queue_get, queue_page
 from dossiers.views.officer.common import officer_page_scopes, officer_required, queue_nav

@@ -11,12 +11,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
-from dossiers import services
 from dossiers.access import actors_for, dossier_get_for_user
 from dossiers.errors import ConcurrentChange, DossierError, NotYourDossier, TransitionNotAllowed
-from dossiers.forms_officer import ACTION_FORMS, ActionForm, ConsultReplyForm, has_result_file
+from dossiers.forms.actions import ACTION_FORMS, ActionForm, ConsultReplyForm, has_result_file
 from dossiers.models import Dossier
 from dossiers.selectors import Clock
+from dossiers.services import SERVICES
 from dossiers.views.officer.common import officer_required, queue_nav
 from dossiers.workflow import TRANSITIONS, Actor, Transition, transitions_from
 
@@ -129,7 +129,12 @@ def dossier_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         error = gettext("Chưa thực hiện được “%(action)s”.") % {"action": form.label}
         return _render(request, dossier, bound=form, error=error, status=400)
     try:
-        PERFORM[action](dossier, request.user, form)
+        SERVICES[action](
+            dossier=dossier,
+            actor=request.user,
+            expected_version=form.cleaned_data["expected_version"],
+            **form.arguments(),
+        )
     except ConcurrentChange:
         return _conflict(request, dossier)
     except DossierError as error:
@@ -144,154 +149,3 @@ def _conflict(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     """Someone else acted first: show the dossier as it is now, with fresh forms, and change nothing."""
     fresh = dossier_get_for_user(user=request.user, pk=dossier.pk)
     return _render(request, fresh, error=ConcurrentChange.message, status=409)
-
-
-# --- One call per action -----------------------------------------------------------------------------------------
-
-
-def _receive(dossier, user, form):
-    data = form.cleaned_data
-    services.dossier_receive(
-        dossier=dossier,
-        officer=user,
-        due_at=data["due_at"],
-        note=data["note"].strip(),
-        expected_version=data["expected_version"],
-    )
-
-
-def _request_supplement(dossier, user, form):
-    data = form.cleaned_data
-    services.dossier_request_supplement(
-        dossier=dossier,
-        officer=user,
-        items=data["items"],
-        reason=data["reason"].strip(),
-        expected_version=data["expected_version"],
-    )
-
-
-def _refuse(dossier, user, form):
-    data = form.cleaned_data
-    services.dossier_refuse(
-        dossier=dossier, officer=user, reason=data["reason"], expected_version=data["expected_version"]
-    )
-
-
-def _transfer(dossier, user, form):
-    data = form.cleaned_data
-    services.dossier_transfer(
-        dossier=dossier,
-        officer=user,
-        handling_agency=data["handling_agency"],
-        expected_version=data["expected_version"],
-    )
-
-
-def _consult(dossier, user, form):
-    data = form.cleaned_data
-    services.dossier_consult(
-        dossier=dossier,
-        officer=user,
-        agency=data["agency"],
-        question=data["question"].strip(),
-        reply_by=data["reply_by"],
-        expected_version=data["expected_version"],
-    )
-
-
-def _consult_reply(dossier, user, form):
-    data = form.cleaned_data
-    services.dossier_consult_reply(
-        dossier=dossier, officer=user, reply=data["reply"].strip(), expected_version=data["expected_version"]
-    )
-
-
-def _financial(dossier, user, form):
-    data = form.cleaned_data
-    services.dossier_financial(
-        dossier=dossier, officer=user, note=data["note"].strip(), expected_version=data["expected_version"]
-    )
-
-
-def _financial_done(dossier, user, form):
-    services.dossier_financial_done(
-        dossier=dossier, officer=user, expected_version=form.cleaned_data["expected_version"]
-    )
-
-
-def _propose(dossier, user, form):
-    data = form.cleaned_data
-    upload, checked, result = data["result"], form.checked, None
-    if upload is not None:
-        upload.seek(0)
-        result = services.ResultDocument(
-            name=data["result_name"].strip() or checked.display_name,
-            content=upload.read(),
-            content_type=checked.content_type,
-            extension=checked.extension,
-        )
-    services.dossier_propose(
-        dossier=dossier,
-        officer=user,
-        note=data["note"].strip(),
-        result=result,
-        expected_version=data["expected_version"],
-    )
-
-
-def _send_back(dossier, user, form):
-    data = form.cleaned_data
-    services.dossier_send_back(
-        dossier=dossier, leader=user, reason=data["reason"], expected_version=data["expected_version"]
-    )
-
-
-def _approve(dossier, user, form):
-    data = form.cleaned_data
-    services.dossier_approve(
-        dossier=dossier, leader=user, note=data["note"].strip(), expected_version=data["expected_version"]
-    )
-
-
-def _apologise(dossier, user, form):
-    data = form.cleaned_data
-    services.dossier_apologise(
-        dossier=dossier,
-        officer=user,
-        reason=data["reason"],
-        new_due_at=data["new_due_at"],
-        expected_version=data["expected_version"],
-    )
-
-
-def _return_result(dossier, user, form):
-    data = form.cleaned_data
-    services.dossier_return_result(
-        dossier=dossier, officer=user, note=data["note"].strip(), expected_version=data["expected_version"]
-    )
-
-
-def _stop(dossier, user, form):
-    data = form.cleaned_data
-    services.dossier_stop(
-        dossier=dossier, leader=user, reason=data["reason"], expected_version=data["expected_version"]
-    )
-
-
-PERFORM = {
-    "receive": _receive,
-    "request_supplement": _request_supplement,
-    "refuse": _refuse,
-    "transfer": _transfer,
-    "consult": _consult,
-    "consult_reply": _consult_reply,
-    "financial": _financial,
-    "financial_done": _financial_done,
-    "propose": _propose,
-    "send_back": _send_back,
-    "approve": _approve,
-    "apologise": _apologise,
-    "return_result": _return_result,
-    "stop": _stop,
-}

@@ -1,0 +1,81 @@
+"""A queue's query string (the officers' queue pages)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dossiers.models import Dossier
+from dossiers.selectors import Queue
+
+
+class QueueFilterForm(forms.Form):
+    """A queue's GET parameters. Every value is optional; anything unreadable is an error (400), never a guess."""
+
+    han = forms.ChoiceField(
+        label=_("Thời hạn"),
+        required=False,
+        choices=[
+            ("", _("Tất cả")),
+            ("qua-han", _("Quá hạn")),
+            ("hom-nay", _("Đến hạn hôm nay")),
+            ("sap-den-han", _("Sắp đến hạn (2 ngày làm việc)")),
+        ],
+    )
+    trang_thai = forms.ChoiceField(label=_("Trạng thái"), required=False)
+    thu_tuc = forms.CharField(
+        label=_("Thủ tục (mã hoặc tên)"),
+        required=False,
+        max_length=200,
+        error_messages={"max_length": _("Từ khóa thủ tục quá dài (tối đa %(limit_value)d ký tự).")},
+    )
+    kenh = forms.TypedChoiceField(
+        label=_("Kênh nộp"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("Tất cả")), *Dossier.Channel.choices],
+    )
+    sap_xep = forms.ChoiceField(
+        label=_("Sắp xếp"),
+        required=False,
+        choices=[
+            ("han", _("Hạn xử lý gần nhất trước")),
+            ("-han", _("Hạn xử lý xa nhất trước")),
+            ("nop", _("Nộp sớm nhất trước")),
+            ("-nop", _("Nộp gần đây nhất trước")),
+            ("ma", _("Mã hồ sơ")),
+        ],
+    )
+    trang = forms.IntegerField(
+        label=_("Trang"),
+        required=False,
+        min_value=1,
+        max_value=1_000_000,
+        error_messages={
+            "invalid": _("Số trang phải là số nguyên dương."),
+            "min_value": _("Số trang phải là số nguyên dương."),
+            "max_value": _("Số trang quá lớn."),
+        },
+    )
+
+    def __init__(self, *args, queue: Queue, **kwargs):
+        kwargs.setdefault("auto_id", "q-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["trang_thai"].choices = [("", _("Tất cả"))] + [
+            (state, Dossier.State(state).label) for state in queue.states
+        ]
+        for field in self.fields.values():
+            field.error_messages["invalid_choice"] = _("%(label)s: giá trị “%%(value)s” không hợp lệ.") % {
+                "label": field.label
+            }
+            field.error_messages["null_characters_not_allowed"] = _("Không được chứa ký tự rỗng (NUL).")
+
+    def filters(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "due": data.get("han") or "",
+            "state": data.get("trang_thai") or "",
+            "procedure": (data.get("thu_tuc") or "").strip(),
+            "channel": data.get("kenh"),
+            "sort": data.get("sap_xep") or "han",
+            "page": data.get("trang") or 1,
+        }
