@@ -10,7 +10,7 @@ from portal.agencies.models import Agency
 
 
 class TrackingBookForm(forms.Form):
-    nam = forms.IntegerField(
+    year = forms.IntegerField(
         label=_("Năm"),
         min_value=2000,
         error_messages={
@@ -20,7 +20,7 @@ class TrackingBookForm(forms.Form):
             "max_value": _("Năm chưa đến."),
         },
     )
-    dinh_dang = forms.ChoiceField(
+    format = forms.ChoiceField(
         label=_("Định dạng"),
         choices=[("csv", "CSV"), ("xlsx", "Excel (XLSX)"), ("pdf", "PDF (A4)")],
         error_messages={
@@ -28,7 +28,7 @@ class TrackingBookForm(forms.Form):
             "invalid_choice": _("Định dạng “%(value)s” không hỗ trợ."),
         },
     )
-    co_quan = AgencyChoiceField(
+    agency = AgencyChoiceField(
         label=_("Cơ quan"),
         queryset=Agency.objects.none(),
         required=False,
@@ -40,11 +40,11 @@ class TrackingBookForm(forms.Form):
         kwargs.setdefault("auto_id", "book-%s")
         super().__init__(*args, **kwargs)
         this_year = timezone.localdate().year
-        self.fields["nam"].validators.append(MaxValueValidator(this_year, message=_("Năm chưa đến.")))
-        self.fields["nam"].initial = this_year
-        self.fields["nam"].widget.attrs.update({"min": 2000, "max": this_year})
-        self.fields["co_quan"].queryset = agencies
+        self.fields["year"].validators.append(MaxValueValidator(this_year, message=_("Năm chưa đến.")))
+        self.fields["year"].initial = this_year
+        self.fields["year"].widget.attrs.update({"min": 2000, "max": this_year})
+        self.fields["agency"].queryset = agencies
         self.agencies = list(agencies)
 
-    def agency(self) -> Agency | None:
-        return self.cleaned_data.get("co_quan") or (self.agencies[0] if self.agencies else None)
+    def chosen_agency(self) -> Agency | None:
+        return self.cleaned_data.get("agency") or (self.agencies[0] if self.agencies else None)

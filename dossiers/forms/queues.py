@@ -10,7 +10,7 @@ from dossiers.selectors import Queue
 class QueueFilterForm(forms.Form):
     """A queue's GET parameters. Every value is optional; anything unreadable is an error (400), never a guess."""
 
-    han = forms.ChoiceField(
+    due = forms.ChoiceField(
         label=_("Thời hạn"),
         required=False,
         choices=[
@@ -20,21 +20,21 @@ class QueueFilterForm(forms.Form):
             ("sap-den-han", _("Sắp đến hạn (2 ngày làm việc)")),
         ],
     )
-    trang_thai = forms.ChoiceField(label=_("Trạng thái"), required=False)
-    thu_tuc = forms.CharField(
+    state = forms.ChoiceField(label=_("Trạng thái"), required=False)
+    procedure = forms.CharField(
         label=_("Thủ tục (mã hoặc tên)"),
         required=False,
         max_length=200,
         error_messages={"max_length": _("Từ khóa thủ tục quá dài (tối đa %(limit_value)d ký tự).")},
     )
-    kenh = forms.TypedChoiceField(
+    channel = forms.TypedChoiceField(
         label=_("Kênh nộp"),
         required=False,
         coerce=int,
         empty_value=None,
         choices=[("", _("Tất cả")), *Dossier.Channel.choices],
     )
-    sap_xep = forms.ChoiceField(
+    sort = forms.ChoiceField(
         label=_("Sắp xếp"),
         required=False,
         choices=[
@@ -45,7 +45,7 @@ class QueueFilterForm(forms.Form):
             ("ma", _("Mã hồ sơ")),
         ],
     )
-    trang = forms.IntegerField(
+    page = forms.IntegerField(
         label=_("Trang"),
         required=False,
         min_value=1,
@@ -60,7 +60,7 @@ class QueueFilterForm(forms.Form):
     def __init__(self, *args, queue: Queue, **kwargs):
         kwargs.setdefault("auto_id", "q-%s")
         super().__init__(*args, **kwargs)
-        self.fields["trang_thai"].choices = [("", _("Tất cả"))] + [
+        self.fields["state"].choices = [("", _("Tất cả"))] + [
             (state, Dossier.State(state).label) for state in queue.states
         ]
         for field in self.fields.values():
@@ -72,10 +72,10 @@ class QueueFilterForm(forms.Form):
     def filters(self) -> dict:
         data = self.cleaned_data
         return {
-            "due": data.get("han") or "",
-            "state": data.get("trang_thai") or "",
-            "procedure": (data.get("thu_tuc") or "").strip(),
-            "channel": data.get("kenh"),
-            "sort": data.get("sap_xep") or "han",
-            "page": data.get("trang") or 1,
+            "due": data.get("due") or "",
+            "state": data.get("state") or "",
+            "procedure": (data.get("procedure") or "").strip(),
+            "channel": data.get("channel"),
+            "sort": data.get("sort") or "han",
+            "page": data.get("page") or 1,
         }

@@ -455,7 +455,7 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
         .annotate(last_action=Subquery(last_step))
         .order_by("-created_at", "-pk")
     )
-    page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("trang"))
+    page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "dossiers/citizen/my_dossiers.html", {"page": page})
 
 
@@ -469,7 +469,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     notifications = request.user.notifications.only(
         "kind", "params", "title", "body", "created_at", "read_at", "dossier_id"
     ).order_by("-created_at", "-pk")
-    page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("trang"))
+    page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "dossiers/citizen/notifications.html", {"page": page})
 
 
@@ -481,9 +481,9 @@ def notification_mark_read(request: HttpRequest) -> HttpResponse:
     notifications.notifications_mark_read(
         user=request.user, notification_id=(id_or_none(one) or 0) if one else None
     )
-    page = request.POST.get("trang", "")
+    page = request.POST.get("page", "")
     target = reverse("dossiers:notifications")
-    return redirect(f"{target}?trang={page}" if id_or_none(page) else target)
+    return redirect(f"{target}?page={page}" if id_or_none(page) else target)
 
 
 # --- the vault ------------------------------------------------------------------------------------------------------

@@ -52,7 +52,7 @@ def test_queue_filters_announce_a_short_status_and_pages_focus_the_list_heading(
     expect(page.locator(LIVE_REGIONS)).to_have_count(1)
 
     channel = page.get_by_label("Kênh nộp")
-    with page.expect_response(lambda r: _is_htmx(r) and "kenh=" in r.url) as response_info:
+    with page.expect_response(lambda r: _is_htmx(r) and "channel=" in r.url) as response_info:
         channel.select_option(label="Trực tiếp")
     assert response_info.value.status == 200
     expect(status).to_have_text("Hiển thị 1–2 trong 2 hồ sơ")
@@ -65,27 +65,27 @@ def test_queue_filters_announce_a_short_status_and_pages_focus_the_list_heading(
     direct = channel.input_value()
     # The address keeps one copy of each parameter in use (the form sends every field, empty or not; the order
     # always has a value).
-    expect(page).to_have_url(re.compile(rf"{re.escape(queue)}\?kenh={direct}&sap_xep=han$"))
+    expect(page).to_have_url(re.compile(rf"{re.escape(queue)}\?channel={direct}&sort=han$"))
 
     # Clearing the filter again: the two pages of three dossiers, and htmx pagination.
     with page.expect_response(lambda r: _is_htmx(r)):
         channel.select_option(label="Tất cả")
     expect(status).to_have_text("Hiển thị 1–2 trong 3 hồ sơ")
-    expect(page).to_have_url(re.compile(rf"{re.escape(queue)}\?sap_xep=han$"))
-    with page.expect_response(lambda r: _is_htmx(r) and "trang=2" in r.url):
+    expect(page).to_have_url(re.compile(rf"{re.escape(queue)}\?sort=han$"))
+    with page.expect_response(lambda r: _is_htmx(r) and "page=2" in r.url):
         page.get_by_role("link", name="Trang sau").click()
     expect(page.get_by_role("heading", name="Danh sách hồ sơ")).to_be_focused()
     expect(status).to_have_text("Hiển thị 3–3 trong 3 hồ sơ")
     expect(page.locator(LIVE_REGIONS)).to_have_count(1)
     params = parse_qs(urlsplit(page.url).query, keep_blank_values=True)
-    assert params == {"sap_xep": ["han"], "trang": ["2"]}, page.url
+    assert params == {"sort": ["han"], "page": ["2"]}, page.url
     axe_check(page)
 
     # Back: the filters show what the address says, not what the page was first served with.
     page.go_back()
-    expect(page).to_have_url(re.compile(rf"{re.escape(queue)}\?sap_xep=han$"))
+    expect(page).to_have_url(re.compile(rf"{re.escape(queue)}\?sort=han$"))
     expect(channel).to_have_value("")
     page.go_back()
-    expect(page).to_have_url(re.compile(rf"\?kenh={direct}&sap_xep=han$"))
+    expect(page).to_have_url(re.compile(rf"\?channel={direct}&sort=han$"))
     expect(channel).to_have_value(direct)
     expect(status).to_have_text("Hiển thị 1–2 trong 2 hồ sơ")

@@ -374,7 +374,7 @@ def test_my_dossiers_lists_code_status_and_due_date_with_a_fixed_number_of_queri
     ]:
         filing.dossier_draft_create(user=citizen, procedure=procedure, receiving_agency=commune)
     assert queries() == few
-    assert "?trang=2" in page_text(signed_in.get("/ho-so/cua-toi/"))
+    assert "?page=2" in page_text(signed_in.get("/ho-so/cua-toi/"))
 
 
 def test_the_history_shows_roles_and_units_never_officer_names(

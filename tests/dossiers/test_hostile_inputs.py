@@ -166,7 +166,7 @@ def test_start_review_withdraw_and_supplement_never_fail_and_refusals_change_not
         (f"/ho-so/{draft.pk}/kiem-tra/", {"expected_version": version, "incomplete_accepted": accepted}),
         (f"/ho-so/{draft.pk}/rut/", {"expected_version": version, "reason": reason}),
         (f"/ho-so/{draft.pk}/bo-sung/", {"expected_version": version, "kho_bo_sung": agency}),
-        ("/ho-so/thong-bao/da-doc/", {"id": agency, "trang": reason}),
+        ("/ho-so/thong-bao/da-doc/", {"id": agency, "page": reason}),
     ]:
         before = _counts()
         response = citizen_client.post(url, data)
@@ -242,7 +242,7 @@ def test_every_officer_action_never_fails_and_refusals_change_nothing(
 @given(
     params=st.dictionaries(
         keys=st.sampled_from(
-            ["han", "trang_thai", "thu_tuc", "kenh", "sap_xep", "trang", "nam", "dinh_dang", "co_quan", "q"]
+            ["due", "state", "procedure", "channel", "sort", "page", "year", "format", "agency", "q"]
         ),
         values=TEXT,
         max_size=6,

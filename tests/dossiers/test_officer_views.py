@@ -457,18 +457,18 @@ def test_the_tracking_book_exports_the_officers_agency_for_a_year(client, staff)
     staff_login(client, staff.receiver)
     assert client.get(reverse("dossiers:officer_book")).status_code == 200
     year = timezone.localdate().year
-    response = client.get(reverse("dossiers:officer_book"), {"nam": year, "dinh_dang": "csv"})
+    response = client.get(reverse("dossiers:officer_book"), {"year": year, "format": "csv"})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     body = b"".join(response.streaming_content).decode("utf-8")
     assert dossier.code in body and "Võ Thị Em" in body
-    xlsx = client.get(reverse("dossiers:officer_book"), {"nam": year, "dinh_dang": "xlsx"})
+    xlsx = client.get(reverse("dossiers:officer_book"), {"year": year, "format": "xlsx"})
     assert xlsx.status_code == 200 and xlsx.content.startswith(b"PK")
     assert f"{staff.commune.code}-{year}.xlsx" in xlsx["Content-Disposition"]
 
 
 @pytest.mark.parametrize(
     "params",
-    [{"nam": "hai-nghin", "dinh_dang": "csv"}, {"nam": "2026", "dinh_dang": "docx"}, {"nam": "3000"}],
+    [{"year": "hai-nghin", "format": "csv"}, {"year": "2026", "format": "docx"}, {"year": "3000"}],
 )
 def test_the_tracking_book_refuses_bad_parameters_with_400(client, staff, params):
     staff_login(client, staff.receiver)

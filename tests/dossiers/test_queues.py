@@ -105,9 +105,9 @@ def test_the_leader_sees_dossiers_to_approve_and_the_overdue_and_near_deadline_o
     assert "Quá hạn" in html and "Đến hạn hôm nay" in html and "Sắp đến hạn" in html
     assert 'class="row-overdue"' in html
     assert response.context["deadlines"] == {"overdue": 1, "today": 1, "soon": 1}
-    assert codes(client.get(queue_url("han-xu-ly"), {"han": "qua-han"})) == [overdue.code]
-    assert codes(client.get(queue_url("han-xu-ly"), {"han": "hom-nay"})) == [today.code]
-    assert codes(client.get(queue_url("han-xu-ly"), {"han": "sap-den-han"})) == [soon.code]
+    assert codes(client.get(queue_url("han-xu-ly"), {"due": "qua-han"})) == [overdue.code]
+    assert codes(client.get(queue_url("han-xu-ly"), {"due": "hom-nay"})) == [today.code]
+    assert codes(client.get(queue_url("han-xu-ly"), {"due": "sap-den-han"})) == [soon.code]
 
     counts = queue_counts(staff.leader, Clock.at())
     assert counts["overdue"] == 1 and counts["han-xu-ly"] == 3
@@ -130,23 +130,23 @@ def test_a_queue_sorts_by_due_date_submission_and_code(client, staff):
     due_in(third, timedelta(days=2))
     staff_login(client, staff.receiver)
     assert codes(client.get(queue_url("cho-chuyen"))) == [second.code, third.code, first.code]
-    assert codes(client.get(queue_url("cho-chuyen"), {"sap_xep": "-han"})) == [
+    assert codes(client.get(queue_url("cho-chuyen"), {"sort": "-han"})) == [
         first.code,
         third.code,
         second.code,
     ]
-    assert codes(client.get(queue_url("cho-chuyen"), {"sap_xep": "ma"})) == [
+    assert codes(client.get(queue_url("cho-chuyen"), {"sort": "ma"})) == [
         first.code,
         second.code,
         third.code,
     ]
-    assert codes(client.get(queue_url("cho-chuyen"), {"sap_xep": "-nop"})) == [
+    assert codes(client.get(queue_url("cho-chuyen"), {"sort": "-nop"})) == [
         third.code,
         second.code,
         first.code,
     ]
-    html = client.get(queue_url("cho-chuyen"), {"sap_xep": "han"}).content.decode()
-    assert 'aria-sort="ascending"' in html and "sap_xep=-han" in html
+    html = client.get(queue_url("cho-chuyen"), {"sort": "han"}).content.decode()
+    assert 'aria-sort="ascending"' in html and "sort=-han" in html
 
 
 def test_a_queue_filters_by_procedure_code_or_name_channel_and_state(client, staff):
@@ -156,16 +156,18 @@ def test_a_queue_filters_by_procedure_code_or_name_channel_and_state(client, sta
     other_one = staff.register(procedure=other)
     staff_login(client, staff.receiver)
     url = queue_url("cho-tiep-nhan")
-    assert sorted(codes(client.get(url, {"thu_tuc": staff.birth.code}))) == sorted([birth.code, posted.code])
-    assert codes(client.get(url, {"thu_tuc": other.name[:25]})) == [other_one.code]
-    assert codes(client.get(url, {"kenh": Dossier.Channel.POSTAL})) == [posted.code]
-    assert codes(client.get(url, {"kenh": 1, "thu_tuc": "khai sinh"})) == [birth.code]
+    assert sorted(codes(client.get(url, {"procedure": staff.birth.code}))) == sorted(
+        [birth.code, posted.code]
+    )
+    assert codes(client.get(url, {"procedure": other.name[:25]})) == [other_one.code]
+    assert codes(client.get(url, {"channel": Dossier.Channel.POSTAL})) == [posted.code]
+    assert codes(client.get(url, {"channel": 1, "procedure": "khai sinh"})) == [birth.code]
 
     staff.walk(staff.register(), S.PROCESSING)
     financial = staff.walk(staff.register(), S.PROCESSING)
     services.dossier_financial(dossier=financial, actor=staff.handler, note="Lệ phí")
     staff_login(client, staff.handler)
-    assert codes(client.get(queue_url("dang-xu-ly"), {"trang_thai": S.FINANCIAL})) == [financial.code]
+    assert codes(client.get(queue_url("dang-xu-ly"), {"state": S.FINANCIAL})) == [financial.code]
 
 
 def test_a_queue_pages_through_get_parameters_and_keeps_its_filters(client, staff, monkeypatch):
@@ -173,25 +175,23 @@ def test_a_queue_pages_through_get_parameters_and_keeps_its_filters(client, staf
     made = [staff.register() for _ in range(5)]
     staff_login(client, staff.receiver)
     url = queue_url("cho-tiep-nhan")
-    first = client.get(url, {"sap_xep": "ma"})
+    first = client.get(url, {"sort": "ma"})
     assert codes(first) == [made[0].code, made[1].code]
-    assert "sap_xep=ma&amp;trang=2" in first.content.decode()
-    assert codes(client.get(url, {"sap_xep": "ma", "trang": 3})) == [made[4].code]
-    assert codes(client.get(url, {"sap_xep": "ma", "trang": 99})) == [
-        made[4].code
-    ]  # past the end: the last page
+    assert "sort=ma&amp;page=2" in first.content.decode()
+    assert codes(client.get(url, {"sort": "ma", "page": 3})) == [made[4].code]
+    assert codes(client.get(url, {"sort": "ma", "page": 99})) == [made[4].code]  # past the end: the last page
 
 
 @pytest.mark.parametrize(
     "params, message",
     [
-        ({"trang": "abc"}, "Số trang phải là số nguyên dương."),
-        ({"trang": "0"}, "Số trang phải là số nguyên dương."),
-        ({"kenh": "9"}, "không hợp lệ"),
-        ({"han": "hom-qua"}, "không hợp lệ"),
-        ({"sap_xep": "ten"}, "không hợp lệ"),
-        ({"thu_tuc": "x" * 201}, "Từ khóa thủ tục quá dài"),
-        ({"thu_tuc": "khai\x00sinh"}, "ký tự rỗng"),
+        ({"page": "abc"}, "Số trang phải là số nguyên dương."),
+        ({"page": "0"}, "Số trang phải là số nguyên dương."),
+        ({"channel": "9"}, "không hợp lệ"),
+        ({"due": "hom-qua"}, "không hợp lệ"),
+        ({"sort": "ten"}, "không hợp lệ"),
+        ({"procedure": "x" * 201}, "Từ khóa thủ tục quá dài"),
+        ({"procedure": "khai\x00sinh"}, "ký tự rỗng"),
     ],
 )
 def test_bad_queue_parameters_get_400_and_a_clear_message(client, staff, params, message):
@@ -203,12 +203,12 @@ def test_bad_queue_parameters_get_400_and_a_clear_message(client, staff, params,
 
 def test_a_state_outside_the_queue_is_a_bad_parameter(client, staff):
     staff_login(client, staff.handler)
-    response = client.get(queue_url("dang-xu-ly"), {"trang_thai": S.RETURNED})
+    response = client.get(queue_url("dang-xu-ly"), {"state": S.RETURNED})
     assert response.status_code == 400
     assert "Trạng thái: giá trị “returned” không hợp lệ." in response.content.decode()
     staff_login(client, staff.receiver)
-    assert client.get(queue_url("cho-tiep-nhan"), {"trang_thai": S.RETURNED}).status_code == 400
-    assert client.get(queue_url("cho-tiep-nhan"), {"trang_thai": S.SUBMITTED}).status_code == 200
+    assert client.get(queue_url("cho-tiep-nhan"), {"state": S.RETURNED}).status_code == 400
+    assert client.get(queue_url("cho-tiep-nhan"), {"state": S.SUBMITTED}).status_code == 200
 
 
 def test_an_htmx_request_gets_only_the_results(client, staff):

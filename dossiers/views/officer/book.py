@@ -31,7 +31,7 @@ def tracking_book(request: HttpRequest) -> HttpResponse:
         tracking_book as book,
     )  # written alongside; imported here so the URLconf loads without it
 
-    agency, year, kind = form.agency(), form.cleaned_data["nam"], form.cleaned_data["dinh_dang"]
+    agency, year, kind = form.chosen_agency(), form.cleaned_data["year"], form.cleaned_data["format"]
     filename = f"so-theo-doi-ho-so-{agency.code}-{year}.{kind}"
     if kind == "csv":
         lines = book.tracking_book_csv(agency=agency, year=year)

@@ -40,9 +40,9 @@ def queue_list(request: HttpRequest, slug: str) -> HttpResponse:
         "queue": queue,
         "form": form,
         "page": page,
-        "query_string": _query_without(request, "trang"),
-        "sort_query": _query_without(request, "trang", "sap_xep"),
-        "sort": form.cleaned_data.get("sap_xep") or "han" if form.is_valid() else "han",
+        "query_string": _query_without(request, "page"),
+        "sort_query": _query_without(request, "page", "sort"),
+        "sort": form.cleaned_data.get("sort") or "han" if form.is_valid() else "han",
         "deadlines": deadline_counts(user=request.user, queue=queue, clock=clock) if queue.watch else None,
     }
     template = "dossiers/officer/queue.html"
