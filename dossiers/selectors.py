@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from dossiers.access import consultations_open_to
-from dossiers.models import Dossier
+from dossiers.models import Dossier, DossierEvent, Notification
 from dossiers.workflow import PAUSED_STATES
 from portal.accounts.models import User
 from portal.agencies.models import Agency
@@ -303,3 +303,37 @@ def online_channel(procedure: Procedure) -> Channel | None:
     channels = list(procedure.channels.all())
     online = [channel for channel in channels if channel.kind == Channel.Kind.ONLINE]
     return (online or channels or [None])[0]
+
+
+def dossiers_of_applicant(user: User) -> QuerySet[Dossier]:
+    """ "Hồ sơ của tôi": the person's dossiers, drafts included, newest first, each with the last step they may see;
+    only what the list shows is read."""
+    last_step = (
+        DossierEvent.objects.filter(dossier=OuterRef("pk"), visible_to_applicant=True)
+        .order_by("-at", "-id")
+        .values("action")[:1]
+    )
+    return (
+        Dossier.objects.filter(applicant=user)
+        .select_related("procedure", "receiving_agency", "handling_agency")
+        .only(
+            "code",
+            "state",
+            "due_at",
+            "created_at",
+            "submitted_at",
+            "procedure__code",
+            "procedure__name",
+            "receiving_agency__name",
+            "handling_agency__name",
+        )
+        .annotate(last_action=Subquery(last_step))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def notifications_of(user: User) -> QuerySet[Notification]:
+    """The person's inbox, newest first (what the list shows only)."""
+    return user.notifications.only(
+        "kind", "params", "title", "body", "created_at", "read_at", "dossier_id"
+    ).order_by("-created_at", "-pk")

@@ -13,7 +13,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -36,7 +35,7 @@ from dossiers.forms.citizen import (
     WithdrawForm,
     attachments_from_request,
 )
-from dossiers.models import Dossier, DossierEvent, DossierFile
+from dossiers.models import Dossier, DossierFile
 from dossiers.pdf.qr import tracking_path
 from dossiers.workflow import TRANSITIONS, Actor
 from portal.catalog.models import Procedure
@@ -433,28 +432,7 @@ def dossier_resubmit(request: HttpRequest, pk: int) -> HttpResponse:
 @page_cache.personal_page_cache(lambda request: [page_cache.user_scope(request.user.pk), "catalog"])
 def my_dossiers(request: HttpRequest) -> HttpResponse:
     """The person's dossiers, drafts included, newest first: a fixed number of queries per page."""
-    last_step = (
-        DossierEvent.objects.filter(dossier=OuterRef("pk"), visible_to_applicant=True)
-        .order_by("-at", "-id")
-        .values("action")[:1]
-    )
-    dossiers = (
-        Dossier.objects.filter(applicant=request.user)
-        .select_related("procedure", "receiving_agency", "handling_agency")
-        .only(
-            "code",
-            "state",
-            "due_at",
-            "created_at",
-            "submitted_at",
-            "procedure__code",
-            "procedure__name",
-            "receiving_agency__name",
-            "handling_agency__name",
-        )
-        .annotate(last_action=Subquery(last_step))
-        .order_by("-created_at", "-pk")
-    )
+    dossiers = selectors.dossiers_of_applicant(request.user)
     page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "dossiers/citizen/my_dossiers.html", {"page": page})
 
@@ -466,10 +444,7 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_safe
 def notification_list(request: HttpRequest) -> HttpResponse:
-    notifications = request.user.notifications.only(
-        "kind", "params", "title", "body", "created_at", "read_at", "dossier_id"
-    ).order_by("-created_at", "-pk")
-    page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.notifications_of(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "dossiers/citizen/notifications.html", {"page": page})
 
 
