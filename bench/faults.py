@@ -254,8 +254,12 @@ class Celery:
             ]
         self.proc = subprocess.Popen(  # noqa: S603
             [PYTHON, "-m", "celery", "-A", "portal", *args],
-            cwd=REPO, env=self.env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
+            cwd=REPO,
+            env=self.env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
     def kill(self, sig=signal.SIGKILL) -> None:
         if self.proc and self.proc.poll() is None:
@@ -307,7 +311,7 @@ def world() -> dict:
             documents__isnull=False,
             channels__duration__isnull=False,
             channels__duration_unit="working_day",
-        )  # fmt: skip
+        )
         .distinct()
         .order_by("code")
         .first()
@@ -399,9 +403,15 @@ def _sign_in(session, base: str, username: str) -> str:
         return _failure("sign-in page", page.status_code)
     signed = session.post(
         base + "/tai-khoan/dang-nhap/",
-        data={"login": username, "password": PASSWORD, "csrfmiddlewaretoken": session.cookies.get("csrftoken", "")},
-        headers=_csrf(session, base), allow_redirects=False, timeout=15,
-    )  # fmt: skip
+        data={
+            "login": username,
+            "password": PASSWORD,
+            "csrfmiddlewaretoken": session.cookies.get("csrftoken", ""),
+        },
+        headers=_csrf(session, base),
+        allow_redirects=False,
+        timeout=15,
+    )
     return "" if signed.status_code == 302 else _failure("sign-in", signed.status_code)
 
 
@@ -415,8 +425,10 @@ def _file_one(session, base: str, username: str, procedure: str) -> tuple[str, i
     start = session.post(
         f"{base}/ho-so/nop/{procedure}/",
         data={"co_quan": SERVICE_CENTRE, "csrfmiddlewaretoken": session.cookies.get("csrftoken", "")},
-        headers=_csrf(session, base), allow_redirects=False, timeout=15,
-    )  # fmt: skip
+        headers=_csrf(session, base),
+        allow_redirects=False,
+        timeout=15,
+    )
     if start.status_code == 302 and "/dang-nhap/" in start.headers["Location"]:
         session.signed_out = True  # the session ended: sign in again next time
     if start.status_code != 302 or session.signed_out:
@@ -429,10 +441,14 @@ def _file_one(session, base: str, username: str, procedure: str) -> tuple[str, i
     version = re.search(r'name="expected_version" value="(\d+)"', draft.text).group(1)
     slots = sorted(set(re.findall(r'name="(tep_\d+)"', draft.text)))
     data = {
-        "csrfmiddlewaretoken": session.cookies.get("csrftoken", ""), "expected_version": version,
-        "applicant_kind": "1", "applicant_name": "Công dân thử lỗi", "applicant_phone": "0912345678",
-        "delivery": "office", "hanh_dong": "kiem_tra",
-    }  # fmt: skip
+        "csrfmiddlewaretoken": session.cookies.get("csrftoken", ""),
+        "expected_version": version,
+        "applicant_kind": "1",
+        "applicant_name": "Công dân thử lỗi",
+        "applicant_phone": "0912345678",
+        "delivery": "office",
+        "hanh_dong": "kiem_tra",
+    }
     files = [(slot, ("giay-to.pdf", PDF, "application/pdf")) for slot in slots]
     saved = session.post(
         draft_url, data=data, files=files, headers=_csrf(session, base), allow_redirects=False
@@ -446,8 +462,10 @@ def _file_one(session, base: str, username: str, procedure: str) -> tuple[str, i
     done = session.post(
         review_url,
         data={"expected_version": version, "csrfmiddlewaretoken": session.cookies.get("csrftoken", "")},
-        headers=_csrf(session, base), allow_redirects=False, timeout=15,
-    )  # fmt: skip
+        headers=_csrf(session, base),
+        allow_redirects=False,
+        timeout=15,
+    )
     if done.status_code != 302:
         return _failure("submit", done.status_code), None
     return "done", int(re.search(r"/ho-so/(\d+)/$", done.headers["Location"]).group(1))
@@ -539,11 +557,17 @@ def main(argv: list[str] | None = None) -> int:
     database_url = os.environ.get("BENCH_FAULTS_DATABASE_URL", DEFAULT_DATABASE_URL)
     direct = django_env(database_url, redis.url, "faults")
     direct.update(
-        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="127.0.0.1",
-        EMAIL_PORT=str(smtp.port), CELERY_TASK_ALWAYS_EAGER="false", PORTAL_MAIL_SWEEP_SECONDS="10",
-        PORTAL_FOLLOW_UP_SWEEP_SECONDS="15", PORTAL_FOLLOW_UP_GRACE_SECONDS="20", CELERY_VISIBILITY_TIMEOUT="60",
-        PORTAL_BASE_URL="http://127.0.0.1", LOG_LEVEL="WARNING",
-    )  # fmt: skip
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(smtp.port),
+        CELERY_TASK_ALWAYS_EAGER="false",
+        PORTAL_MAIL_SWEEP_SECONDS="10",
+        PORTAL_FOLLOW_UP_SWEEP_SECONDS="15",
+        PORTAL_FOLLOW_UP_GRACE_SECONDS="20",
+        CELERY_VISIBILITY_TIMEOUT="60",
+        PORTAL_BASE_URL="http://127.0.0.1",
+        LOG_LEVEL="WARNING",
+    )
     log("preparing the database (first run: a few minutes)")
     prepare_database(database_url, direct)
     manage(direct, "collectstatic", "--noinput", "-v", "0")

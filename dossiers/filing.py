@@ -388,10 +388,18 @@ def vault_document_add(
     if issued_on and valid_until and valid_until < issued_on:
         raise InvalidInput(_("Ngày hết hiệu lực phải sau ngày cấp."))
     document = VaultDocument(
-        owner=user, source=source, doc_type=doc_type.strip()[:300], number=number[:100], issuer=issuer[:200],
-        issued_on=issued_on, valid_until=valid_until, original_name=checked.display_name,
-        content_type=checked.content_type, size=checked.size, sha256=checked.sha256,
-    )  # fmt: skip
+        owner=user,
+        source=source,
+        doc_type=doc_type.strip()[:300],
+        number=number[:100],
+        issuer=issuer[:200],
+        issued_on=issued_on,
+        valid_until=valid_until,
+        original_name=checked.display_name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+    )
     document.file.save(storage_name(checked), upload, save=False)
     document.save()
     return document
@@ -431,18 +439,28 @@ def dossier_register_at_counter(
         raise InvalidInput(_("Vui lòng nhập tên chủ hồ sơ."))
     now = timezone.now()
     dossier = Dossier.objects.create(
-        procedure=procedure, receiving_agency=receiving_agency, applicant=applicant, channel=channel,
-        state=Dossier.State.SUBMITTED, submitted_at=now,
-        code=dossier_code_issue(agency=receiving_agency, day=timezone.localdate(now)), **details,
-    )  # fmt: skip
+        procedure=procedure,
+        receiving_agency=receiving_agency,
+        applicant=applicant,
+        channel=channel,
+        state=Dossier.State.SUBMITTED,
+        submitted_at=now,
+        code=dossier_code_issue(agency=receiving_agency, day=timezone.localdate(now)),
+        **details,
+    )
     used = 0
     for label, upload in uploads:
         checked = upload_check(upload, already_in_dossier=used)
         used += checked.size
         stored = DossierFile(
-            dossier=dossier, label=(label or checked.display_name)[:500], original_name=checked.display_name,
-            content_type=checked.content_type, size=checked.size, sha256=checked.sha256, uploaded_by=officer,
-        )  # fmt: skip
+            dossier=dossier,
+            label=(label or checked.display_name)[:500],
+            original_name=checked.display_name,
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            uploaded_by=officer,
+        )
         stored.file.save(storage_name(checked), upload, save=False)
         if applicant is not None:
             stored.vault_document = vault_copy(

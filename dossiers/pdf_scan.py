@@ -40,9 +40,22 @@ MAX_TOKENS = 500_000
 _ACTIVE = {b"JS": "script", b"JavaScript": "script", b"Launch": "launch"}
 _FLATE = {b"FlateDecode", b"Fl"}
 _OTHER_FILTERS = {
-    b"ASCIIHexDecode", b"AHx", b"ASCII85Decode", b"A85", b"LZWDecode", b"LZW", b"RunLengthDecode", b"RL",
-    b"CCITTFaxDecode", b"CCF", b"JBIG2Decode", b"DCTDecode", b"DCT", b"JPXDecode", b"Crypt",
-}  # fmt: skip
+    b"ASCIIHexDecode",
+    b"AHx",
+    b"ASCII85Decode",
+    b"A85",
+    b"LZWDecode",
+    b"LZW",
+    b"RunLengthDecode",
+    b"RL",
+    b"CCITTFaxDecode",
+    b"CCF",
+    b"JBIG2Decode",
+    b"DCTDecode",
+    b"DCT",
+    b"JPXDecode",
+    b"Crypt",
+}
 
 _WHITE = rb"\x00\t\n\x0c\r "  # for the patterns
 _WHITE_BYTES = b"\x00\t\n\x0c\r "

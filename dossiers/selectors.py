@@ -205,10 +205,25 @@ def queue_dossiers(*, user: User, queue: Queue, filters: QueueFilters, clock: Cl
 
 
 ROW_FIELDS = (
-    "id", "code", "state", "channel", "applicant_name", "applicant_phone", "version", "submitted_at",
-    "received_at", "due_at", "due_reset", "procedure_id", "receiving_agency_id", "handling_agency_id",
-    "procedure__code", "procedure__name", "receiving_agency__name", "handling_agency__name",
-)  # fmt: skip
+    "id",
+    "code",
+    "state",
+    "channel",
+    "applicant_name",
+    "applicant_phone",
+    "version",
+    "submitted_at",
+    "received_at",
+    "due_at",
+    "due_reset",
+    "procedure_id",
+    "receiving_agency_id",
+    "handling_agency_id",
+    "procedure__code",
+    "procedure__name",
+    "receiving_agency__name",
+    "handling_agency__name",
+)
 
 
 def queue_page(

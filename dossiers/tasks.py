@@ -63,7 +63,7 @@ def _deliver(notification: Notification) -> None:
 def form_render(self, dossier_id: int, form_code: str) -> None:
     """Render Mẫu ``form_code`` for the dossier and store it with the dossier's files (replacing an older copy); the
     requests for it are then done. Rendering again is harmless."""
-    from dossiers.forms_pdf import dossier_form_store
+    from dossiers.pdf.store import dossier_form_store
 
     dossier = Dossier.objects.filter(pk=dossier_id).first()
     if dossier is None:

@@ -135,10 +135,20 @@ def tracking_book_rows(*, agency: Agency, year: int, chunk_size: int = 2000) -> 
         book_result_at=_event_time("approve", latest=True),
     )
     columns = dossiers.values(
-        "code", "procedure__name", "applicant_name", "applicant_address", "applicant_phone",
-        "handling_agency__name", "received_at", "due_at", "returned_at", "state", "due_reset",
-        "book_transferred_at", "book_result_at",
-    )  # fmt: skip
+        "code",
+        "procedure__name",
+        "applicant_name",
+        "applicant_address",
+        "applicant_phone",
+        "handling_agency__name",
+        "received_at",
+        "due_at",
+        "returned_at",
+        "state",
+        "due_reset",
+        "book_transferred_at",
+        "book_result_at",
+    )
     for line, values in enumerate(columns.iterator(chunk_size=chunk_size), start=1):
         yield _row(line, values)
 

@@ -264,10 +264,22 @@ class ReturnForm(ActionForm):
 ACTION_FORMS: dict[str, type[ActionForm]] = {
     form.action: form
     for form in [
-        ReceiveForm, SupplementForm, RefuseForm, TransferForm, ConsultForm, ConsultReplyForm, FinancialForm,
-        FinancialDoneForm, ProposeForm, SendBackForm, ApproveForm, ApologiseForm, ReturnForm, StopForm,
+        ReceiveForm,
+        SupplementForm,
+        RefuseForm,
+        TransferForm,
+        ConsultForm,
+        ConsultReplyForm,
+        FinancialForm,
+        FinancialDoneForm,
+        ProposeForm,
+        SendBackForm,
+        ApproveForm,
+        ApologiseForm,
+        ReturnForm,
+        StopForm,
     ]
-}  # fmt: skip
+}
 
 
 def has_result_file(files: list[DossierFile]) -> bool:

@@ -119,7 +119,13 @@ class CounterRegistrationForm(forms.Form):
     def details(self) -> dict:
         data = self.cleaned_data
         names = [
-            "applicant_kind", "applicant_name", "applicant_id_number", "applicant_phone", "applicant_email",
-            "applicant_address", "delivery", "delivery_address",
-        ]  # fmt: skip
+            "applicant_kind",
+            "applicant_name",
+            "applicant_id_number",
+            "applicant_phone",
+            "applicant_email",
+            "applicant_address",
+            "delivery",
+            "delivery_address",
+        ]
         return {name: data[name] for name in names}

@@ -477,9 +477,14 @@ def vault(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             try:
                 filing.vault_document_add(
-                    user=request.user, upload=data["file"], doc_type=data["doc_type"], number=data["number"],
-                    issuer=data["issuer"], issued_on=data["issued_on"], valid_until=data["valid_until"],
-                )  # fmt: skip
+                    user=request.user,
+                    upload=data["file"],
+                    doc_type=data["doc_type"],
+                    number=data["number"],
+                    issuer=data["issuer"],
+                    issued_on=data["issued_on"],
+                    valid_until=data["valid_until"],
+                )
             except DossierError as error:
                 form.add_error(None, error.message)
             else:

@@ -210,7 +210,7 @@ def _dossier(code: str) -> Dossier | None:
             "applicant_id_number",
             "procedure__name",
             "receiving_agency__name",
-        )  # fmt: skip
+        )
         .first()
     )
 

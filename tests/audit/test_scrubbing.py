@@ -156,10 +156,14 @@ def test_gunicorns_access_and_error_lines_are_masked(tmp_path):
     logger = PersonalIdMaskingLogger(config)
     logger.setup(config)  # a reload must not stack a second filter
     environ = {
-        "REQUEST_METHOD": "GET", "RAW_URI": f"/thu-tuc/?q={PERSONAL_ID}", "SERVER_PROTOCOL": "HTTP/1.1",
-        "PATH_INFO": "/thu-tuc/", "QUERY_STRING": f"q={PERSONAL_ID}", "REMOTE_ADDR": "10.0.0.9",
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": f"/thu-tuc/?q={PERSONAL_ID}",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "PATH_INFO": "/thu-tuc/",
+        "QUERY_STRING": f"q={PERSONAL_ID}",
+        "REMOTE_ADDR": "10.0.0.9",
         "HTTP_REFERER": f"https://dichvucong.example/?cccd={PERSONAL_ID}",
-    }  # fmt: skip
+    }
     response = SimpleNamespace(status="200 OK", sent=512, headers=[])
     try:
         logger.access(response, SimpleNamespace(headers=[]), environ, timedelta(milliseconds=12))

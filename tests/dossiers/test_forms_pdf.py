@@ -16,17 +16,17 @@ from django.urls import NoReverseMatch
 from django.utils import timezone
 
 from dossiers import filing, services
-from dossiers.forms_pdf import (
+from dossiers.models import DossierFile
+from dossiers.pdf import qr
+from dossiers.pdf.dates import vn_date, vn_datetime, vn_time
+from dossiers.pdf.render import FONTS_DIR, LocalOnlyFetcher, ResourceRefused, html_to_pdf
+from dossiers.pdf.store import (
     FormNotApplicable,
     dossier_form_html,
     dossier_form_render,
     dossier_form_store,
     render_pdf,
 )
-from dossiers.models import DossierFile
-from dossiers.pdf import qr
-from dossiers.pdf.dates import vn_date, vn_datetime, vn_time
-from dossiers.pdf.render import FONTS_DIR, LocalOnlyFetcher, ResourceRefused, html_to_pdf
 from dossiers.tasks import form_render
 from portal.accounts.models import User
 from portal.agencies.models import Agency
@@ -63,22 +63,37 @@ def birth():
 @pytest.fixture
 def people(make_user, commune):
     return {
-        "citizen": make_user("cd1", full_name="Nguyễn Thị Hồng Nhung", email="nhung@example.invalid", phone="0912345678"),
-        "receiver": make_user("mc1", role=User.Role.ONESTOP_OFFICER, agency_code=commune.code, full_name="Trần Văn Bình", job_title="Công chức một cửa"),
-        "handler": make_user("cv1", role=User.Role.HANDLING_OFFICER, agency_code=commune.code, full_name="Lê Thị Thu"),
+        "citizen": make_user(
+            "cd1", full_name="Nguyễn Thị Hồng Nhung", email="nhung@example.invalid", phone="0912345678"
+        ),
+        "receiver": make_user(
+            "mc1",
+            role=User.Role.ONESTOP_OFFICER,
+            agency_code=commune.code,
+            full_name="Trần Văn Bình",
+            job_title="Công chức một cửa",
+        ),
+        "handler": make_user(
+            "cv1", role=User.Role.HANDLING_OFFICER, agency_code=commune.code, full_name="Lê Thị Thu"
+        ),
         "leader": make_user("ld1", role=User.Role.LEADER, agency_code=commune.code, full_name="Phạm Văn Đức"),
-    }  # fmt: skip
+    }
 
 
 @pytest.fixture
 def registered(people, birth, commune):
     """A dossier brought to the commune's counter, waiting to be received."""
     return filing.dossier_register_at_counter(
-        officer=people["receiver"], procedure=birth, receiving_agency=commune, applicant=people["citizen"],
-        uploads=[("Giấy chứng sinh", scan())], applicant_name="Nguyễn Thị Hồng Nhung",
-        applicant_address="Số 12 đường Trần Hưng Đạo, Phường Bình Đức", applicant_phone="0912345678",
+        officer=people["receiver"],
+        procedure=birth,
+        receiving_agency=commune,
+        applicant=people["citizen"],
+        uploads=[("Giấy chứng sinh", scan())],
+        applicant_name="Nguyễn Thị Hồng Nhung",
+        applicant_address="Số 12 đường Trần Hưng Đạo, Phường Bình Đức",
+        applicant_phone="0912345678",
         applicant_email="nhung@example.invalid",
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
@@ -171,7 +186,7 @@ def test_the_receipt_lists_originals_and_copies_asked_by_the_linked_requirement(
     services.dossier_submit(dossier=draft, actor=people["citizen"])
     services.dossier_receive(dossier=draft, actor=people["receiver"])
     draft.refresh_from_db()
-    from dossiers.pdf.forms import received_documents
+    from dossiers.pdf.contexts import received_documents
 
     document = next(d for d in received_documents(draft) if d.name == requirement.name[:500])
     assert document.name == requirement.name[:500]
@@ -184,9 +199,13 @@ def test_the_receipt_lists_originals_and_copies_asked_by_the_linked_requirement(
 
 def test_the_receipt_gives_each_dossier_its_line_in_the_agencys_book(received, people, birth, commune):
     second = filing.dossier_register_at_counter(
-        officer=people["receiver"], procedure=birth, receiving_agency=commune, applicant=None,
-        uploads=[("Tờ khai", scan())], applicant_name="Võ Minh Tâm",
-    )  # fmt: skip
+        officer=people["receiver"],
+        procedure=birth,
+        receiving_agency=commune,
+        applicant=None,
+        uploads=[("Tờ khai", scan())],
+        applicant_name="Võ Minh Tâm",
+    )
     services.dossier_receive(dossier=second, actor=people["receiver"])
     second.refresh_from_db()
     assert "Số thứ tự: 2." in dossier_form_html(dossier=second, form_code="01")
@@ -204,9 +223,14 @@ def many_documents(people, birth, commune):
         (f"Giấy tờ số {n}: bản sao {'có chứng thực ' * (n % 4)}của người nộp", scan()) for n in range(1, 25)
     ]
     dossier = filing.dossier_register_at_counter(
-        officer=people["receiver"], procedure=birth, receiving_agency=commune, applicant=people["citizen"],
-        uploads=uploads, applicant_name="Nguyễn Thị Hồng Nhung", applicant_phone="0912345678",
-    )  # fmt: skip
+        officer=people["receiver"],
+        procedure=birth,
+        receiving_agency=commune,
+        applicant=people["citizen"],
+        uploads=uploads,
+        applicant_name="Nguyễn Thị Hồng Nhung",
+        applicant_phone="0912345678",
+    )
     services.dossier_receive(
         dossier=dossier, actor=people["receiver"], due_at=timezone.now() + timedelta(days=5)
     )
@@ -217,7 +241,7 @@ def many_documents(people, birth, commune):
 def test_the_receipts_signatures_stay_on_the_page_of_the_appointment_however_long_the_list(
     many_documents, tmp_path
 ):
-    from dossiers.pdf.forms import receipt_context
+    from dossiers.pdf.contexts import receipt_context
 
     context = receipt_context(many_documents)
     assert len(context["documents"]) == 24
@@ -286,13 +310,17 @@ def test_the_control_slip_has_a_row_per_step_with_who_gave_and_who_received(rece
     services.dossier_propose(dossier=dossier, actor=people["handler"], note="Đủ điều kiện")
     services.dossier_approve(dossier=dossier, actor=people["leader"])
     services.dossier_return_result(dossier=dossier, actor=people["receiver"])
-    from dossiers.pdf.forms import control_steps
+    from dossiers.pdf.contexts import control_steps
 
     steps = control_steps(dossier)
     assert [s.action for s in steps] == [
-        "Đăng ký hồ sơ tại bộ phận một cửa", "Tiếp nhận hồ sơ", "Chuyển cơ quan giải quyết", "Trình kết quả",
-        "Phê duyệt, ký kết quả", "Trả kết quả",
-    ]  # fmt: skip
+        "Đăng ký hồ sơ tại bộ phận một cửa",
+        "Tiếp nhận hồ sơ",
+        "Chuyển cơ quan giải quyết",
+        "Trình kết quả",
+        "Phê duyệt, ký kết quả",
+        "Trả kết quả",
+    ]
     applicant = "Nguyễn Thị Hồng Nhung (Chủ hồ sơ)"
     receiver, handler = "Trần Văn Bình (Công chức một cửa)", "Lê Thị Thu (Chuyên viên xử lý)"
     leader = "Phạm Văn Đức (Lãnh đạo)"
@@ -333,7 +361,7 @@ def test_the_control_slip_names_who_took_each_hand_over_on_a_winding_path(
     services.dossier_propose(dossier=dossier, actor=people["handler"], note="")
     services.dossier_send_back(dossier=dossier, actor=people["leader"], reason="Sửa lại")
     services.dossier_propose(dossier=dossier, actor=people["handler"], note="")
-    from dossiers.pdf.forms import control_steps
+    from dossiers.pdf.contexts import control_steps
 
     rows = {}
     for step in control_steps(dossier)[3:]:
@@ -428,8 +456,13 @@ def test_the_renderer_reads_only_the_shipped_fonts_and_inline_data():
     font = fetcher.fetch((FONTS_DIR / "DejaVuSans.ttf").as_uri())
     assert font.read(4) == b"\x00\x01\x00\x00"
     assert fetcher.fetch("data:text/plain;base64,eGluIGNow6Bv").read() == "xin chào".encode()
-    for url in ["https://fonts.googleapis.com/css?family=Roboto", "http://127.0.0.1/x.png", "file:///etc/passwd",
-                (FONTS_DIR / ".." / "models.py").as_uri(), "ftp://example.invalid/x"]:  # fmt: skip
+    for url in [
+        "https://fonts.googleapis.com/css?family=Roboto",
+        "http://127.0.0.1/x.png",
+        "file:///etc/passwd",
+        (FONTS_DIR / ".." / "models.py").as_uri(),
+        "ftp://example.invalid/x",
+    ]:
         with pytest.raises(ResourceRefused):
             fetcher.fetch(url)
 
@@ -444,7 +477,7 @@ def test_a_template_pointing_outside_gets_nothing_and_the_refusal_is_logged(capl
 
 
 def test_render_pdf_embeds_the_shipped_font(received):
-    from dossiers.pdf.forms import receipt_context
+    from dossiers.pdf.contexts import receipt_context
 
     pdf = render_pdf("dossiers/pdf/form_01.html", receipt_context(received))
     assert b"Portal-Sans" in _inflated(pdf)  # the @font-face family, subset and embedded

@@ -36,11 +36,30 @@ HOSTILE = settings(
 # Text people (or scripts) type: anything printable, plus what breaks careless code.
 NASTY = st.sampled_from(
     [
-        "\x00", "=HYPERLINK(\"http://evil.example\",\"x\")", "@SUM(1+1)", "+cmd|' /C calc'!A0", "-2+3",
-        "<script>alert(1)</script>", "' OR 1=1 --", "../../etc/passwd", "\u202eexe.pdf", "ㅤ", "A\u0301", "𝔘𝔫𝔦",
-        "0" * 40, "9" * 400, "-1", "1e309", "NaN", "2026-02-30", "31/12/9999 25:61", " ", "", "x" * 5000,
+        "\x00",
+        '=HYPERLINK("http://evil.example","x")',
+        "@SUM(1+1)",
+        "+cmd|' /C calc'!A0",
+        "-2+3",
+        "<script>alert(1)</script>",
+        "' OR 1=1 --",
+        "../../etc/passwd",
+        "\u202eexe.pdf",
+        "ㅤ",
+        "A\u0301",
+        "𝔘𝔫𝔦",
+        "0" * 40,
+        "9" * 400,
+        "-1",
+        "1e309",
+        "NaN",
+        "2026-02-30",
+        "31/12/9999 25:61",
+        " ",
+        "",
+        "x" * 5000,
     ]
-)  # fmt: skip
+)
 TEXT = st.one_of(NASTY, st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200))
 ID = st.one_of(st.integers(min_value=-(2**63), max_value=2**63), TEXT)
 FORM = st.dictionaries(keys=TEXT, values=TEXT, max_size=4)
@@ -147,10 +166,17 @@ def test_the_draft_form_never_fails_and_never_submits_by_accident(
     citizen_client, draft, fields, name, phone, id_number, kind, delivery, action, remove, vault
 ):
     data = {
-        **fields, "expected_version": draft.version, "applicant_kind": kind, "applicant_name": name,
-        "applicant_phone": phone, "applicant_id_number": id_number, "delivery": delivery, "hanh_dong": action,
-        "xoa_tep": remove, "kho_khac": vault,
-    }  # fmt: skip
+        **fields,
+        "expected_version": draft.version,
+        "applicant_kind": kind,
+        "applicant_name": name,
+        "applicant_phone": phone,
+        "applicant_id_number": id_number,
+        "delivery": delivery,
+        "hanh_dong": action,
+        "xoa_tep": remove,
+        "kho_khac": vault,
+    }
     _check(citizen_client.post(f"/ho-so/{draft.pk}/soan/", data), "draft save")
     draft.refresh_from_db()
     assert draft.state == Dossier.State.DRAFT and draft.code is None  # only the review page submits
@@ -210,7 +236,7 @@ def test_the_vault_form_never_fails(citizen_client, doc_type, number, issuer, is
             "stop",
             "nope",
         ]
-    ),  # fmt: skip
+    ),
     version=ID,
     text=TEXT,
     when=TEXT,
@@ -227,10 +253,20 @@ def test_every_officer_action_never_fails_and_refusals_change_nothing(
     officer = people.handler
     staff_login(client, officer)
     data = {
-        **fields, "expected_version": version, "note": text, "reason": text, "items": text, "question": text,
-        "reply": text, "due_at": when, "new_due_at": when, "reply_by": when, "handling_agency": agency,
-        "agency": agency, "result_name": text,
-    }  # fmt: skip
+        **fields,
+        "expected_version": version,
+        "note": text,
+        "reason": text,
+        "items": text,
+        "question": text,
+        "reply": text,
+        "due_at": when,
+        "new_due_at": when,
+        "reply_by": when,
+        "handling_agency": agency,
+        "agency": agency,
+        "result_name": text,
+    }
     before = _counts()
     response = client.post(f"/ho-so/can-bo/{dossier.pk}/{action}/", data)
     _check(response, f"officer {action}")

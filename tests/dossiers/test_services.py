@@ -271,9 +271,14 @@ def test_results_join_the_applicants_vault_when_returned(submitted, people, comm
 
 def test_counter_registration_gives_a_code_and_puts_scans_in_the_vault(people, birth, commune):
     dossier = filing.dossier_register_at_counter(
-        officer=people["receiver"], procedure=birth, receiving_agency=commune, applicant=people["citizen"],
-        uploads=[("Tờ khai", pdf())], applicant_name="Nguyễn Văn An", applicant_phone="0912345678",
-    )  # fmt: skip
+        officer=people["receiver"],
+        procedure=birth,
+        receiving_agency=commune,
+        applicant=people["citizen"],
+        uploads=[("Tờ khai", pdf())],
+        applicant_name="Nguyễn Văn An",
+        applicant_phone="0912345678",
+    )
     assert dossier.state == Dossier.State.SUBMITTED and dossier.code
     assert people["citizen"].vault_documents.filter(source="digitised").count() == 1
 

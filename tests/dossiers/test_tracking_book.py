@@ -13,8 +13,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from dossiers import filing, services
-from dossiers.forms_pdf import dossier_form_html
 from dossiers.models import Dossier
+from dossiers.pdf.store import dossier_form_html
 from dossiers.tracking_book import (
     HEADERS,
     tracking_book_csv,
@@ -70,10 +70,15 @@ def officers(make_user, commune, other_commune):
 def register(officers, birth, commune):
     def make(name: str, *, agency=None, officer=None, receive=True) -> Dossier:
         dossier = filing.dossier_register_at_counter(
-            officer=officer or officers["receiver"], procedure=birth, receiving_agency=agency or commune,
-            applicant=None, uploads=[("Tờ khai", SimpleUploadedFile("a.pdf", SCAN, content_type="application/pdf"))],
-            applicant_name=name, applicant_address="Khóm 3, Phường Bình Đức", applicant_phone="0911000111",
-        )  # fmt: skip
+            officer=officer or officers["receiver"],
+            procedure=birth,
+            receiving_agency=agency or commune,
+            applicant=None,
+            uploads=[("Tờ khai", SimpleUploadedFile("a.pdf", SCAN, content_type="application/pdf"))],
+            applicant_name=name,
+            applicant_address="Khóm 3, Phường Bình Đức",
+            applicant_phone="0911000111",
+        )
         if receive:
             services.dossier_receive(dossier=dossier, actor=officer or officers["receiver"])
         dossier.refresh_from_db()

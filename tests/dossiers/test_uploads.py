@@ -56,14 +56,19 @@ ALERT = b"<< /S /JavaScript /JS (app.alert\\(1\\)) >>"
 HOSTILE = {
     "script as open action": pdf_of(b"<< /Type /Catalog /Pages 2 0 R /OpenAction %s >>" % ALERT, PAGES, PAGE),
     "open action by reference": pdf_of(
-        b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>", PAGES, PAGE, b"<< /S /JavaScript /JS 5 0 R >>",
+        b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>",
+        PAGES,
+        PAGE,
+        b"<< /S /JavaScript /JS 5 0 R >>",
         stream(b"", b"app.alert(1)"),
     ),
     "page's additional action": pdf_of(
         CATALOG, PAGES, b"<< /Type /Page /Parent 2 0 R /AA << /O %s >> >>" % ALERT
     ),
     "document-level script": pdf_of(
-        b"<< /Type /Catalog /Pages 2 0 R /Names << /JavaScript 4 0 R >> >>", PAGES, PAGE,
+        b"<< /Type /Catalog /Pages 2 0 R /Names << /JavaScript 4 0 R >> >>",
+        PAGES,
+        PAGE,
         b"<< /Names [(a) << /S /JavaScript /JS (x) >>] >>",
     ),
     "launch action": pdf_of(
@@ -76,14 +81,17 @@ HOSTILE = {
         b"<< /Type /Catalog /Pages 2 0 R /OpenAction 10 0 R >>", PAGES, PAGE, object_stream(ALERT)
     ),
     "inside an object stream without /Type": pdf_of(
-        b"<< /Type /Catalog /Pages 2 0 R /OpenAction 10 0 R >>", PAGES, PAGE, object_stream(ALERT, dictionary=b"")
+        b"<< /Type /Catalog /Pages 2 0 R /OpenAction 10 0 R >>",
+        PAGES,
+        PAGE,
+        object_stream(ALERT, dictionary=b""),
     ),
     "after a fake stream keyword inside a dictionary": pdf_of(
         b"<< /Type /Catalog /Pages 2 0 R /X << >> stream /OpenAction %s /Y endstream >>" % ALERT, PAGES, PAGE
     ),
     "added by an incremental update": pdf_of(CATALOG, PAGES, PAGE)
     + b"1 0 obj\n<< /Type /Catalog /Pages 2 0 R /OpenAction %s >>\nendobj\n%%%%EOF\n" % ALERT,
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("case", HOSTILE, ids=list(HOSTILE))
@@ -228,9 +236,10 @@ def _png() -> bytes:
 
 def test_a_png_uploaded_as_html_downloads_as_png(client, staff, uploads_in_tmp):
     document = filing.vault_document_add(
-        user=staff.citizen, upload=SimpleUploadedFile("poly.html", _png(), content_type="text/html"),
+        user=staff.citizen,
+        upload=SimpleUploadedFile("poly.html", _png(), content_type="text/html"),
         doc_type="Ảnh chân dung",
-    )  # fmt: skip
+    )
     client.force_login(staff.citizen)
 
     response = client.get(f"/ho-so/kho-du-lieu/{document.pk}/tai-ve/")
@@ -271,8 +280,12 @@ def test_counter_registration_refuses_more_files_than_a_dossier_takes(staff, upl
 
     with pytest.raises(InvalidInput, match="Một hồ sơ có tối đa 2 tệp; đang tải lên 3 tệp"):
         filing.dossier_register_at_counter(
-            officer=staff.receiver, procedure=staff.birth, receiving_agency=staff.commune, applicant=None,
-            uploads=[("Trang", pdf()) for _ in range(3)], applicant_name="Nguyễn Văn An",
-        )  # fmt: skip
+            officer=staff.receiver,
+            procedure=staff.birth,
+            receiving_agency=staff.commune,
+            applicant=None,
+            uploads=[("Trang", pdf()) for _ in range(3)],
+            applicant_name="Nguyễn Văn An",
+        )
 
     assert Dossier.objects.count() == before

@@ -53,8 +53,10 @@ def test_an_oversize_post_gets_413_whoever_sends_it(who, client, make_user, sett
         role = User.Role.CITIZEN if who == "citizen" else User.Role.ONESTOP_OFFICER
         client.force_login(make_user(who, role=role))
     response = client.post(
-        "/ho-so/1/soan/", b"x", content_type="multipart/form-data; boundary=x",
+        "/ho-so/1/soan/",
+        b"x",
+        content_type="multipart/form-data; boundary=x",
         CONTENT_LENGTH=str(request_size_limit() + 1),
-    )  # fmt: skip
+    )
     assert response.status_code == 413
     assert "Dữ liệu gửi lên quá lớn" in response.content.decode()

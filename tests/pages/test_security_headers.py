@@ -92,8 +92,10 @@ def test_forms_may_end_at_the_national_sign_on_when_it_is_configured(client, set
     policy = directives(client.get("/"))
 
     assert policy["form-action"] == [
-        "'self'", "https://dangxuat.dichvucong.gov.vn:8443", "https://sso.dichvucong.gov.vn"
-    ]  # fmt: skip
+        "'self'",
+        "https://dangxuat.dichvucong.gov.vn:8443",
+        "https://sso.dichvucong.gov.vn",
+    ]
 
 
 def _served_templates() -> list[Path]:

@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from dossiers.models import Dossier, DossierFile
-from dossiers.pdf.forms import FORMS, FormNotApplicable, FormSpec
+from dossiers.pdf.contexts import FORMS, FormNotApplicable, FormSpec
 from dossiers.pdf.render import render_html, render_pdf
 
 
