@@ -13,14 +13,8 @@ from dossiers.access import actors_for
 from dossiers.codes import dossier_code_issue
 from dossiers.errors import ConcurrentChange, DossierError, InvalidInput, NotYourDossier, TransitionNotAllowed
 from dossiers.models import Dossier, DossierFile, VaultDocument
-from dossiers.services import (
-    ResultDocument,
-    Step,
-    dossier_resubmit,
-    record_step,
-    result_store,
-    vault_copy,
-)
+from dossiers.results import ResultDocument, result_store, vault_copy
+from dossiers.services import Step, dossier_resubmit, record_step
 from dossiers.uploads import max_dossier_bytes, storage_name, upload_check
 from dossiers.workflow import Actor
 from portal.accounts.models import User

@@ -9,8 +9,8 @@ from dossiers.deadlines import time_limit_unclear
 from dossiers.errors import InvalidInput
 from dossiers.forms.fields import AgencyField
 from dossiers.models import Dossier, DossierFile
+from dossiers.results import ResultDocument
 from dossiers.selectors import competent_agency
-from dossiers.services import ResultDocument
 from dossiers.uploads import upload_check
 
 

@@ -4,7 +4,7 @@ approved and the dossier is returned; until then it is the officers' draft, and 
 import pytest
 from django.test import Client
 
-from dossiers import services
+from dossiers import results, services
 from dossiers.models import Dossier, DossierFile
 from tests.accounts.mfa import staff_login
 from tests.dossiers.staff import PDF
@@ -14,8 +14,8 @@ S = Dossier.State
 RESULT_NAME = "Giấy khai sinh bản điện tử"
 
 
-def _result(content: bytes = PDF) -> services.ResultDocument:
-    return services.ResultDocument(
+def _result(content: bytes = PDF) -> results.ResultDocument:
+    return results.ResultDocument(
         name=RESULT_NAME, content=content, content_type="application/pdf", extension="pdf"
     )
 
@@ -120,7 +120,7 @@ def test_an_approved_result_is_not_replaced_by_a_later_draft(staff):
     approved = dossier.files.get(kind=DossierFile.Kind.RESULT)
     assert approved.approved_at is not None
     dossier.refresh_from_db()
-    services.result_store(dossier, staff.handler, _result())
+    results.result_store(dossier, staff.handler, _result())
     assert dossier.files.filter(pk=approved.pk).exists()
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from dossiers import filing, services
+from dossiers import filing, results, services
 from dossiers.errors import ConcurrentChange, InvalidInput, NotYourDossier, TransitionNotAllowed
 from dossiers.models import Dossier, DossierEvent, OutboxEvent
 from portal.accounts.models import User
@@ -260,7 +260,7 @@ def test_results_join_the_applicants_vault_when_returned(submitted, people, comm
     filing.dossier_result_add(
         dossier=dossier,
         officer=people["handler"],
-        result=services.ResultDocument("Giấy khai sinh", PDF, "application/pdf", "pdf"),
+        result=results.ResultDocument("Giấy khai sinh", PDF, "application/pdf", "pdf"),
     )
     services.dossier_propose(dossier=dossier, actor=people["handler"], note="")
     services.dossier_approve(dossier=dossier, actor=people["leader"])
