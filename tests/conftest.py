@@ -3,6 +3,7 @@ administrative units, its agencies and the full national procedure catalogue, so
 or an admin's day against real content."""
 
 import io
+import uuid
 
 import pytest
 from django.conf import settings
@@ -31,6 +32,16 @@ def _fresh_search_index_after_test():
     yield
     catalog_version_forget()
     calendar_forget()
+
+
+@pytest.fixture(autouse=True)
+def _cache_of_its_own(settings):
+    """Every test starts with an empty cache of its own: a key prefix of its own in the shared cache (Redis in the
+    PostgreSQL run outlives a test and a run), so counters, limits and kept pages of another test never decide this
+    one's outcome."""
+    default = settings.CACHES["default"]
+    prefix = f"{default.get('KEY_PREFIX', '')}-{uuid.uuid4().hex[:12]}"
+    settings.CACHES = {**settings.CACHES, "default": {**default, "KEY_PREFIX": prefix}}
 
 
 @pytest.fixture(autouse=True)

@@ -54,7 +54,6 @@ import io
 import json
 import os
 import shutil
-import uuid
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
@@ -351,9 +350,8 @@ def axe_check(browser_tools):
 
 
 @pytest.fixture(autouse=True)
-def isolated_storage_and_counters(settings, tmp_path, monkeypatch):
-    """Stored files under this test's directory; tracking counters of this test only (in the PostgreSQL run the
-    cache is Redis, shared with other runs, and the tracking page limits lookups per address)."""
+def isolated_storage_and_counters(settings, tmp_path):
+    """Stored files under this test's directory (tracking counters are the test's own: tests/conftest.py)."""
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
@@ -361,11 +359,6 @@ def isolated_storage_and_counters(settings, tmp_path, monkeypatch):
             "OPTIONS": {"location": tmp_path / "uploads"},
         },
     }
-    from dossiers.views import tracking
-
-    salt = uuid.uuid4().hex
-    original = tracking._key
-    monkeypatch.setattr(tracking, "_key", lambda kind, value: original(kind, f"{salt}:{value}"))
 
 
 @pytest.fixture

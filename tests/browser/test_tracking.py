@@ -4,7 +4,6 @@ another browser behind the same address do not keep the owner's browser out. axe
 
 Every test here stays ``django_db`` and non-transactional (see ``conftest.py``)."""
 
-import uuid
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -14,7 +13,6 @@ from playwright.sync_api import expect
 
 from dossiers import services
 from dossiers.pdf.qr import tracking_url
-from dossiers.views import tracking
 from tests.dossiers.staff import make_staff, uploads_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -22,12 +20,9 @@ NARROW = {"width": 320, "height": 640}
 
 
 @pytest.fixture(autouse=True)
-def isolated_storage_and_counters(settings, tmp_path, monkeypatch):
-    """Stored files under this test's directory; tracking counters of this test only (the cache outlives a run)."""
+def isolated_storage_and_counters(settings, tmp_path):
+    """Stored files under this test's directory (counters are the test's own: tests/conftest.py)."""
     uploads_in(settings, tmp_path)
-    salt = uuid.uuid4().hex
-    original = tracking._key
-    monkeypatch.setattr(tracking, "_key", lambda kind, value: original(kind, f"{salt}:{value}"))
 
 
 @pytest.fixture

@@ -59,7 +59,7 @@ def test_search_and_filters_combine(client):
 def test_pagination_walks_the_catalogue(client):
     first = client.get("/thu-tuc/").context["page"]
     second = client.get("/thu-tuc/", {"page": 2}).context["page"]
-    assert first.total == 1601 and second.number == 2
+    assert first.total == Procedure.objects.filter(is_active=True).count() and second.number == 2
     assert {p.code for p in first.items}.isdisjoint({p.code for p in second.items})
 
 

@@ -3,7 +3,6 @@ anything else shows the same "not found" page, guessing is limited, nobody can l
 data ever appears."""
 
 import re
-import uuid
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -27,11 +26,8 @@ CENTRE = "203.0.113.7"  # a one-stop centre: every citizen in it comes from this
 
 
 @pytest.fixture(autouse=True)
-def fresh_counters(monkeypatch, settings, tmp_path):
-    """Counters of this test only: the shared cache (Redis in the PostgreSQL run) outlives a test run."""
-    salt = uuid.uuid4().hex
-    original = tracking._key
-    monkeypatch.setattr(tracking, "_key", lambda kind, value: original(kind, f"{salt}:{value}"))
+def uploads_here(settings, tmp_path):
+    """Stored files under this test's directory (counters are the test's own: tests/conftest.py)."""
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
