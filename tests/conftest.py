@@ -64,3 +64,11 @@ def make_user(db):
         return user
 
     return make
+
+
+@pytest.fixture
+def staff(make_user):
+    """The shared people (tests/people.py): the applicant, officers of each role, admins, outsiders."""
+    from tests.people import make_staff
+
+    return make_staff(make_user)

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from portal.accounts.models import User
 from portal.accounts.session_security import LAST_SEEN_KEY
 from tests.accounts.mfa import totp_enrol, totp_now, totp_secret
-from tests.dossiers.staff import make_staff, uploads_in
+from tests.people import make_staff, uploads_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 

@@ -16,7 +16,7 @@ from dossiers.models import Dossier
 from dossiers.pdf.qr import tracking_url
 from portal.agencies.models import Agency
 from tests.browser.flows import JUSTICE, PHONE, SERVICE_CENTRE, signed_in_page
-from tests.dossiers.staff import attach_required
+from tests.people import attach_required
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 

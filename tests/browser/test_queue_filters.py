@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from dossiers import selectors
 from dossiers.models import Dossier
 from tests.accounts.mfa import staff_login
-from tests.dossiers.staff import make_staff, uploads_in
+from tests.people import make_staff, uploads_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 # Everything a screen reader treats as a live region (the roles whose default is aria-live polite or assertive).

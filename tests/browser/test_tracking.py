@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from dossiers import services
 from dossiers.pdf.qr import tracking_url
-from tests.dossiers.staff import make_staff, uploads_in
+from tests.people import make_staff, uploads_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 NARROW = {"width": 320, "height": 640}

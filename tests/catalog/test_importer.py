@@ -97,7 +97,9 @@ def test_channel_time_and_fee_are_parsed():
 def test_commune_level_procedures_are_linked_to_every_commune_and_to_the_sector_department():
     procedure = Procedure.objects.get(code="1.001193")  # đăng ký khai sinh
     links = procedure.agency_links.select_related("agency")
-    communes = AdministrativeUnit.objects.filter(parent__code="91", kind=AdministrativeUnit.Kind.COMMUNE).count()
+    communes = AdministrativeUnit.objects.filter(
+        parent__code="91", kind=AdministrativeUnit.Kind.COMMUNE
+    ).count()
     assert links.filter(role=ProcedureAgency.Role.IMPLEMENTING, agency__kind="commune").count() == communes
     assert [link.agency.name for link in links.filter(role=ProcedureAgency.Role.COMPETENT)] == ["Sở Tư pháp"]
 

@@ -1,12 +1,6 @@
 import pytest
 
-from tests.dossiers.staff import BIRTH, Staff, make_staff, uploads_in
-
-
-@pytest.fixture
-def staff(make_user) -> Staff:
-    """A citizen and officers of the units a birth-registration dossier goes through (tests/dossiers/staff.py)."""
-    return make_staff(make_user)
+from tests.people import BIRTH, uploads_in
 
 
 @pytest.fixture

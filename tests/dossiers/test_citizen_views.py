@@ -19,7 +19,7 @@ from portal.accounts.models import User
 from portal.agencies.models import Agency
 from portal.catalog.models import Procedure
 from tests.accounts.mfa import staff_login
-from tests.dossiers.staff import attach_required
+from tests.people import attach_required
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from dossiers.completeness import document_required, dossier_completeness
 from dossiers.errors import InvalidInput
 from dossiers.models import Dossier, ProcedureFilingRule, VaultDocument
 from portal.catalog.models import RequiredDocument
-from tests.dossiers.staff import attach_required, pdf
+from tests.people import attach_required, pdf
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uploads_in_tmp")]
 

@@ -31,7 +31,7 @@ from dossiers.tasks import form_render
 from portal.accounts.models import User
 from portal.agencies.models import Agency
 from portal.catalog.models import Procedure
-from tests.dossiers.staff import attach_required
+from tests.people import attach_required
 
 pytestmark = pytest.mark.django_db
 SCAN = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -20,7 +20,7 @@ from dossiers.errors import InvalidInput
 from dossiers.models import Dossier, DossierEvent, DossierFile, Notification, VaultDocument
 from portal.accounts.models import User
 from tests.accounts.mfa import staff_login
-from tests.dossiers.staff import make_staff
+from tests.people import make_staff
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uploads_in_tmp")]
 

@@ -52,7 +52,7 @@ def test_officers_are_told_when_a_dossier_enters_their_queue(staff, django_captu
 
 def test_an_online_submission_reaches_the_receiving_agencys_one_stop_officers(staff):
     from dossiers import filing
-    from tests.dossiers.staff import attach_required
+    from tests.people import attach_required
 
     draft = filing.dossier_draft_create(
         user=staff.citizen, procedure=staff.birth, receiving_agency=staff.commune

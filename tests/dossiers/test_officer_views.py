@@ -18,7 +18,7 @@ from dossiers.models import DailyCounter, Dossier, DossierFile, OutboxEvent, Sup
 from portal.accounts.models import AgencyMembership, User
 from portal.catalog.models import Procedure
 from tests.accounts.mfa import staff_login
-from tests.dossiers.staff import PDF, PNG, pdf
+from tests.people import PDF, PNG, pdf
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uploads_in_tmp")]
 S = Dossier.State

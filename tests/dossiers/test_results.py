@@ -7,7 +7,7 @@ from django.test import Client
 from dossiers import results, services
 from dossiers.models import Dossier, DossierFile
 from tests.accounts.mfa import staff_login
-from tests.dossiers.staff import PDF
+from tests.people import PDF
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uploads_in_tmp")]
 S = Dossier.State

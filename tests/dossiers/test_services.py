@@ -13,7 +13,7 @@ from dossiers.models import Dossier, DossierEvent, OutboxEvent
 from portal.accounts.models import User
 from portal.agencies.models import Agency
 from portal.catalog.models import Procedure
-from tests.dossiers.staff import attach_required
+from tests.people import attach_required
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

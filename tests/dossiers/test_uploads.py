@@ -16,7 +16,7 @@ from dossiers.errors import InvalidInput
 from dossiers.models import Dossier
 from dossiers.pdf_scan import Finding, pdf_active_content
 from dossiers.uploads import MAX_IMAGE_PIXELS, download_name, upload_check
-from tests.dossiers.staff import pdf
+from tests.people import pdf
 
 pytestmark = pytest.mark.django_db
 

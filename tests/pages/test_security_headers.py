@@ -59,7 +59,7 @@ def test_the_agency_page_for_other_websites_may_be_framed_and_still_runs_only_ou
 
 def test_a_download_keeps_its_own_stricter_policy(client, make_user, settings, tmp_path):
     from dossiers import filing
-    from tests.dossiers.staff import PDF, uploads_in
+    from tests.people import PDF, uploads_in
 
     uploads_in(settings, tmp_path)
     citizen = make_user("lan")

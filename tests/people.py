@@ -1,9 +1,13 @@
-"""Factories for the staff pages' tests: a commune that receives birth registrations, its officers, Sở Tư pháp as
-the competent agency, and dossiers registered at the counter and walked along the workflow by the real services."""
+"""The people every test can use (``staff`` fixture, tests/conftest.py) and dossiers in any state, made by the real
+services: a commune that receives birth registrations with its one-stop officers, Sở Tư pháp as the competent agency
+with a handling officer, a leader and a department admin, a province admin, the applicant, another citizen, and an
+officer of another commune."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from dossiers import filing, services
 from dossiers.models import Dossier
@@ -33,6 +37,9 @@ class Staff:
     handler: User
     leader: User
     stranger: User  # a one-stop officer of another commune
+    outsider: User  # another citizen
+    department_admin: User  # of Sở Tư pháp
+    province_admin: User
 
     def register(
         self, *, procedure=None, channel=Dossier.Channel.DIRECT, name="Nguyễn Văn An", applicant=None
@@ -74,6 +81,58 @@ class Staff:
         dossier.refresh_from_db()
         return dossier
 
+    def dossier_in(self, state: str) -> Dossier:
+        """A dossier of ``self.citizen`` in ``state``, brought there by the services as people would."""
+        S = Dossier.State
+        if state == S.DRAFT:
+            draft = filing.dossier_draft_create(
+                user=self.citizen, procedure=self.birth, receiving_agency=self.commune
+            )
+            return filing.dossier_details_update(
+                dossier=draft, user=self.citizen, applicant_phone="0912345678"
+            )
+        side_roads = {
+            S.REFUSED: (
+                S.SUBMITTED,
+                lambda d: services.dossier_refuse(dossier=d, actor=self.receiver, reason="Sai"),
+            ),
+            S.WITHDRAWN: (
+                S.RECEIVED,
+                lambda d: services.dossier_withdraw(dossier=d, actor=self.citizen, reason="Không cần nữa"),
+            ),
+            S.SUPPLEMENT: (
+                S.PROCESSING,
+                lambda d: services.dossier_request_supplement(
+                    dossier=d, actor=self.handler, items=["Bản sao giấy chứng sinh"], reason="Bản chụp mờ"
+                ),
+            ),
+            S.FINANCIAL: (
+                S.PROCESSING,
+                lambda d: services.dossier_financial(dossier=d, actor=self.handler, note="Lệ phí 8.000 đ"),
+            ),
+            S.CONSULTING: (
+                S.PROCESSING,
+                lambda d: services.dossier_consult(
+                    dossier=d,
+                    actor=self.handler,
+                    agency=self.other_commune,
+                    question="Xác minh nơi cư trú",
+                    reply_by=timezone.now() + timedelta(days=3),
+                ),
+            ),
+            S.STOPPED: (
+                S.PROCESSING,
+                lambda d: services.dossier_stop(dossier=d, actor=self.leader, reason="Giả mạo"),
+            ),
+        }
+        dossier = self.register(applicant=self.citizen)
+        if state in side_roads:
+            before, step = side_roads[state]
+            step(self.walk(dossier, before))
+            dossier.refresh_from_db()
+            return dossier
+        return self.walk(dossier, state)
+
 
 def make_staff(make_user) -> Staff:
     birth = Procedure.objects.get(code=BIRTH)
@@ -97,6 +156,9 @@ def make_staff(make_user) -> Staff:
         handler=make_user("chuyenvien", role=handling, agency_code=justice.code, job_title="Chuyên viên"),
         leader=make_user("lanhdao", role=leader, agency_code=justice.code, job_title="Phó Giám đốc"),
         stranger=make_user("motcua-khac", role=onestop, agency_code=other_commune.code),
+        outsider=make_user("nguoi-khac", email="khac@example.invalid", full_name="Người Khác"),
+        department_admin=make_user("quantri-so", role=User.Role.DEPARTMENT_ADMIN, agency_code=justice.code),
+        province_admin=make_user("quantri-tinh", role=User.Role.PROVINCE_ADMIN),
     )
 
 
