@@ -8,7 +8,8 @@ Keys are not checked against memcached's limits, which Redis does not have.
 
 Down is a miss: everything the portal keeps in the cache can be read again from PostgreSQL (pages are rendered,
 sessions are read from the database by the ``cached_db`` engine, versions start afresh), so when Redis cannot be
-reached a read returns its default, a write does nothing, a counter starts from one, and the page is served. The first
+reached a read returns its default, a write does nothing, ``add`` says it added (a lock taken with it is granted), a
+counter starts from one, and the page is served. The first
 failure is logged once; for the next ``RETRY_AFTER`` seconds no call waits on Redis, then one is tried again, and the
 first one that succeeds logs that the cache is back. Nothing restarts.
 """
@@ -45,6 +46,11 @@ class _Breaker:
                 self._down_since = now
                 logger.warning("Cache unreachable (%s); pages are served without it", type(error).__name__)
             self._retry_at = now + RETRY_AFTER
+
+    def reset(self) -> None:
+        """Forget a failure (tests, which point the cache at servers that come and go)."""
+        with self._lock:
+            self._down_since, self._retry_at = None, 0.0
 
     def succeeded(self) -> None:
         if self._down_since is None:
@@ -94,7 +100,9 @@ class _PortalRedisCacheClient(RedisCacheClient):
             client = self._clients[index] = self._client(connection_pool=self._get_connection_pool(write))
         return client
 
-    add = _guarded("add", lambda key, value, timeout: False)
+    # "Added": whoever uses add() as a lock (allauth's rate limits) goes on instead of waiting for a cache that is not
+    # there; a version or a counter that add() starts is started again on the next miss.
+    add = _guarded("add", lambda key, value, timeout: True)
     get = _guarded("get", lambda key, default: default)
     set = _guarded("set", lambda key, value, timeout: None)
     touch = _guarded("touch", lambda key, timeout: False)

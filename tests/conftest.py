@@ -39,9 +39,12 @@ def _cache_of_its_own(settings):
     """Every test starts with an empty cache of its own: a key prefix of its own in the shared cache (Redis in the
     PostgreSQL run outlives a test and a run), so counters, limits and kept pages of another test never decide this
     one's outcome."""
+    from portal.cache import breaker
+
     default = settings.CACHES["default"]
     prefix = f"{default.get('KEY_PREFIX', '')}-{uuid.uuid4().hex[:12]}"
     settings.CACHES = {**settings.CACHES, "default": {**default, "KEY_PREFIX": prefix}}
+    breaker.reset()  # a test that took the cache away does not leave it "down" for the next one
 
 
 @pytest.fixture(autouse=True)
