@@ -17,10 +17,15 @@ CHANNEL_KIND = {
 }
 
 
+def channel_kind(channel: int) -> str:
+    """The catalogue's channel for a dossier's: one filed on the national portal was filed online."""
+    return CHANNEL_KIND.get(channel, Channel.Kind.ONLINE)
+
+
 def _time_channel(dossier: Dossier) -> Channel | None:
     """The channel whose processing time applies: the dossier's own, else any channel that states a time."""
     channels = [c for c in dossier.procedure.channels.all() if c.duration is not None]
-    wanted = CHANNEL_KIND[dossier.channel]
+    wanted = channel_kind(dossier.channel)
     return min(channels, key=lambda c: (c.kind != wanted, c.position), default=None)
 
 

@@ -30,6 +30,8 @@ class Dossier(models.Model):
         DIRECT = 1, _("Trực tiếp")
         ONLINE = 2, _("Trực tuyến")
         POSTAL = 3, _("Bưu chính công ích")
+        # Filed on the national public-service portal and pulled here (dossiers/national/incoming.py).
+        NATIONAL_PORTAL = 4, _("Cổng DVCQG")
 
     class ApplicantKind(models.IntegerChoices):
         CITIZEN = 1, _("Công dân")
@@ -407,24 +409,101 @@ class NationalStatus(models.Model):
 
 
 class OutboxEvent(models.Model):
-    """A change that must reach the national portal, written in the same transaction as the change itself."""
+    """A change that must reach the national portal, written in the same transaction as the change itself and sent
+    by ``dossiers/national/outbox.py``: in order per dossier, once in effect (its idempotency key), retried with
+    backoff while the failure is temporary, parked with its reason when the portal refuses it."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Chờ gửi")
+        SENT = "sent", _("Đã gửi")
+        PARKED = "parked", _("Bị từ chối, chờ xử lý")
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="outbox")
     event = models.ForeignKey(DossierEvent, on_delete=models.CASCADE, related_name="+")
     national_status = models.PositiveSmallIntegerField()
+    # What was last sent (or tried), kept for the staff page and for an inquiry from the national portal.
     payload = models.JSONField(default=dict)
+    state = models.CharField(_("trạng thái gửi"), max_length=10, choices=State.choices, default=State.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
+    next_attempt_at = models.DateTimeField(_("gửi lại lúc"), null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    parked_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
+    # A reason code ("timeout", "http_503", "validation"…), the field the portal named and its own message.
+    last_error = models.CharField(_("lỗi gần nhất"), max_length=40, blank=True)
+    error_field = models.CharField(_("trường bị từ chối"), max_length=60, blank=True)
+    error_detail = models.CharField(_("chi tiết lỗi"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("sự kiện chờ đồng bộ")
         verbose_name_plural = _("hàng đợi đồng bộ DVCQG")
-        indexes = [models.Index(fields=["sent_at", "created_at"])]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at", "id"], name="outbox_due"),
+            models.Index(fields=["dossier", "state", "id"], name="outbox_dossier_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.dossier_id} → {self.national_status}"
+
+
+class ProcedureNationalSync(models.Model):
+    """That a procedure's online dossiers are synchronised with the national portal, since when: the coverage the
+    plan counts (30 % in the first year, 20 points more each year). Kept by province admins."""
+
+    procedure = models.OneToOneField(
+        "catalog.Procedure", verbose_name=_("thủ tục"), on_delete=models.CASCADE, related_name="national_sync"
+    )
+    synced_since = models.DateField(_("đồng bộ từ ngày"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("thủ tục đồng bộ DVCQG")
+        verbose_name_plural = _("thủ tục đồng bộ DVCQG")
+
+    def __str__(self) -> str:
+        return f"{self.procedure_id} {self.synced_since}"
+
+
+class IncomingDossier(models.Model):
+    """A dossier filed on the national portal, as pulled: taken into a reception queue, refused with a reason, or
+    waiting for another try (its documents could not be fetched). One row per national code."""
+
+    class Outcome(models.TextChoices):
+        TAKEN = "taken", _("Đã nhận vào hàng đợi")
+        REFUSED = "refused", _("Không nhận")
+        WAITING = "waiting", _("Chờ thử lại")
+
+    class Reason(models.TextChoices):
+        UNKNOWN_PROCEDURE = "unknown_procedure", _("Mã thủ tục không có trong danh mục của tỉnh")
+        UNKNOWN_AGENCY = "unknown_agency", _("Không xác định được nơi tiếp nhận")
+        MISSING = "missing", _("Thiếu thông tin bắt buộc")
+        DOCUMENT = "document", _("Giấy tờ đính kèm không hợp lệ")
+        UNREACHABLE = "unreachable", _("Không tải được giấy tờ đính kèm")
+
+    national_code = models.CharField(_("mã hồ sơ trên Cổng DVCQG"), max_length=100, unique=True)
+    dossier = models.OneToOneField(
+        Dossier, on_delete=models.SET_NULL, null=True, blank=True, related_name="national_origin"
+    )
+    outcome = models.CharField(_("kết quả"), max_length=10, choices=Outcome.choices)
+    reason = models.CharField(_("lý do"), max_length=20, choices=Reason.choices, blank=True)
+    # The field or file the reason is about, as the record named it (no personal data).
+    detail = models.CharField(_("chi tiết"), max_length=300, blank=True)
+    record = models.JSONField(default=dict)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    filed_at = models.DateTimeField(_("ngày nộp trên Cổng DVCQG"), null=True, blank=True)
+    pulled_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("hồ sơ nhận từ Cổng DVCQG")
+        verbose_name_plural = _("hồ sơ nhận từ Cổng DVCQG")
+        indexes = [models.Index(fields=["outcome", "updated_at"], name="incoming_outcome")]
+
+    def __str__(self) -> str:
+        return self.national_code
 
 
 class Notification(models.Model):

@@ -336,7 +336,7 @@ def dossier_transfer(
     _check(dossier, "transfer", actor, expected_version)
     if not handling_agency.is_active:
         raise InvalidInput(_("Cơ quan được chọn không còn hoạt động."))
-    if dossier.channel == Dossier.Channel.ONLINE:
+    if dossier.channel in (Dossier.Channel.ONLINE, Dossier.Channel.NATIONAL_PORTAL):
         deadline = workdays.add_working_days(dossier.received_at, 0)  # electronic hand-over: within the day
     else:
         deadline = workdays.handover_due(dossier.received_at)

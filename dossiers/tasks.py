@@ -95,3 +95,21 @@ def orphan_files_sweep(min_age_hours: int = 24) -> int:
     from dossiers.orphans import orphan_files_delete
 
     return orphan_files_delete(min_age_hours=min_age_hours)
+
+
+@shared_task(ignore_result=True)
+def national_outbox_drain() -> dict:
+    """Send the outbox to the national portal (a no-op, logged, when it is not configured)."""
+    from dossiers.national.outbox import outbox_drain
+
+    report = outbox_drain()
+    return {"configured": report.configured, "sent": report.sent, "retried": report.retried, "parked": report.parked}
+
+
+@shared_task(ignore_result=True)
+def national_incoming_pull() -> dict:
+    """Take the dossiers filed on the national portal into the reception queues."""
+    from dossiers.national.incoming import incoming_pull
+
+    report = incoming_pull()
+    return {"configured": report.configured, "taken": report.taken, "refused": report.refused, "waiting": report.waiting}

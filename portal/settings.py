@@ -163,7 +163,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dossiers.tasks.follow_up_sweep",
         "schedule": env.int("PORTAL_FOLLOW_UP_SWEEP_SECONDS", 120),
     },
+    # The national portal (dossiers/national/): statuses out, dossiers filed there in, the catalogue weekly.
+    "national-outbox-drain": {
+        "task": "dossiers.tasks.national_outbox_drain",
+        "schedule": env.int("PORTAL_NATIONAL_DRAIN_SECONDS", 30),
+    },
+    "national-incoming-pull": {
+        "task": "dossiers.tasks.national_incoming_pull",
+        "schedule": env.int("PORTAL_NATIONAL_PULL_SECONDS", 300),
+    },
+    "national-catalogue-pull": {
+        "task": "portal.catalog.tasks.national_catalogue_pull",
+        "schedule": 7 * 24 * 60 * 60,
+    },
 }
+# The plan's first year of synchronising online services with the national portal: 30 % then, 20 points more a year.
+PORTAL_NATIONAL_SYNC_FIRST_YEAR = env.int("PORTAL_NATIONAL_SYNC_FIRST_YEAR", 2026)
 # Work a worker normally finishes within this many seconds is left to it; after that a sweep hands it out again.
 PORTAL_FOLLOW_UP_GRACE_SECONDS = env.int("PORTAL_FOLLOW_UP_GRACE_SECONDS", 120)
 

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 from dossiers import wording
-from dossiers.deadlines import CHANNEL_KIND, processing_time, time_limit_unclear
+from dossiers.deadlines import channel_kind, processing_time, time_limit_unclear
 from dossiers.errors import DossierError
 from dossiers.models import Dossier, DossierEvent, DossierFile
 from dossiers.pdf.dates import vn_date, vn_datetime
@@ -86,7 +86,7 @@ def _common(dossier: Dossier, agency: Agency, issued_at: datetime | None, form_c
 
 
 def _channel(dossier: Dossier) -> Channel | None:
-    wanted = CHANNEL_KIND[dossier.channel]
+    wanted = channel_kind(dossier.channel)
     return next((c for c in dossier.procedure.channels.all() if c.kind == wanted), None)
 
 

@@ -15,6 +15,8 @@ from dossiers.access import actors_for, dossier_get_for_user
 from dossiers.errors import ConcurrentChange, DossierError, NotYourDossier, TransitionNotAllowed
 from dossiers.forms.actions import ACTION_FORMS, ActionForm, ConsultReplyForm, has_result_file
 from dossiers.models import Dossier
+from dossiers.national.mapping import national_code
+from dossiers.national.overview import dossier_sync_state
 from dossiers.selectors import Clock
 from dossiers.services import SERVICES
 from dossiers.views.officer.common import officer_required, queue_nav
@@ -96,6 +98,8 @@ def _render(
         "consultation": dossier.consultations.filter(closed_at__isnull=True).select_related("agency").first()
         if dossier.state == Dossier.State.CONSULTING
         else None,
+        "national_sync": dossier_sync_state(dossier.pk),
+        "national_code": national_code(dossier),
     }
     return render(request, "dossiers/officer/work.html", context, status=status)
 

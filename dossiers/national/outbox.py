@@ -1,0 +1,185 @@
+"""Sending the outbox to the national portal: claimed with ``SELECT … FOR UPDATE SKIP LOCKED`` so workers share it,
+in order per dossier (a row is taken only when no earlier row of its dossier is still waiting), once in effect (each
+row has its idempotency key; a worker killed mid-batch sends the batch again and the portal ignores the repeats),
+retried with exponential backoff while the failure is temporary, parked with its reason when the portal refuses it.
+A parked row does not hold its dossier back: the later states still go, and retrying the parked row sends the
+latest state once more after it."""
+
+import logging
+import random
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from integrations.dvcqg.client import DvcqgClient, dvcqg_client, dvcqg_configured
+from integrations.dvcqg.errors import PermanentError, TemporaryError
+
+from dossiers.errors import NotYourDossier
+from dossiers.models import OutboxEvent
+from dossiers.national.mapping import outbox_payload
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 50
+BACKOFF_FIRST_SECONDS = 30
+BACKOFF_MAX_SECONDS = 60 * 60
+# Failures that say the portal is not there at all: the rest of the batch would fail the same way.
+UNREACHABLE = frozenset({"connection", "timeout"})
+
+
+@dataclass
+class DrainReport:
+    configured: bool = True
+    sent: int = 0
+    retried: int = 0
+    parked: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+
+    def count(self, reason: str) -> None:
+        self.reasons[reason] = self.reasons.get(reason, 0) + 1
+
+
+def idempotency_key(row: OutboxEvent) -> str:
+    """The same for every attempt of a row, different for every row (a re-send after a retry is a new row)."""
+    return f"{settings.DVCQG_AGENCY_CODE or 'portal'}-outbox-{row.pk}"
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min … up to an hour, with up to a fifth of jitter so retries of many rows spread out."""
+    seconds = min(BACKOFF_FIRST_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_MAX_SECONDS)
+    return timedelta(seconds=seconds * (1 + random.random() / 5))
+
+
+def due_rows(now, size: int):
+    """Rows to send now, oldest first, at most one per dossier: the first still waiting."""
+    earlier = OutboxEvent.objects.filter(
+        dossier_id=OuterRef("dossier_id"), state=OutboxEvent.State.PENDING, pk__lt=OuterRef("pk")
+    )
+    return (
+        OutboxEvent.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(state=OutboxEvent.State.PENDING)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .exclude(Exists(earlier))
+        .select_related("event", "event__actor", "event__agency", "dossier", "dossier__procedure")
+        .select_related("dossier__receiving_agency")
+        .order_by("pk")[:size]
+    )
+
+
+def outbox_drain(*, client: DvcqgClient | None = None, batch_size: int = BATCH_SIZE, max_batches: int = 40):
+    """Send what is due, batch after batch, until nothing is due, the portal is unreachable or ``max_batches``
+    were sent. Does nothing, and says so, when the national portal is not configured."""
+    if client is None:
+        if not dvcqg_configured():
+            logger.info("national outbox: not configured, nothing sent")
+            return DrainReport(configured=False)
+        client = dvcqg_client()
+    report = DrainReport()
+    for _ in range(max_batches):
+        claimed, reachable = _drain_batch(client, batch_size, report)
+        if not claimed or not reachable:
+            break
+    return report
+
+
+def _drain_batch(client: DvcqgClient, size: int, report: DrainReport) -> tuple[int, bool]:
+    with transaction.atomic():
+        rows = list(due_rows(timezone.now(), size))
+        for row in rows:
+            if not _send(client, row, report):
+                return len(rows), False
+    return len(rows), True
+
+
+def _send(client: DvcqgClient, row: OutboxEvent, report: DrainReport) -> bool:
+    """Send one claimed row and record what happened; False when the portal is unreachable."""
+    now = timezone.now()
+    row.attempts += 1
+    try:
+        service, payload = outbox_payload(row)
+        row.payload = payload
+        call = client.progress_update if service == "CapNhatTienDoHoSoMC" else client.dossier_sync
+        call(payload, idempotency_key=idempotency_key(row))
+    except TemporaryError as error:
+        reason = getattr(error, "reason", "") or "temporary"
+        row.next_attempt_at = now + backoff(row.attempts)
+        row.last_error, row.error_detail = reason[:40], str(error)[:500]
+        row.save(update_fields=["attempts", "next_attempt_at", "last_error", "error_detail", "payload"])
+        report.retried += 1
+        report.count(reason)
+        logger.warning(
+            "national outbox: row %s temporary failure %s (attempt %s)", row.pk, reason, row.attempts
+        )
+        return reason not in UNREACHABLE
+    except PermanentError as error:
+        _park(row, now, "validation", getattr(error, "field", ""), getattr(error, "reason", "") or str(error))
+        report.parked += 1
+        report.count("validation")
+        return True
+    except Exception as error:  # a fault of ours (mapping, data): park it for a person, keep the worker alive
+        logger.exception("national outbox: row %s could not be sent", row.pk)
+        _park(row, now, "internal", "", type(error).__name__)
+        report.parked += 1
+        report.count("internal")
+        return True
+    row.state, row.sent_at, row.next_attempt_at = OutboxEvent.State.SENT, now, None
+    row.last_error = row.error_field = row.error_detail = ""
+    row.save(
+        update_fields=[
+            "state",
+            "sent_at",
+            "attempts",
+            "next_attempt_at",
+            "last_error",
+            "error_field",
+            "error_detail",
+            "payload",
+        ]
+    )
+    report.sent += 1
+    return True
+
+
+def _park(row: OutboxEvent, now, reason: str, field_name: str, detail: str) -> None:
+    row.state, row.parked_at, row.next_attempt_at = OutboxEvent.State.PARKED, now, None
+    row.last_error, row.error_field, row.error_detail = reason, (field_name or "")[:60], (detail or "")[:500]
+    row.save(
+        update_fields=[
+            "state",
+            "parked_at",
+            "attempts",
+            "next_attempt_at",
+            "last_error",
+            "error_field",
+            "error_detail",
+            "payload",
+        ]
+    )
+    logger.warning("national outbox: row %s parked (%s %s)", row.pk, reason, field_name)
+
+
+@transaction.atomic
+def outbox_retry(*, row_id: int, actor) -> OutboxEvent:
+    """A province admin sends a parked row again. When a later state of its dossier has already reached the
+    portal, that latest state is queued once more after it, so the portal ends where the dossier is."""
+    if not (actor.is_active and actor.is_province_admin):
+        raise NotYourDossier()
+    row = OutboxEvent.objects.select_for_update().filter(pk=row_id, state=OutboxEvent.State.PARKED).first()
+    if row is None:
+        raise OutboxEvent.DoesNotExist
+    row.state, row.parked_at, row.next_attempt_at, row.attempts = OutboxEvent.State.PENDING, None, None, 0
+    row.save(update_fields=["state", "parked_at", "next_attempt_at", "attempts"])
+    latest = (
+        OutboxEvent.objects.filter(dossier_id=row.dossier_id, pk__gt=row.pk, state=OutboxEvent.State.SENT)
+        .order_by("-pk")
+        .first()
+    )
+    if latest is not None:
+        OutboxEvent.objects.create(
+            dossier_id=row.dossier_id, event_id=latest.event_id, national_status=latest.national_status
+        )
+    logger.info("national outbox: row %s queued again by user %s", row.pk, actor.pk)
+    return row
