@@ -46,6 +46,19 @@ class Env:
         except ValueError:
             raise ImproperEnvironment(f"{name} must be a whole number, got {raw!r}") from None
 
+    def floats(self, name: str, default: tuple[float, ...]) -> tuple[float, ...]:
+        """Comma-separated numbers, e.g. a connect and a read timeout: ``3.05,15``."""
+        raw = self.environ.get(name)
+        if raw is None or raw.strip() == "":
+            return default
+        try:
+            values = tuple(float(item) for item in raw.split(","))
+        except ValueError:
+            raise ImproperEnvironment(f"{name} must be numbers separated by commas, got {raw!r}") from None
+        if any(value <= 0 for value in values):
+            raise ImproperEnvironment(f"{name} must be positive numbers, got {raw!r}")
+        return values
+
     def list(self, name: str, default: list[str] | None = None) -> list[str]:
         raw = self.environ.get(name)
         if raw is None:

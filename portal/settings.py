@@ -335,6 +335,14 @@ PORTAL_DOSSIER_PAGE_CACHE_SECONDS = env.int("PORTAL_DOSSIER_PAGE_CACHE_SECONDS",
 SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", "")
 
+# The national public-service portal (integrations/dvcqg). Without an address and credentials nothing is sent to it
+# (the sync says so on the admin page). The agency code defaults to the province's. Timeout: connect, read seconds.
+DVCQG_BASE_URL = env.str("DVCQG_BASE_URL", "")
+DVCQG_USERNAME = env.str("DVCQG_USERNAME", "")
+DVCQG_PASSWORD = env.str("DVCQG_PASSWORD", "")
+DVCQG_AGENCY_CODE = env.str("DVCQG_AGENCY_CODE", "")
+DVCQG_TIMEOUT = env.floats("DVCQG_TIMEOUT", (3.05, 15.0))
+
 # Dossier uploads: limits shown on the filing form and enforced by content, not by name.
 PORTAL_UPLOAD_MAX_FILE_MB = env.int("PORTAL_UPLOAD_MAX_FILE_MB", 10)
 PORTAL_UPLOAD_MAX_DOSSIER_MB = env.int("PORTAL_UPLOAD_MAX_DOSSIER_MB", 50)
