@@ -103,7 +103,12 @@ def national_outbox_drain() -> dict:
     from dossiers.national.outbox import outbox_drain
 
     report = outbox_drain()
-    return {"configured": report.configured, "sent": report.sent, "retried": report.retried, "parked": report.parked}
+    return {
+        "configured": report.configured,
+        "sent": report.sent,
+        "retried": report.retried,
+        "parked": report.parked,
+    }
 
 
 @shared_task(ignore_result=True)
@@ -112,4 +117,9 @@ def national_incoming_pull() -> dict:
     from dossiers.national.incoming import incoming_pull
 
     report = incoming_pull()
-    return {"configured": report.configured, "taken": report.taken, "refused": report.refused, "waiting": report.waiting}
+    return {
+        "configured": report.configured,
+        "taken": report.taken,
+        "refused": report.refused,
+        "waiting": report.waiting,
+    }

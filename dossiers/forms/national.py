@@ -32,7 +32,9 @@ class ProcedureSyncForm(forms.Form):
         code = self.cleaned_data["procedure"].strip()
         procedure = Procedure.objects.filter(code__iexact=code, is_active=True).first()
         if procedure is None:
-            raise forms.ValidationError(_("Không có thủ tục mã “%(code)s” trong danh mục."), params={"code": code})
+            raise forms.ValidationError(
+                _("Không có thủ tục mã “%(code)s” trong danh mục."), params={"code": code}
+            )
         if procedure.online_scope == Procedure.OnlineScope.NONE:
             raise forms.ValidationError(_("Thủ tục này không cung cấp dịch vụ công trực tuyến."))
         return procedure

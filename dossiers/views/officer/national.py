@@ -6,7 +6,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
-from integrations.dvcqg.client import dvcqg_configured
 
 from dossiers.errors import DossierError
 from dossiers.forms.national import ProcedureSyncForm
@@ -15,6 +14,7 @@ from dossiers.national import coverage, overview
 from dossiers.national.outbox import outbox_retry
 from dossiers.selectors import Clock
 from dossiers.views.officer.common import officer_required, queue_nav
+from integrations.dvcqg.client import dvcqg_configured
 
 
 @require_safe
@@ -30,7 +30,9 @@ def _page(request: HttpRequest, form: ProcedureSyncForm, *, status: int = 200) -
         "configured": dvcqg_configured(),
         "backlog": backlog,
         "retry_reasons": [(overview.reason_label(code), n) for code, n in backlog.retry_reasons],
-        "parked_reasons": [(overview.reason_label(code), field, n) for code, field, n in backlog.parked_reasons],
+        "parked_reasons": [
+            (overview.reason_label(code), field, n) for code, field, n in backlog.parked_reasons
+        ],
         "parked": overview.parked_rows(request.user),
         "incoming": overview.incoming_summary(),
         "coverage": coverage.coverage_now(),
@@ -67,7 +69,10 @@ def national_procedure(request: HttpRequest) -> HttpResponse:
     procedure = form.cleaned_data["procedure"]
     try:
         coverage.procedure_sync_set(
-            actor=request.user, procedure=procedure, synced=form.cleaned_data["synced"], since=form.cleaned_data["since"]
+            actor=request.user,
+            procedure=procedure,
+            synced=form.cleaned_data["synced"],
+            since=form.cleaned_data["since"],
         )
     except DossierError as error:
         form.add_error("since", error.message)
