@@ -96,7 +96,7 @@ def parked_rows(user, limit: int = PARKED_SHOWN):
             "error_field",
             "error_detail",
             "dossier__code",
-            "dossier__pk",
+            "dossier_id",
         )
         .order_by("-parked_at")[:limit]
     )

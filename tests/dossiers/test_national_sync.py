@@ -15,6 +15,7 @@ from dossiers.national import coverage
 from dossiers.national.mapping import dossier_payload, step_payload
 from dossiers.national.outbox import idempotency_key, outbox_drain
 from integrations.dvcqg.client import dvcqg_client
+from tests.accounts.mfa import staff_login
 
 pytestmark = pytest.mark.django_db
 
@@ -141,7 +142,7 @@ def test_a_province_admin_sends_a_parked_event_again_and_the_portal_ends_at_the_
     parked = rows(dossier)[0]
     latest_status = rows(dossier)[-1].national_status
 
-    client.force_login(staff.province_admin)
+    staff_login(client, staff.province_admin)
     response = client.post(reverse("dossiers:officer_national_retry", args=[parked.pk]))
 
     assert response.status_code == 302
@@ -157,7 +158,7 @@ def test_only_a_province_admin_may_send_a_parked_event_again(staff, standin, dvc
     (parked,) = rows(dossier)
 
     for person in (staff.receiver, staff.department_admin, staff.leader):
-        client.force_login(person)
+        staff_login(client, person)
         assert client.post(reverse("dossiers:officer_national_retry", args=[parked.pk])).status_code == 404
     parked.refresh_from_db()
     assert parked.state == Parked
@@ -203,7 +204,7 @@ def test_without_a_configured_portal_nothing_is_sent_and_the_page_says_so(staff,
 
     assert report.configured is False
     assert [row.state for row in rows(dossier)] == [Pending]
-    client.force_login(staff.receiver)
+    staff_login(client, staff.receiver)
     page = client.get(reverse("dossiers:officer_national")).content.decode()
     assert "Chưa cấu hình kết nối Cổng DVCQG" in page
 
@@ -216,7 +217,7 @@ def test_the_staff_page_shows_the_backlog_and_the_failures_by_reason(staff, stan
     standin.faults(invalid=1.0)
     drain()
 
-    client.force_login(staff.province_admin)
+    staff_login(client, staff.province_admin)
     page = client.get(reverse("dossiers:officer_national")).content.decode()
 
     assert "Cổng DVCQG trả lỗi 503" in page
@@ -227,7 +228,7 @@ def test_the_staff_page_shows_the_backlog_and_the_failures_by_reason(staff, stan
 
 def test_the_work_page_says_whether_the_state_reached_the_portal(staff, standin, dvcqg_settings, client):
     dossier = staff.register()
-    client.force_login(staff.receiver)
+    staff_login(client, staff.receiver)
     url = reverse("dossiers:officer_dossier", args=[dossier.pk])
     assert "Đang chờ gửi" in client.get(url).content.decode()
 
@@ -301,7 +302,7 @@ def test_a_province_admin_records_a_synchronised_service_and_the_share_moves(sta
     procedure = online.first()
     before = coverage.coverage_now()
 
-    client.force_login(staff.province_admin)
+    staff_login(client, staff.province_admin)
     response = client.post(
         reverse("dossiers:officer_national_procedure"),
         {"procedure": procedure.code, "synced": "1", "since": "01/07/2026"},
@@ -324,7 +325,7 @@ def test_a_province_admin_records_a_synchronised_service_and_the_share_moves(sta
     ],
 )
 def test_bad_coverage_input_gets_a_message_and_changes_nothing(staff, client, data, message):
-    client.force_login(staff.province_admin)
+    staff_login(client, staff.province_admin)
     response = client.post(reverse("dossiers:officer_national_procedure"), data)
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -332,7 +333,7 @@ def test_bad_coverage_input_gets_a_message_and_changes_nothing(staff, client, da
 
 
 def test_only_a_province_admin_records_synchronised_services(staff, client):
-    client.force_login(staff.department_admin)
+    staff_login(client, staff.department_admin)
     response = client.post(
         reverse("dossiers:officer_national_procedure"), {"procedure": "1.001193", "synced": "1"}
     )
