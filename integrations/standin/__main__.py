@@ -8,7 +8,7 @@ import sys
 import threading
 
 from integrations.standin.dvcqg import NationalPortal
-from integrations.standin.server import Standin, make_server
+from integrations.standin.server import StandinCore, make_server
 
 
 def main(argv=None) -> int:
@@ -22,7 +22,7 @@ def main(argv=None) -> int:
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
     args = parser.parse_args(argv)
 
-    standin = Standin(seed=args.seed, systems=[NationalPortal(keep=args.keep)])
+    standin = StandinCore(seed=args.seed, systems=[NationalPortal(keep=args.keep)])
     server = make_server(standin, args.host, args.port, verbose=args.verbose)
 
     def stop(signum, frame):

@@ -71,6 +71,7 @@ class Document:
     content_type: str
     content: bytes | None = None
     size: int = 0  # a synthetic document of this many bytes when content is None
+    chunked: bool = False  # sent without Content-Length (a client must count the bytes itself)
 
 
 def load_catalogue(path: Path) -> list[dict]:
@@ -429,10 +430,14 @@ class NationalPortal:
             body=_synthetic(document.size), length=document.size, content_type=document.content_type
         )
 
-    def add_document(self, content: bytes | None, size: int, content_type: str) -> str:
+    def add_document(
+        self, content: bytes | None, size: int, content_type: str, *, chunked: bool = False
+    ) -> str:
         with self.lock:
             ref = f"tl-{len(self.documents) + 1:06d}-{secrets.token_hex(4)}"
-            self.documents[ref] = Document(content_type=content_type, content=content, size=size)
+            self.documents[ref] = Document(
+                content_type=content_type, content=content, size=size, chunked=chunked
+            )
             return ref
 
 

@@ -119,7 +119,8 @@ def _catalogue(portal, request: Request) -> Response:
 def _incoming(portal, request: Request) -> Response:
     """Each record as the national portal gives it (MaHoSo, MaTTHC, MaCoQuan, ChuHoSo, LoaiDoiTuong,
     NgayNopHoSo (default now), TruongThongTin, TaiLieu). A document in TaiLieu carries either ``NoiDung`` (its
-    bytes, base64) or ``KichThuoc`` (a synthetic file of that many bytes), and ``LoaiNoiDung`` (content type);
+    bytes, base64) or ``KichThuoc`` (a synthetic file of that many bytes; ``chunked: true`` sends it without a
+    length), and ``LoaiNoiDung`` (content type);
     the stand-in keeps it and sets ``DuongDan`` to its id unless one is given. Records are not validated: tests
     push bad ones on purpose."""
     records = _records(request)
@@ -142,6 +143,7 @@ def _document(portal, item: dict) -> dict:
     content_b64 = item.pop("NoiDung", None)
     size = item.pop("KichThuoc", None)
     content_type = item.pop("LoaiNoiDung", None) or "application/pdf"
+    chunked = bool(item.pop("chunked", False))
     if item.get("DuongDan"):
         return item  # a reference the test chose (an outside address, a missing id)
     if content_b64 is not None:
@@ -151,7 +153,7 @@ def _document(portal, item: dict) -> dict:
             raise BadRequest("NoiDung must be base64") from None
         item["DuongDan"] = portal.add_document(content, len(content), content_type)
     elif isinstance(size, int) and size >= 0:
-        item["DuongDan"] = portal.add_document(None, size, content_type)
+        item["DuongDan"] = portal.add_document(None, size, content_type, chunked=chunked)
     else:
         raise BadRequest("each TaiLieu needs NoiDung (base64), KichThuoc (bytes) or DuongDan")
     return item

@@ -46,7 +46,7 @@ class Response:
     status: int = 200
     body: bytes | Iterable[bytes] = b""
     content_type: str = "application/json; charset=utf-8"
-    length: int | None = None  # required when body is an iterable
+    length: int | None = None  # for an iterable body; None sends it chunked (no length announced)
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds to wait before answering
     drop: bool = False  # answer nothing: reset the connection (after the delay)
@@ -63,7 +63,7 @@ def json_response(data, status: int = 200, **extra) -> Response:
 Handler = Callable[[Request], Response]
 
 
-class Standin:
+class StandinCore:
     """The shared state of one stand-in process: routes, fault plan, counters, and the systems it plays."""
 
     def __init__(self, *, seed: int = 0, systems: Iterable = ()):
@@ -161,7 +161,7 @@ class Standin:
 class _RequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive: clients reuse their connections, as they would in production
     server_version = "PortalStandin/1"
-    standin: Standin
+    standin: StandinCore
     verbose = False
 
     def setup(self):
@@ -210,16 +210,24 @@ class _RequestHandler(BaseHTTPRequestHandler):
         single = isinstance(body, bytes)
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(len(body) if single else response.length))
+        chunked = not single and response.length is None
+        if chunked:
+            self.send_header("Transfer-Encoding", "chunked")
+        else:
+            self.send_header("Content-Length", str(len(body) if single else response.length))
         for name, value in response.headers.items():
             self.send_header(name, value)
-        self.end_headers()
         try:
             if single:
-                self.wfile.write(body)
+                # Headers and body in one write: one segment on the wire for a small answer.
+                self._headers_buffer.append(b"\r\n" + body)
+                self.flush_headers()
             else:
+                self.end_headers()
                 for chunk in body:
-                    self.wfile.write(chunk)
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk) if chunked else chunk)
+                if chunked:
+                    self.wfile.write(b"0\r\n\r\n")
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True  # the client stopped reading (a size limit): nothing to answer to
 
@@ -236,6 +244,6 @@ class StandinServer(ThreadingHTTPServer):
     request_queue_size = 128
 
 
-def make_server(standin: Standin, host: str, port: int, *, verbose: bool = False) -> StandinServer:
+def make_server(standin: StandinCore, host: str, port: int, *, verbose: bool = False) -> StandinServer:
     handler = type("Handler", (_RequestHandler,), {"standin": standin, "verbose": verbose})
     return StandinServer((host, port), handler)
