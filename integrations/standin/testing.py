@@ -69,6 +69,10 @@ class Standin:
         error_status. No arguments: no faults."""
         return self._post("/_control/faults", rates)["plan"]
 
+    def fault_plan(self) -> dict:
+        """The fault plan in force."""
+        return self._get("/_control/faults")["plan"]
+
     def configure(self, **config) -> dict:
         """National portal settings: accounts {user: password}, agency, session_ttl, strict_codes,
         require_known_dossier."""
