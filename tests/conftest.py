@@ -75,3 +75,31 @@ def staff(make_user):
     from tests.people import make_staff
 
     return make_staff(make_user)
+
+
+@pytest.fixture(scope="session")
+def standin_process():
+    """The stand-in state systems (integrations/standin) in their own process, one for the whole run."""
+    from integrations.standin.testing import standin_start
+
+    standin = standin_start()
+    yield standin
+    standin.stop()
+
+
+@pytest.fixture
+def standin(standin_process):
+    """The stand-in, with nothing received, no faults and its own data again for this test."""
+    standin_process.reset()
+    return standin_process
+
+
+@pytest.fixture
+def dvcqg_settings(settings, standin):
+    """The portal's DVCQG_* settings pointed at the stand-in national portal."""
+    settings.DVCQG_BASE_URL = standin.dvcqg_url
+    settings.DVCQG_USERNAME = "cong-tinh"
+    settings.DVCQG_PASSWORD = "mat-khau-thu-nghiem"
+    settings.DVCQG_AGENCY_CODE = "000.00.00.H01"
+    settings.DVCQG_TIMEOUT = (2.0, 2.0)
+    return settings

@@ -119,14 +119,14 @@ class DvcqgClient:
         limit = self.max_document_bytes if max_bytes is None else max_bytes
         url = self._document_url(ref)
         return self._with_session(
-            lambda session: self._download(url, session, limit), service="TaiLieu", key=""
+            lambda session: self._download(url, session, limit), service="TaiLieu", key="-"
         )
 
     # --- transport -------------------------------------------------------------------------------------------
 
     def _call(self, service: str, fields: dict, *, key: str | None = None) -> dict:
         return self._with_session(
-            lambda session: self._post(service, fields, session, key), service, key or ""
+            lambda session: self._post(service, fields, session, key), service, key or "-"
         )
 
     def _with_session(self, send, service: str, key: str):
