@@ -7,6 +7,7 @@ from datetime import datetime
 from integrations.dvcqg.dates import format_datetime
 
 from dossiers import wording
+from dossiers.deadlines import channel_kind
 from dossiers.models import Dossier, DossierEvent, DossierFile, OutboxEvent, VaultDocument
 
 SYNC_DOSSIER = "DongBoHoSoMC"
@@ -50,35 +51,45 @@ def applicant_payload(dossier: Dossier) -> dict:
     }
 
 
-def document_payload(stored: DossierFile) -> dict:
+def document_payload(stored: DossierFile, dossier: Dossier) -> dict:
     vault = stored.vault_document
+    # The vault flags (Decree 45/2020). A paper scanned at this dossier's counter went into the store with it;
+    # a store entry older than the dossier was taken from the store instead of being filed again.
+    from_store = vault is not None and vault.created_at < dossier.created_at
     return {
         "TepDinhKemId": str(stored.pk),
         "TenTepDinhKem": stored.original_name,
-        "TenGiayTo": stored.label,
         "MaThanhPhanHoSo": str(stored.requirement_id or ""),
-        "DungLuong": stored.size,
-        # The vault flags (Decree 45/2020): kept in the applicant's store, digitised at the counter.
-        "DuocLuuKho": 1 if vault is not None else 0,
-        "DuocSoHoa": 1 if vault is not None and vault.source == VaultDocument.Source.DIGITISED else 0,
+        "DuocSoHoa": vault is not None and vault.source == VaultDocument.Source.DIGITISED and not from_store,
+        "DuocLayTuKhoDMDC": from_store,
+        "DuocTaiSuDung": vault is not None,
     }
 
 
 def fees_payload(dossier: Dossier) -> list[dict]:
-    fees = []
+    """The fee of the dossier's channel, as the catalogue states it (none when free or unknown)."""
     for channel in dossier.procedure.channels.all():
-        if channel.fee_amount:
-            fees.append({"LoaiPhiLePhi": 1, "MucPhi": channel.fee_amount, "KenhThucHien": channel.kind})
-    return fees[:1]
+        if channel.fee_amount and channel.kind == channel_kind(dossier.channel):
+            return [
+                {
+                    "TenPhiLePhi": (channel.fee_text or "Lệ phí")[:300],
+                    "Gia": channel.fee_amount,
+                    "LoaiPhiLePhi": 1,
+                }
+            ]
+    return []
 
 
 def supplements_payload(dossier: Dossier) -> list[dict]:
+    """Requests for more papers: when, what, when answered, and the due date before and after."""
     return [
         {
-            "NgayYeuCau": _date(request.requested_at),
-            "NgayBoSung": _date(request.answered_at),
-            "NoiDungYeuCau": request.reason[:500],
-            "NgayHenTraCu": _date(dossier.original_due_at),
+            "HoSoBoSungId": str(request.pk),
+            "NgayBoSung": _date(request.requested_at),
+            "NoiDungBoSung": request.reason[:500],
+            "NgayTiepNhanBoSung": _date(request.answered_at),
+            "TrangThaiBoSung": 1 if request.answered_at else 0,
+            "NgayHenTraTruoc": _date(dossier.original_due_at),
             "NgayHenTraMoi": _date(dossier.due_at if request.answered_at else None),
         }
         for request in dossier.supplement_requests.all()
@@ -118,13 +129,16 @@ def dossier_payload(dossier: Dossier, status: int) -> dict:
         "TrangThaiHoSo": status,
         "NgayKetThucXuLy": _date(dossier.finished_at),
         "NgayTra": _date(dossier.returned_at),
-        "HinhThucTraKetQua": 2 if dossier.delivery == Dossier.Delivery.POST else 1,
-        "TaiLieuNop": [document_payload(f) for f in files if f.kind in (DossierFile.Kind.APPLICATION,)],
+        "HinhThuc": 1 if dossier.delivery == Dossier.Delivery.POST else 0,
+        "DonViXuLy": dossier.handling_agency.name if dossier.handling_agency_id else "",
+        "TaiLieuNop": [
+            document_payload(f, dossier) for f in files if f.kind in (DossierFile.Kind.APPLICATION,)
+        ],
         "DanhSachLePhi": fees_payload(dossier),
         "DanhSachHoSoBoSung": supplements_payload(dossier),
         "DanhSachGiaHan": extensions_payload(dossier),
         "DanhSachGiayToKetQua": [
-            {"TenGiayTo": f.label, "TenTepDinhKem": f.original_name, "TepDinhKemId": str(f.pk)}
+            {"TenGiayTo": f.label, "GiayToId": str(f.pk)}
             for f in files
             if f.kind == DossierFile.Kind.RESULT and f.approved_at is not None
         ],

@@ -64,7 +64,7 @@ def due_rows(now, size: int):
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
         .exclude(Exists(earlier))
         .select_related("event", "event__actor", "event__agency", "dossier", "dossier__procedure")
-        .select_related("dossier__receiving_agency")
+        .select_related("dossier__receiving_agency", "dossier__handling_agency")
         .order_by("pk")[:size]
     )
 
