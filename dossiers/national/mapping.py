@@ -4,11 +4,10 @@ Asia/Ho_Chi_Minh; codes are the national ones (channel 1â€“3, applicant kind 1â€
 
 from datetime import datetime
 
-from integrations.dvcqg.dates import format_datetime
-
 from dossiers import wording
 from dossiers.deadlines import channel_kind
 from dossiers.models import Dossier, DossierEvent, DossierFile, OutboxEvent, VaultDocument
+from integrations.dvcqg.dates import format_datetime
 
 SYNC_DOSSIER = "DongBoHoSoMC"
 SYNC_STEP = "CapNhatTienDoHoSoMC"

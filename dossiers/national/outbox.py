@@ -14,12 +14,12 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
-from integrations.dvcqg.client import DvcqgClient, dvcqg_client, dvcqg_configured
-from integrations.dvcqg.errors import PermanentError, TemporaryError
 
 from dossiers.errors import NotYourDossier
 from dossiers.models import OutboxEvent
 from dossiers.national.mapping import outbox_payload
+from integrations.dvcqg.client import DvcqgClient, dvcqg_client, dvcqg_configured
+from integrations.dvcqg.errors import PermanentError, TemporaryError
 
 logger = logging.getLogger(__name__)
 
