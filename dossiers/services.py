@@ -24,6 +24,7 @@ from dossiers.models import (
     OutboxEvent,
     SupplementRequest,
 )
+from dossiers.national.mapping import event_payload
 from dossiers.results import ResultDocument, result_store, results_to_vault
 from dossiers.workflow import TRANSITIONS, Actor
 from portal.accounts.models import User
@@ -93,12 +94,7 @@ def _record(
             dossier=dossier,
             event=event,
             national_status=status,
-            payload={
-                "MaHoSo": dossier.code,
-                "TrangThaiHoSo": status,
-                "ThaoTac": action,
-                "NoiDung": wording.history_note_for_national_portal(event),
-            },
+            payload=event_payload(dossier, event, status),
         )
     return event
 

@@ -179,6 +179,10 @@ CELERY_BEAT_SCHEDULE = {
 }
 # The plan's first year of synchronising online services with the national portal: 30 % then, 20 points more a year.
 PORTAL_NATIONAL_SYNC_FIRST_YEAR = env.int("PORTAL_NATIONAL_SYNC_FIRST_YEAR", 2026)
+# A status the national portal could not take for a temporary reason is tried again after 30 s, then 1, 2, 4 …
+# minutes, at most an hour apart.
+PORTAL_NATIONAL_BACKOFF_SECONDS = env.int("PORTAL_NATIONAL_BACKOFF_SECONDS", 30)
+PORTAL_NATIONAL_BACKOFF_MAX_SECONDS = env.int("PORTAL_NATIONAL_BACKOFF_MAX_SECONDS", 3600)
 # Work a worker normally finishes within this many seconds is left to it; after that a sweep hands it out again.
 PORTAL_FOLLOW_UP_GRACE_SECONDS = env.int("PORTAL_FOLLOW_UP_GRACE_SECONDS", 120)
 

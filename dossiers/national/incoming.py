@@ -96,7 +96,14 @@ def incoming_take(record: dict, *, client: DvcqgClient) -> IncomingDossier | Non
     try:
         with transaction.atomic():
             dossier = _take(code, record, client)
-            return _remember(code, record, Outcome.TAKEN, dossier=dossier)
+            row = _remember(code, record, Outcome.TAKEN, dossier=dossier)
+            # After the national code is linked: the first status goes back under it.
+            channel = int(Dossier.Channel.NATIONAL_PORTAL)
+            record_step(
+                dossier, "register", None, Step(agency=dossier.receiving_agency, params={"channel": channel})
+            )
+            transaction.on_commit(lambda: notifications.work_arrived(dossier, from_state="", actor=None))
+            return row
     except Refused as refusal:
         logger.info("national incoming: %s refused (%s %s)", code, refusal.reason, refusal.detail)
         return _remember(code, record, Outcome.REFUSED, reason=refusal.reason, detail=refusal.detail)
@@ -164,13 +171,6 @@ def _take(code: str, record: dict, client: DvcqgClient) -> Dossier:
         code=dossier_code_issue(agency=agency, day=timezone.localdate(now)),
     )
     _store(dossier, uploads)
-    record_step(
-        dossier,
-        "register",
-        None,
-        Step(agency=agency, params={"channel": int(Dossier.Channel.NATIONAL_PORTAL)}),
-    )
-    transaction.on_commit(lambda: notifications.work_arrived(dossier, from_state="", actor=None))
     return dossier
 
 

@@ -113,7 +113,7 @@ def extensions_payload(dossier: Dossier) -> list[dict]:
 
 def dossier_payload(dossier: Dossier, status: int) -> dict:
     """DongBoHoSoMC: the dossier as it stands, with the status of the step being sent."""
-    files = list(dossier.files.select_related("vault_document"))
+    files = list(dossier.files.all())  # .all(): a bench or an export prefetches them
     return {
         "MaHoSo": national_code(dossier),
         "MaTTHC": dossier.procedure.code,
@@ -160,10 +160,15 @@ def step_payload(dossier: Dossier, event: DossierEvent, status: int) -> dict:
     }
 
 
+def event_payload(dossier: Dossier, event: DossierEvent, status: int) -> dict:
+    """What the national portal is sent for a step: written into the outbox row in the same transaction as the
+    step, so every attempt sends the same content under the same idempotency key."""
+    if service_for(event) == SYNC_STEP:
+        return step_payload(dossier, event, status)
+    return dossier_payload(dossier, status)
+
+
 def outbox_payload(row: OutboxEvent) -> tuple[str, dict]:
-    """(service, payload) for an outbox row, built when it is sent: the dossier's current data with the row's
-    status, so a retry after hours sends the truth of that moment, not a stale copy."""
-    service = service_for(row.event)
-    if service == SYNC_STEP:
-        return service, step_payload(row.dossier, row.event, row.national_status)
-    return service, dossier_payload(row.dossier, row.national_status)
+    """(service, payload) of an outbox row: the payload stored with it; a row written before payloads were stored
+    gets one now."""
+    return service_for(row.event), row.payload or event_payload(row.dossier, row.event, row.national_status)

@@ -24,8 +24,6 @@ from integrations.dvcqg.errors import PermanentError, TemporaryError
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 50
-BACKOFF_FIRST_SECONDS = 30
-BACKOFF_MAX_SECONDS = 60 * 60
 # Failures that say the portal is not there at all: the rest of the batch would fail the same way.
 UNREACHABLE = frozenset({"connection", "timeout"})
 
@@ -48,8 +46,10 @@ def idempotency_key(row: OutboxEvent) -> str:
 
 
 def backoff(attempts: int) -> timedelta:
-    """30 s, 1 min, 2 min … up to an hour, with up to a fifth of jitter so retries of many rows spread out."""
-    seconds = min(BACKOFF_FIRST_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_MAX_SECONDS)
+    """30 s, 1 min, 2 min … up to an hour (settings), with up to a fifth of jitter so that retries of many rows
+    spread out."""
+    first, most = settings.PORTAL_NATIONAL_BACKOFF_SECONDS, settings.PORTAL_NATIONAL_BACKOFF_MAX_SECONDS
+    seconds = min(first * 2 ** max(attempts - 1, 0), most)
     return timedelta(seconds=seconds * (1 + random.random() / 5))
 
 
