@@ -11,9 +11,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from integrations.dvcqg.client import DvcqgClient, dvcqg_client, dvcqg_configured
-from integrations.dvcqg.dates import parse_datetime
-from integrations.dvcqg.errors import DvcqgError, PermanentError, TemporaryError
 
 from dossiers import notifications
 from dossiers.codes import dossier_code_issue
@@ -21,6 +18,9 @@ from dossiers.errors import InvalidInput
 from dossiers.models import Dossier, DossierFile, IncomingDossier
 from dossiers.services import Step, record_step
 from dossiers.uploads import max_dossier_bytes, max_file_bytes, storage_name, upload_check
+from integrations.dvcqg.client import DvcqgClient, dvcqg_client, dvcqg_configured
+from integrations.dvcqg.dates import parse_datetime
+from integrations.dvcqg.errors import DvcqgError, PermanentError, TemporaryError
 from portal.accounts.models import User
 from portal.agencies.models import Agency
 from portal.catalog.models import Procedure
