@@ -2,7 +2,7 @@
 and for one dossier whether its state has reached the national portal."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
@@ -42,8 +42,10 @@ class Backlog:
     parked_reasons: list[tuple[str, str, int]]
 
     @property
-    def oldest_unsent_age(self) -> timedelta | None:
-        return timezone.now() - self.oldest_unsent_at if self.oldest_unsent_at else None
+    def oldest_unsent_minutes(self) -> int | None:
+        if self.oldest_unsent_at is None:
+            return None
+        return int((timezone.now() - self.oldest_unsent_at).total_seconds() // 60)
 
 
 def outbox_backlog() -> Backlog:
