@@ -15,6 +15,7 @@ session.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -167,11 +168,16 @@ class DvcqgClient:
 
     def _post(self, service: str, fields: dict, session: str, key: str | None) -> dict:
         body = {"session": session, "madonvi": self.agency_code, "service": service, **fields}
-        headers = {}
+        headers = {"Content-Type": "application/json; charset=utf-8"}
         if key:
             body["IdempotencyKey"] = key
             headers["Idempotency-Key"] = key
-        response = self._send("post", f"{self.base_url}/service", json=body, headers=headers)
+        try:
+            data = json.dumps(body, ensure_ascii=False, allow_nan=False).encode()
+        except (TypeError, ValueError) as exc:
+            # A payload that cannot be written as JSON will not become writable by waiting: refuse it here.
+            raise PermanentError("payload", f"not JSON: {exc}", field="data") from None
+        response = self._send("post", f"{self.base_url}/service", data=data, headers=headers)
         return _answer(response)
 
     def _send(self, method: str, url: str, **kwargs) -> requests.Response:
@@ -276,8 +282,8 @@ def _answer(response: requests.Response) -> dict:
     status = response.status_code
     if status == 401:
         raise SessionExpired(f"http_{status}")
-    if status == 429 or status >= 500:
-        raise TemporaryError(f"http_{status}")
+    if status in (408, 429) or status >= 500:
+        raise TemporaryError(f"http_{status}", retry_after=_retry_after(response))
     if status >= 400:
         try:
             data = _decode(response)
@@ -300,6 +306,15 @@ def _answer(response: requests.Response) -> dict:
     if code == SESSION_EXPIRED_CODE:
         raise SessionExpired("error_code 401")
     raise _refusal(data)
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    """The seconds a Retry-After header asks for (its date form is not used by the portal)."""
+    value = response.headers.get("Retry-After", "").strip()
+    try:
+        return max(0.0, float(value)) if value else None
+    except ValueError:
+        return None
 
 
 def _decode(response: requests.Response):

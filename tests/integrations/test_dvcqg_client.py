@@ -61,6 +61,24 @@ def test_a_synced_dossier_reaches_the_portal_with_its_status(national, standin):
     assert arrived["key"] == "evt-1"
     assert arrived["body"]["madonvi"] == "000.00.00.H01"
     assert arrived["body"]["data"][0]["ChuHoSo"]["HoVaTen"] == "Nguyễn Thị Lan"
+    assert "session" not in arrived["body"]  # the stand-in keeps what arrived, never the session
+
+
+def test_a_payload_that_cannot_be_written_as_json_is_refused_before_sending(national, standin):
+    with pytest.raises(PermanentError) as refused:
+        national.dossier_sync(a_dossier(NgayTiepNhan=datetime(2026, 11, 25)), idempotency_key="evt-1")
+
+    assert (refused.value.code, refused.value.field) == ("payload", "data")
+    assert standin.delivery_count("evt-1") == 0
+
+
+def test_a_rate_limit_says_how_long_to_wait(national, standin):
+    standin.faults(rate_limit=1.0, services=["DongBoHoSoMC"])
+
+    with pytest.raises(TemporaryError) as limited:
+        national.dossier_sync(a_dossier(), idempotency_key="evt-1")
+
+    assert (limited.value.reason, limited.value.retry_after) == ("http_429", 1.0)
 
 
 def test_the_same_event_delivered_twice_takes_effect_once(national, standin):
