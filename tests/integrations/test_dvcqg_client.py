@@ -403,3 +403,41 @@ def test_the_province_agency_code_is_used_when_none_is_set(dvcqg_settings):
     dvcqg_settings.DVCQG_AGENCY_CODE = ""
 
     assert dvcqg_client().agency_code == dvcqg_settings.PORTAL_PROVINCE_AGENCY_CODE
+
+
+def test_under_mixed_faults_every_event_takes_effect_once_and_in_order(national, standin):
+    """A sender that retries only temporary errors, against 5 % of each temporary fault, lost answers and 1 %
+    refusals: each event arrives exactly once in effect or is refused, and each dossier's statuses keep order."""
+    standin.faults(
+        seed=3,
+        reset=0.05,
+        error=0.05,
+        html=0.05,
+        malformed=0.05,
+        rate_limit=0.05,
+        session_expired=0.05,
+        duplicate=0.05,
+        invalid=0.01,
+        services=["DongBoHoSoMC"],
+    )
+    refused = set()
+    for number in range(60):
+        for status in (2, 4, 10):
+            key = f"evt-{number}-{status}"
+            for _ in range(50):
+                try:
+                    national.dossier_sync(a_dossier(code=f"H-{number}", status=status), idempotency_key=key)
+                    break
+                except TemporaryError:
+                    continue
+                except PermanentError:
+                    refused.add(key)
+                    break
+
+    keys = standin.keys()
+    assert all(state["applied"] == (0 if key in refused else 1) for key, state in keys.items())
+    assert len(keys) == 180
+    for number in range(60):
+        expected = [s for s in (2, 4, 10) if f"evt-{number}-{s}" not in refused]
+        assert standin.statuses(f"H-{number}") == expected
+    assert sum(state["deliveries"] for state in keys.values()) > 180  # the faults did happen
