@@ -5,9 +5,11 @@ Every call is a JSON POST of ``{session, madonvi, service, …}`` to ``<base>/se
 are fetched from ``<base>/tai-lieu/<id>``. ``error_code`` 0 is success. The session is obtained on the first call
 and kept on this instance; when the portal says it has expired the client logs in again once and repeats the call
 once. Writes carry an idempotency key (``IdempotencyKey`` in the body, ``Idempotency-Key`` header), so a call
-repeated after a lost answer is applied once.
+repeated after a lost answer is applied once. The service names and fields follow deployed systems (DOMAIN.md
+§11); the three paths are this project's convention, to be checked against the official specification before
+production.
 
-Failures are classified (``errors.py``): temporary ones (network, timeout, 5xx, 429, an answer that is not the
+Failures are classified (``errors.py``): temporary ones (network, timeout, 5xx, 408, 429, an answer that is not the
 expected JSON) may be retried; permanent ones (the portal's refusal, with its field and reason) must not be.
 The log says which service, which key and what happened; never the payload, a personal id, the password or the
 session.
