@@ -3,6 +3,8 @@
 
 SHELL := /bin/bash
 PORT ?= 8000
+# The stand-in state systems (integrations/standin) started beside the portal by `make run`.
+STANDIN_PORT ?= 8790
 VENV := .venv
 BIN := $(VENV)/bin
 # The first interpreter on PATH that is Python 3.12 or newer (a pyenv shim for another version fails the check).
@@ -36,13 +38,14 @@ migrate: $(VENV)/.base-installed | var
 demo: migrate
 	$(BIN)/python manage.py load_demo
 
+# The national portal is played by the stand-in (its own process, stopped with the portal) unless DVCQG_BASE_URL is set.
 # Links and QR codes in the PDF forms (rendered while loading the demo and afterwards) point where the portal is served,
 # unless PORTAL_BASE_URL is given (a public address in front of it).
 run: export PORTAL_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: demo
 	@echo "Cổng Dịch vụ công: http://127.0.0.1:$(PORT)/  (quản trị: http://127.0.0.1:$(PORT)/quan-tri/)"
 	@echo "Đường dẫn tra cứu trong biểu mẫu PDF: $(PORTAL_BASE_URL)/"
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(BIN)/python -m integrations.standin.beside --port $(STANDIN_PORT) -- $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Browser tests need Chromium and axe-core, the single sign-on tests oidc-provider (an OpenID provider run on loopback);
 # CI installs them (.ci/run; `npm ci` installs every package in package-lock.json). Locally they are skipped when absent.

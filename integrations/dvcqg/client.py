@@ -5,9 +5,11 @@ Every call is a JSON POST of ``{session, madonvi, service, …}`` to ``<base>/se
 are fetched from ``<base>/tai-lieu/<id>``. ``error_code`` 0 is success. The session is obtained on the first call
 and kept on this instance; when the portal says it has expired the client logs in again once and repeats the call
 once. Writes carry an idempotency key (``IdempotencyKey`` in the body, ``Idempotency-Key`` header), so a call
-repeated after a lost answer is applied once.
+repeated after a lost answer is applied once. The service names and fields follow deployed systems (DOMAIN.md
+§11); the three paths are this project's convention, to be checked against the official specification before
+production.
 
-Failures are classified (``errors.py``): temporary ones (network, timeout, 5xx, 429, an answer that is not the
+Failures are classified (``errors.py``): temporary ones (network, timeout, 5xx, 408, 429, an answer that is not the
 expected JSON) may be retried; permanent ones (the portal's refusal, with its field and reason) must not be.
 The log says which service, which key and what happened; never the payload, a personal id, the password or the
 session.
@@ -15,6 +17,7 @@ session.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -167,11 +170,16 @@ class DvcqgClient:
 
     def _post(self, service: str, fields: dict, session: str, key: str | None) -> dict:
         body = {"session": session, "madonvi": self.agency_code, "service": service, **fields}
-        headers = {}
+        headers = {"Content-Type": "application/json; charset=utf-8"}
         if key:
             body["IdempotencyKey"] = key
             headers["Idempotency-Key"] = key
-        response = self._send("post", f"{self.base_url}/service", json=body, headers=headers)
+        try:
+            data = json.dumps(body, ensure_ascii=False, allow_nan=False).encode()
+        except (TypeError, ValueError) as exc:
+            # A payload that cannot be written as JSON will not become writable by waiting: refuse it here.
+            raise PermanentError("payload", f"not JSON: {exc}", field="data") from None
+        response = self._send("post", f"{self.base_url}/service", data=data, headers=headers)
         return _answer(response)
 
     def _send(self, method: str, url: str, **kwargs) -> requests.Response:
@@ -276,8 +284,8 @@ def _answer(response: requests.Response) -> dict:
     status = response.status_code
     if status == 401:
         raise SessionExpired(f"http_{status}")
-    if status == 429 or status >= 500:
-        raise TemporaryError(f"http_{status}")
+    if status in (408, 429) or status >= 500:
+        raise TemporaryError(f"http_{status}", retry_after=_retry_after(response))
     if status >= 400:
         try:
             data = _decode(response)
@@ -300,6 +308,15 @@ def _answer(response: requests.Response) -> dict:
     if code == SESSION_EXPIRED_CODE:
         raise SessionExpired("error_code 401")
     raise _refusal(data)
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    """The seconds a Retry-After header asks for (its date form is not used by the portal)."""
+    value = response.headers.get("Retry-After", "").strip()
+    try:
+        return max(0.0, float(value)) if value else None
+    except ValueError:
+        return None
 
 
 def _decode(response: requests.Response):

@@ -1,6 +1,6 @@
 """What can go wrong talking to the national portal, split by what the caller should do about it.
 
-``TemporaryError``: try again later (network, timeout, 5xx, rate limit, an answer that is not the JSON we expect).
+``TemporaryError``: try again later (network, timeout, 408, 429, 5xx, an answer that is not the JSON we expect).
 ``SessionExpired`` is a temporary error the client handles itself (it logs in again once). ``PermanentError``: the
 portal read the request and refused it (``error_code`` ≠ 0, a 4xx): sending the same thing again will not help;
 ``code``, ``field`` and ``reason`` say why. ``NotConfigured``: no address or credentials in the settings.
@@ -13,12 +13,14 @@ class DvcqgError(Exception):
 
 class TemporaryError(DvcqgError):
     """The call may succeed later. ``reason`` is a short code: ``timeout``, ``connection``, ``http_503``,
-    ``http_429``, ``not_json``, ``malformed``, ``session_expired``, ``login_refused``."""
+    ``http_429``, ``not_json``, ``malformed``, ``session_expired``, ``login_refused``. ``retry_after``: the
+    seconds the portal asked to wait (Retry-After), when it said."""
 
-    def __init__(self, reason: str, detail: str = ""):
+    def __init__(self, reason: str, detail: str = "", *, retry_after: float | None = None):
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason
         self.detail = detail
+        self.retry_after = retry_after
 
 
 class SessionExpired(TemporaryError):

@@ -53,8 +53,15 @@ def _worker(args) -> tuple[int, int]:
     return ok, failed
 
 
+def _server_cpu(dvcqg_url: str) -> float:
+    root = dvcqg_url.rstrip("/").removesuffix("/dvcqg")
+    return requests.get(f"{root}/_control/stats", timeout=10).json()["cpu_seconds"]
+
+
 def measure(dvcqg_url: str, *, calls: int = 2000, concurrency: int = 4) -> dict:
-    """{requests, ok, failed, seconds, per_second, concurrency}: ``per_second`` is answered calls per second."""
+    """{requests, ok, failed, seconds, per_second, concurrency, server_cpu_ms_per_call, server_bound_per_second}:
+    ``per_second`` is answered calls per second end to end (clients included, on this machine as loaded now);
+    ``server_bound_per_second`` what the stand-in's own CPU per call would allow on one free core."""
     run = uuid.uuid4().hex[:8]
     share = max(1, calls // concurrency)
     jobs = [(dvcqg_url.rstrip("/"), share, f"{run}-{worker}") for worker in range(concurrency)]
@@ -63,9 +70,11 @@ def measure(dvcqg_url: str, *, calls: int = 2000, concurrency: int = 4) -> dict:
         pool.map(
             _worker, [(url, 1, f"warm-{prefix}") for url, _, prefix in jobs]
         )  # processes up, logged in once
+        cpu_before = _server_cpu(dvcqg_url)
         started = time.perf_counter()
         results = pool.map(_worker, jobs)
         seconds = time.perf_counter() - started
+        cpu = _server_cpu(dvcqg_url) - cpu_before
     ok = sum(r[0] for r in results)
     failed = sum(r[1] for r in results)
     return {
@@ -75,6 +84,8 @@ def measure(dvcqg_url: str, *, calls: int = 2000, concurrency: int = 4) -> dict:
         "seconds": round(seconds, 3),
         "per_second": round((ok + failed) / seconds, 1),
         "concurrency": concurrency,
+        "server_cpu_ms_per_call": round(1000 * cpu / max(1, ok + failed), 3),
+        "server_bound_per_second": round((ok + failed) / cpu, 1) if cpu > 0 else None,
     }
 
 

@@ -150,6 +150,9 @@ class StandinCore:
             stats = {
                 "requests": self.requests,
                 "uptime_seconds": round(time.time() - self.started, 3),
+                # CPU the whole stand-in process has used (all threads): its own cost per call, apart from the
+                # clients', is the difference over a run divided by the calls.
+                "cpu_seconds": round(time.process_time(), 3),
                 "by_route": dict(self.by_route),
                 "faults_injected": dict(self.faults_injected),
             }

@@ -156,8 +156,25 @@ class Standin:
             process.wait(timeout=5)
 
 
-def standin_start(port: int = 0, *, seed: int = 0, host: str = "127.0.0.1", wait: float = 30.0) -> Standin:
-    """Start ``python -m integrations.standin`` in its own process and return its handle once it answers."""
+def stop_with_parent() -> None:
+    """In the child before exec (Linux): SIGTERM when the process that started it dies, even by SIGKILL."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def standin_start(
+    port: int = 0,
+    *,
+    seed: int = 0,
+    host: str = "127.0.0.1",
+    wait: float = 30.0,
+    die_with_parent: bool = False,
+) -> Standin:
+    """Start ``python -m integrations.standin`` in its own process (and process group) and return its handle once
+    it answers. ``die_with_parent``: the stand-in also stops if this process is killed without a chance to stop
+    it (Linux)."""
     command = [
         sys.executable,
         "-m",
@@ -171,7 +188,13 @@ def standin_start(port: int = 0, *, seed: int = 0, host: str = "127.0.0.1", wait
     ]
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True, start_new_session=True
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=stop_with_parent if die_with_parent and sys.platform == "linux" else None,
     )
     first_line: list[str] = []
     reader = threading.Thread(target=lambda: first_line.append(process.stdout.readline()), daemon=True)

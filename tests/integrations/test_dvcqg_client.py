@@ -61,6 +61,24 @@ def test_a_synced_dossier_reaches_the_portal_with_its_status(national, standin):
     assert arrived["key"] == "evt-1"
     assert arrived["body"]["madonvi"] == "000.00.00.H01"
     assert arrived["body"]["data"][0]["ChuHoSo"]["HoVaTen"] == "Nguyễn Thị Lan"
+    assert "session" not in arrived["body"]  # the stand-in keeps what arrived, never the session
+
+
+def test_a_payload_that_cannot_be_written_as_json_is_refused_before_sending(national, standin):
+    with pytest.raises(PermanentError) as refused:
+        national.dossier_sync(a_dossier(NgayTiepNhan=datetime(2026, 11, 25)), idempotency_key="evt-1")
+
+    assert (refused.value.code, refused.value.field) == ("payload", "data")
+    assert standin.delivery_count("evt-1") == 0
+
+
+def test_a_rate_limit_says_how_long_to_wait(national, standin):
+    standin.faults(rate_limit=1.0, services=["DongBoHoSoMC"])
+
+    with pytest.raises(TemporaryError) as limited:
+        national.dossier_sync(a_dossier(), idempotency_key="evt-1")
+
+    assert (limited.value.reason, limited.value.retry_after) == ("http_429", 1.0)
 
 
 def test_the_same_event_delivered_twice_takes_effect_once(national, standin):
@@ -385,3 +403,41 @@ def test_the_province_agency_code_is_used_when_none_is_set(dvcqg_settings):
     dvcqg_settings.DVCQG_AGENCY_CODE = ""
 
     assert dvcqg_client().agency_code == dvcqg_settings.PORTAL_PROVINCE_AGENCY_CODE
+
+
+def test_under_mixed_faults_every_event_takes_effect_once_and_in_order(national, standin):
+    """A sender that retries only temporary errors, against 5 % of each temporary fault, lost answers and 1 %
+    refusals: each event arrives exactly once in effect or is refused, and each dossier's statuses keep order."""
+    standin.faults(
+        seed=3,
+        reset=0.05,
+        error=0.05,
+        html=0.05,
+        malformed=0.05,
+        rate_limit=0.05,
+        session_expired=0.05,
+        duplicate=0.05,
+        invalid=0.01,
+        services=["DongBoHoSoMC"],
+    )
+    refused = set()
+    for number in range(60):
+        for status in (2, 4, 10):
+            key = f"evt-{number}-{status}"
+            for _ in range(50):
+                try:
+                    national.dossier_sync(a_dossier(code=f"H-{number}", status=status), idempotency_key=key)
+                    break
+                except TemporaryError:
+                    continue
+                except PermanentError:
+                    refused.add(key)
+                    break
+
+    keys = standin.keys()
+    assert all(state["applied"] == (0 if key in refused else 1) for key, state in keys.items())
+    assert len(keys) == 180
+    for number in range(60):
+        expected = [s for s in (2, 4, 10) if f"evt-{number}-{s}" not in refused]
+        assert standin.statuses(f"H-{number}") == expected
+    assert sum(state["deliveries"] for state in keys.values()) > 180  # the faults did happen

@@ -106,4 +106,5 @@ def test_its_ceiling_is_measured_with_every_call_answered(standin):
 
     assert result["ok"] == 200 and result["failed"] == 0
     assert result["per_second"] > 0
+    assert result["server_cpu_ms_per_call"] > 0
     assert standin.stats()["dvcqg"]["keys"] == 0  # reset afterwards
