@@ -113,7 +113,12 @@ class FeedbackForm(forms.Form):
         label=_("Tôi đồng ý công khai nội dung phản ánh và trả lời (đã xóa thông tin cá nhân)"),
         required=False,
     )
-    website = forms.CharField(label=_("Để trống ô này"), required=False, max_length=200)
+    website = forms.CharField(
+        label=_("Để trống ô này"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
     token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, signed_in: bool = False, **kwargs):
