@@ -1,5 +1,6 @@
 """Trigram search where PostgreSQL offers it: the pg_trgm extension (for similar-text duplicates) and trigram indexes
-for the public search of published answers (ILIKE '%word%'). Where the extension is not available (or the database
+for the public search of published answers. Django's ``icontains`` asks ``UPPER(column) LIKE UPPER('%word%')`` on
+PostgreSQL, so the indexes are on ``UPPER(column)``. Where the extension is not available (or the database
 is not PostgreSQL) nothing is done: the duplicates fall back to shared words and the search to a scan."""
 
 from django.db import migrations
@@ -37,7 +38,7 @@ def forwards(apps, schema_editor):
         return
     for name, column in INDEXES:
         schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {name} ON feedback_feedback USING gin ({column} gin_trgm_ops) "
+            f"CREATE INDEX IF NOT EXISTS {name} ON feedback_feedback USING gin (UPPER({column}) gin_trgm_ops) "
             "WHERE state = 'published'"
         )
 
