@@ -174,9 +174,21 @@ class Feedback(models.Model):
             models.Index(fields=["agency", "state", "answer_due_at"]),
             models.Index(fields=["procedure", "state"]),
             models.Index(fields=["sender", "-received_at"]),
-            # The public list: published answers, newest first, filtered by agency or field.
+            # The public list: published answers, newest first (in the list's own order), by agency or by field.
             models.Index(
-                fields=["-published_at"], condition=models.Q(state="published"), name="feedback_published"
+                fields=["-published_at", "-id"],
+                condition=models.Q(state="published"),
+                name="feedback_published",
+            ),
+            models.Index(
+                fields=["agency", "-published_at"],
+                condition=models.Q(state="published"),
+                name="feedback_published_agency",
+            ),
+            models.Index(
+                fields=["field", "-published_at"],
+                condition=models.Q(state="published"),
+                name="feedback_published_field",
             ),
         ]
 
@@ -186,6 +198,11 @@ class Feedback(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    @property
+    def public_title(self) -> str:
+        """The published question's first line: its subject, with personal data removed as the rest."""
+        return self.public_question.strip().split("\n", 1)[0]
 
     @property
     def due_at(self):
