@@ -352,3 +352,14 @@ def notifications_of(user: User) -> QuerySet[Notification]:
     return user.notifications.only(
         "kind", "params", "title", "body", "created_at", "read_at", "dossier_id"
     ).order_by("-created_at", "-pk")
+
+
+def dossier_routing_facts(code: str) -> dict | None:
+    """For another app routing something about a dossier (feedback): the dossier's handling and receiving agency ids
+    and its procedure's id, by code; None when no submitted dossier has that code. No personal data."""
+    return (
+        Dossier.objects.filter(code=code)
+        .exclude(state=S.DRAFT)
+        .values("handling_agency_id", "receiving_agency_id", "procedure_id")
+        .first()
+    )

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "portal.audit",
     "portal.mail",
     "dossiers",
+    "feedback",
 ]
 
 MIDDLEWARE = [
@@ -159,6 +160,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.mail.tasks.mail_sweep",
         "schedule": env.int("PORTAL_MAIL_SWEEP_SECONDS", 60),
     },
+    "feedback-reminders": {"task": "feedback.tasks.feedback_reminders_sweep", "schedule": 24 * 60 * 60},
     "dossier-follow-up-sweep": {
         "task": "dossiers.tasks.follow_up_sweep",
         "schedule": env.int("PORTAL_FOLLOW_UP_SWEEP_SECONDS", 120),
@@ -352,6 +354,11 @@ PORTAL_UPLOAD_MAX_FILE_MB = env.int("PORTAL_UPLOAD_MAX_FILE_MB", 10)
 PORTAL_UPLOAD_MAX_DOSSIER_MB = env.int("PORTAL_UPLOAD_MAX_DOSSIER_MB", 50)
 # Files an applicant or the counter may attach to one dossier (forms and results the portal adds are not counted).
 PORTAL_UPLOAD_MAX_FILES = env.int("PORTAL_UPLOAD_MAX_FILES", 50)
+
+# Feedback (phản ánh, kiến nghị; feedback/rules.py): working days to route and to answer, and the provincial office.
+FEEDBACK_ROUTING_WORKING_DAYS = env.int("FEEDBACK_ROUTING_WORKING_DAYS", 5)
+FEEDBACK_ANSWER_WORKING_DAYS = env.int("FEEDBACK_ANSWER_WORKING_DAYS", 20)
+FEEDBACK_OFFICE_AGENCY_CODE = env.str("FEEDBACK_OFFICE_AGENCY_CODE", "000.00.02.H01")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

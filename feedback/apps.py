@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FeedbackConfig(AppConfig):
+    name = "feedback"
+    verbose_name = _("Phản ánh, kiến nghị")
+
+    def ready(self) -> None:
+        from feedback import receivers  # noqa: F401  (connects the notifications to the workflow's signal)
