@@ -43,7 +43,7 @@ sys.path.insert(0, str(REPO))
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/portal_bench_national"
 TEMPORARY = {"error": 0.02, "reset": 0.01, "html": 0.005, "malformed": 0.005, "timeout": 0.01}
 PERMANENT = {"invalid": 0.01}
-CLIENT_TIMEOUT = 1.0
+CLIENT_TIMEOUT = 0.5
 
 
 def outbox_fill(events: int, seed: int, env: dict) -> int:

@@ -24,8 +24,10 @@ from integrations.dvcqg.errors import PermanentError, TemporaryError
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 50
-# Failures that say the portal is not there at all: the rest of the batch would fail the same way.
+# Failures that say the portal may not be there at all; this many in a row end the drain (the rest of the batch
+# would wait out the same timeouts), a single one does not.
 UNREACHABLE = frozenset({"connection", "timeout"})
+UNREACHABLE_IN_A_ROW = 3
 
 
 @dataclass
@@ -88,8 +90,10 @@ def outbox_drain(*, client: DvcqgClient | None = None, batch_size: int = BATCH_S
 def _drain_batch(client: DvcqgClient, size: int, report: DrainReport) -> tuple[int, bool]:
     with transaction.atomic():
         rows = list(due_rows(timezone.now(), size))
+        unreachable = 0
         for row in rows:
-            if not _send(client, row, report):
+            unreachable = 0 if _send(client, row, report) else unreachable + 1
+            if unreachable >= UNREACHABLE_IN_A_ROW:
                 return len(rows), False
     return len(rows), True
 

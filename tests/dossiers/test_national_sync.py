@@ -98,6 +98,17 @@ def test_a_portal_that_does_not_answer_in_time_is_tried_again_later(staff, stand
     assert report.retried == 1 and row.state == Pending and row.last_error == "timeout"
 
 
+def test_a_portal_that_is_gone_ends_the_drain_after_three_failures_in_a_row(staff, standin, dvcqg_settings):
+    dossiers = [staff.register(name=f"Người nộp {n}") for n in range(5)]
+    standin.faults(reset=1.0)
+
+    report = drain()
+
+    assert report.retried == 3 and report.sent == 0
+    attempts = sorted(row.attempts for dossier in dossiers for row in rows(dossier))
+    assert attempts == [0, 0, 1, 1, 1], "the rest of the batch is left for the next drain, not counted as tried"
+
+
 def test_a_later_status_never_overtakes_an_earlier_one_waiting_for_a_retry(staff, standin, dvcqg_settings):
     dossier = staff.register()
     standin.faults(error=1.0)
