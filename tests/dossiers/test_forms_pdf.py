@@ -508,10 +508,10 @@ def test_a_worker_process_loads_the_fonts_and_freezes_what_is_alive_before_its_f
 
     from celery.signals import worker_process_init
 
+    from dossiers.apps import worker_ready_to_render
     from dossiers.pdf.render import _fetcher, worker_warm_up
-    from portal import celery
 
-    assert any(receiver() is celery._worker_process_ready for _key, receiver in worker_process_init.receivers)
+    assert any(receiver() is worker_ready_to_render for _key, receiver in worker_process_init.receivers)
     before = gc.get_freeze_count()
     try:
         worker_warm_up()
