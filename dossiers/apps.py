@@ -20,8 +20,8 @@ class DossiersConfig(AppConfig):
 
 
 def worker_ready_to_render(**kwargs) -> None:
-    """Each Celery worker process loads the PDF fonts and stylesheets before its first task (``pdf/render.py``):
+    """Each Celery worker process loads the PDF fonts and stylesheets before its first task (``portal/pdf/render.py``):
     the forms and the tracking book are rendered by this app's tasks."""
-    from dossiers.pdf.render import worker_warm_up
+    from portal.pdf.render import worker_warm_up
 
     worker_warm_up()

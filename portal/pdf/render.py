@@ -1,6 +1,6 @@
 """The one place a template becomes PDF bytes (STYLE.md rule 8).
 
-Fonts come from ``dossiers/fonts/`` (DejaVu Sans, with Vietnamese glyphs), referenced by absolute ``file://`` URLs.
+Fonts come from ``portal/pdf/fonts/`` (DejaVu Sans, with Vietnamese glyphs), referenced by absolute ``file://`` URLs.
 WeasyPrint gets a URL fetcher that serves those files and ``data:`` URIs only: a template that points at anything
 else (a web font, a remote image, a file elsewhere on disk) gets nothing, and the refusal is logged.
 """
@@ -19,7 +19,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 logger = logging.getLogger(__name__)
 
-FONTS_DIR = (Path(__file__).resolve().parent.parent / "fonts").resolve()
+FONTS_DIR = (Path(__file__).resolve().parent / "fonts").resolve()
 FONT_FILES = {"regular": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf"}
 
 
