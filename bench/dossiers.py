@@ -404,7 +404,7 @@ def phase_status() -> dict:
 def phase_generate(count: int, seed: int) -> dict:
     from django.db import connection
 
-    from dossiers.generator import generate_dossiers
+    from loadtest.generator import generate_dossiers
 
     if not connection.settings_dict["NAME"].startswith("portal_bench"):
         raise SystemExit("the generate phase only replaces the dossiers of a portal_bench… database")
@@ -436,9 +436,9 @@ def phase_setup(seed: int, path: str) -> dict:
     from django.middleware.csrf import get_token
     from django.test import Client, RequestFactory
 
-    from dossiers.generator.load import HEAVY_USER_QUOTAS, USERNAME
     from dossiers.models import Dossier
     from dossiers.selectors import Clock, queue_counts, queues_for
+    from loadtest.generator.load import HEAVY_USER_QUOTAS, USERNAME
     from portal.accounts.models import AgencyMembership, User
     from portal.agencies.models import Agency
 

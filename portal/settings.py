@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "portal.audit",
     "portal.mail",
     "dossiers",
+    # Load-test data (manage.py generate_dossiers, refused in production); no models, no URLs.
+    "loadtest",
 ]
 
 MIDDLEWARE = [

@@ -19,7 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from dossiers.codes import dossier_code_format
-from dossiers.generator.history import (
+from dossiers.models import DailyCounter, Dossier, DossierEvent, SupplementRequest
+from loadtest.generator.history import (
     DATETIME_COLUMNS,
     DOSSIER_COLUMNS,
     EVENT_COLUMNS,
@@ -27,10 +28,9 @@ from dossiers.generator.history import (
     Plan,
     Simulator,
 )
-from dossiers.generator.people import Person, person
-from dossiers.generator.world import OfficeClock, World, trend
-from dossiers.generator.writers import writer_for_connection
-from dossiers.models import DailyCounter, Dossier, DossierEvent, SupplementRequest
+from loadtest.generator.people import Person, person
+from loadtest.generator.world import OfficeClock, World, trend
+from loadtest.generator.writers import writer_for_connection
 from portal.accounts.models import User
 
 HISTORY_DAYS = 730

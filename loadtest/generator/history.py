@@ -11,9 +11,9 @@ import json
 import random
 from dataclasses import dataclass
 
-from dossiers.generator.people import Person
-from dossiers.generator.world import AgencyInfo, OfficeClock, ProcedureInfo, World, spread
 from dossiers.models import Dossier
+from loadtest.generator.people import Person
+from loadtest.generator.world import AgencyInfo, OfficeClock, ProcedureInfo, World, spread
 
 S = Dossier.State
 

@@ -11,9 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from dossiers.codes import dossier_code_issue
-from dossiers.generator import generate_dossiers
 from dossiers.models import DailyCounter, Dossier, DossierEvent, SupplementRequest
 from dossiers.workflow import FINAL_STATES, TRANSITIONS
+from loadtest.generator import generate_dossiers
 from portal.accounts.models import User
 from portal.agencies.models import Agency
 
