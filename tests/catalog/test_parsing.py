@@ -11,9 +11,9 @@ from decimal import Decimal
 import pytest
 
 from portal.catalog.parsing import (
-    Channel,
-    LegalDocument,
-    RequiredDocument,
+    ChannelRow,
+    LegalBasisRow,
+    RequiredDocumentRow,
     has_online_submission,
     is_no_information,
     parse_agencies,
@@ -52,7 +52,7 @@ ALL_PARSERS = [
 PARSED_PARSERS = [parse_channels, parse_documents, parse_legal_basis, parse_result]
 
 
-def _row(c: Channel) -> tuple:
+def _row(c: ChannelRow) -> tuple:
     return (c.kind, c.duration, c.duration_unit, c.fee_text, c.fee_free, c.fee_amount, c.description)
 
 
@@ -233,7 +233,7 @@ def test_channel_text_before_first_row_is_reported():
 # ----------------------------------------------------------------------------------- documents
 
 
-def _doc(d: RequiredDocument) -> tuple:
+def _doc(d: RequiredDocumentRow) -> tuple:
     return (d.case, d.name, d.templates, d.originals, d.copies)
 
 
@@ -414,11 +414,11 @@ LEGAL_CASES = [
         LEG + "Luật Nhập cảnh, xuất cảnh, quá cảnh, cư trú của người nước ngoài tại Việt NamLuật 47/2014/QH13"
         "Thông tư quy định cách thức khai báo tạm trú53/2016/TT-BCA",
         [
-            LegalDocument(
+            LegalBasisRow(
                 "Luật Nhập cảnh, xuất cảnh, quá cảnh, cư trú của người nước ngoài tại Việt Nam",
                 "47/2014/QH13",
             ),
-            LegalDocument("Thông tư quy định cách thức khai báo tạm trú", "53/2016/TT-BCA"),
+            LegalBasisRow("Thông tư quy định cách thức khai báo tạm trú", "53/2016/TT-BCA"),
         ],
         True,
         id="type-prefixed-cell",
@@ -427,8 +427,8 @@ LEGAL_CASES = [
         LEG + "Luật 04/2017/QH1404/2017/QH14Nghị định số 80/2021/NĐ-CP của Chính phủ: Quy định "
         "chi tiết80/2021/NĐ-CP",
         [
-            LegalDocument("Luật 04/2017/QH14", "04/2017/QH14"),
-            LegalDocument("Nghị định số 80/2021/NĐ-CP của Chính phủ: Quy định chi tiết", "80/2021/NĐ-CP"),
+            LegalBasisRow("Luật 04/2017/QH14", "04/2017/QH14"),
+            LegalBasisRow("Nghị định số 80/2021/NĐ-CP của Chính phủ: Quy định chi tiết", "80/2021/NĐ-CP"),
         ],
         True,
         id="title-contains-number",
@@ -438,8 +438,8 @@ LEGAL_CASES = [
         "định mức thu phí hải quan"
         "14/2021/TT-BTC",
         [
-            LegalDocument("Nghị định số 167/2025/NĐ-CP ngày 30/6/2025 của Chính phủ", "167/2025"),
-            LegalDocument("Thông tư quy định mức thu phí hải quan", "14/2021/TT-BTC"),
+            LegalBasisRow("Nghị định số 167/2025/NĐ-CP ngày 30/6/2025 của Chính phủ", "167/2025"),
+            LegalBasisRow("Thông tư quy định mức thu phí hải quan", "14/2021/TT-BTC"),
         ],
         True,
         id="bare-number",
@@ -448,7 +448,7 @@ LEGAL_CASES = [
         LEG
         + "Nghị quyết số 66.7/2025/NQ-CP của Chính phủ: Quy định cắt giảm thủ tục hành chính66.7/2025/NQ-CP",
         [
-            LegalDocument(
+            LegalBasisRow(
                 "Nghị quyết số 66.7/2025/NQ-CP của Chính phủ: Quy định cắt giảm thủ tục hành chính",
                 "66.7/2025/NQ-CP",
             )
@@ -460,8 +460,8 @@ LEGAL_CASES = [
         LEG + "Luật sửa đổi, bổ sung một số điều của Luật Doanh nghiệp 202076/2025/QH15Luật "
         "Doanh nghiệp59/2020/QH14",
         [
-            LegalDocument("Luật sửa đổi, bổ sung một số điều của Luật Doanh nghiệp 2020", "76/2025/QH15"),
-            LegalDocument("Luật Doanh nghiệp", "59/2020/QH14"),
+            LegalBasisRow("Luật sửa đổi, bổ sung một số điều của Luật Doanh nghiệp 2020", "76/2025/QH15"),
+            LegalBasisRow("Luật Doanh nghiệp", "59/2020/QH14"),
         ],
         True,
         id="year-glued-to-number",
@@ -471,11 +471,11 @@ LEGAL_CASES = [
         "Thông tư số 31/2025/TT-BCA quy định thẻ31/2025/TT_BCAVề phí25/2021/TT-BTCQUY "
         "ĐỊNH MỨC THU25/2021/TT-BTC",
         [
-            LegalDocument("Về an ninh hàng không", "92/2015/NĐ-CP"),
-            LegalDocument("LUẬT  HÀNG KHÔNG DÂN DỤNG VIỆT NAM", "66/2006/QH11"),
-            LegalDocument("Thông tư số 31/2025/TT-BCA quy định thẻ", "31/2025/TT_BCA"),
-            LegalDocument("Về phí", "25/2021/TT-BTC"),
-            LegalDocument("QUY ĐỊNH MỨC THU", "25/2021/TT-BTC"),
+            LegalBasisRow("Về an ninh hàng không", "92/2015/NĐ-CP"),
+            LegalBasisRow("LUẬT  HÀNG KHÔNG DÂN DỤNG VIỆT NAM", "66/2006/QH11"),
+            LegalBasisRow("Thông tư số 31/2025/TT-BCA quy định thẻ", "31/2025/TT_BCA"),
+            LegalBasisRow("Về phí", "25/2021/TT-BTC"),
+            LegalBasisRow("QUY ĐỊNH MỨC THU", "25/2021/TT-BTC"),
         ],
         True,
         id="code-glued-to-title",
@@ -484,10 +484,10 @@ LEGAL_CASES = [
         LEG + "Quyết định quy định cơ cấu tổ chức của Cục Quản lý Thi hành án dân sự.1898/QĐ-BTPTrang chủ\n"
         "Thông tư số 04/2023/TT-BTP của Bộ Tư pháp04/2023/TT-BTP",
         [
-            LegalDocument(
+            LegalBasisRow(
                 "Quyết định quy định cơ cấu tổ chức của Cục Quản lý Thi hành án dân sự.", "1898/QĐ-BTP"
             ),
-            LegalDocument("Thông tư số 04/2023/TT-BTP của Bộ Tư pháp", "04/2023/TT-BTP"),
+            LegalBasisRow("Thông tư số 04/2023/TT-BTP của Bộ Tư pháp", "04/2023/TT-BTP"),
         ],
         True,
         id="no-year-and-chrome",
@@ -497,7 +497,7 @@ LEGAL_CASES = [
         "giá tài sảnThông tư số "
         "106/2017/TT-BTC",
         [
-            LegalDocument(
+            LegalBasisRow(
                 "quy định mức thu phí thẩm định điều kiện đăng ký hoạt động của doanh nghiệp đấu giá tài sản",
                 "106/2017/TT-BTC",
             )
@@ -509,7 +509,7 @@ LEGAL_CASES = [
         LEG + "Thông tư số 53/2025/TT-BCAngày 01/7/2025 của Bộ Công an sửa đổi Thông tư số 55/2021/TT-BCA."
         "53/2025/TT-BCA",
         [
-            LegalDocument(
+            LegalBasisRow(
                 "Thông tư số 53/2025/TT-BCAngày 01/7/2025 của Bộ Công an sửa đổi Thông tư số 55/2021/TT-BCA.",
                 "53/2025/TT-BCA",
             )
@@ -520,8 +520,8 @@ LEGAL_CASES = [
     pytest.param(  # 1.001559: a row whose title is only its number
         LEG + "73/2025/TT-NHNNSố 73/2025/TT-NHNNLuật Các tổ chức tín dụngLuật số 32/2024/QH15",
         [
-            LegalDocument("73/2025/TT-NHNN", "73/2025/TT-NHNN"),
-            LegalDocument("Luật Các tổ chức tín dụng", "32/2024/QH15"),
+            LegalBasisRow("73/2025/TT-NHNN", "73/2025/TT-NHNN"),
+            LegalBasisRow("Luật Các tổ chức tín dụng", "32/2024/QH15"),
         ],
         True,
         id="number-as-title",
@@ -529,8 +529,8 @@ LEGAL_CASES = [
     pytest.param(  # 3.000164: page text after the last row
         LEG + "Lệnh 21/2014/L-CTN21/2014/L-CTNCơ quan thực hiệnTòa án nhân dân tối cao",
         [
-            LegalDocument("Lệnh 21/2014/L-CTN", "21/2014/L-CTN"),
-            LegalDocument("Cơ quan thực hiệnTòa án nhân dân tối cao", ""),
+            LegalBasisRow("Lệnh 21/2014/L-CTN", "21/2014/L-CTN"),
+            LegalBasisRow("Cơ quan thực hiệnTòa án nhân dân tối cao", ""),
         ],
         False,
         id="trailing-junk",
@@ -539,7 +539,7 @@ LEGAL_CASES = [
         LEG + "Luật số 58/2024/QH15 của Quốc hội: Luật Đầu tư côngLuật số 58Nghị định 101/2024/NĐ-CP"
         "Nghị định 101/2024/NĐ-CP",
         [
-            LegalDocument(
+            LegalBasisRow(
                 "Luật số 58/2024/QH15 của Quốc hội: Luật Đầu tư côngLuật số 58Nghị định 101/2024/NĐ-CP",
                 "101/2024/NĐ-CP",
             )
