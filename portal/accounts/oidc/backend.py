@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
-from portal.accounts import services
+from portal.accounts import identities
 from portal.accounts.backends import KeptUserMixin
 from portal.accounts.oidc.claims import MAX_KEY_LENGTH, claims_snapshot, profile_from_claims
 from portal.accounts.oidc.failures import Reason, SSOFailure
@@ -167,18 +167,18 @@ class NationalSSOBackend(KeptUserMixin, OIDCAuthenticationBackend):
         link_user = getattr(self.request, "sso_link_user", None)
         try:
             if link_user is not None:
-                services.external_identity_link(
+                identities.external_identity_link(
                     user=link_user, issuer=issuer, subject=subject, profile=profile, claims=snapshot
                 )
                 audit.sso_linked(self.request, link_user, issuer)
                 link_user.refresh_from_db()
                 return link_user
-            return services.external_identity_sign_in(
+            return identities.external_identity_sign_in(
                 issuer=issuer, subject=subject, profile=profile, claims=snapshot
             )
-        except services.IdentityTaken as exc:
+        except identities.IdentityTaken as exc:
             raise SSOFailure(Reason.IDENTITY_TAKEN, str(exc)) from exc
-        except services.AlreadyLinked as exc:
+        except identities.AlreadyLinked as exc:
             raise SSOFailure(Reason.ALREADY_LINKED, str(exc)) from exc
-        except services.IdentityConflict as exc:
+        except identities.IdentityConflict as exc:
             raise SSOFailure(Reason.TOKEN_REJECTED, str(exc)) from exc
