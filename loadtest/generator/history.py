@@ -18,7 +18,7 @@ from loadtest.generator.world import AgencyInfo, OfficeClock, ProcedureInfo, Wor
 S = Dossier.State
 
 # Fates, as shares of all dossiers (the rest are returned in time). "late" finishes days after its due date,
-# "very_late" months after: together about 1.4 % overdue, as reported for a ward of Rạch Giá (DOMAIN.md §12). A
+# "very_late" months after: together about 1.4 % overdue, as reported for a ward of Rạch Giá in its first 11 days after the 2025 merger. A
 # supplement request left unanswered is closed (stopped) after one to three months, so no backlog grows forever.
 FATES = [
     ("refuse", 0.012),

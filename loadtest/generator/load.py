@@ -34,7 +34,7 @@ from loadtest.generator.writers import writer_for_connection
 from portal.accounts.models import User
 
 HISTORY_DAYS = 730
-ONLINE_SHARE = 0.31  # DOMAIN.md §12: 31 % online
+ONLINE_SHARE = 0.31  # 31 % online, as reported for a ward of Rạch Giá after the 2025 merger
 ONLINE_TREND = 0.12  # online filing grows: the working-day share rises by this much over the two years
 POSTAL_SHARE = 0.015
 DAY_OFF_WEIGHT = 0.06  # a day off gets this fraction of a working day's dossiers (online only)
