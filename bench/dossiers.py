@@ -205,12 +205,22 @@ def _http_pass(env: dict[str, str], args, setup: dict, suffix: str) -> list[dict
                             None,
                             f"10.252.{n // 256}.{n % 256}",
                         )
-                common.wrk(server.base + endpoint["path"], lua, threads=args.threads,
-                           connections=args.connections, duration=3)  # fmt: skip
+                common.wrk(
+                    server.base + endpoint["path"],
+                    lua,
+                    threads=args.threads,
+                    connections=args.connections,
+                    duration=3,
+                )
             for endpoint in endpoints(setup):
                 log(f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s {endpoint['label']}")
-                stats = common.wrk(server.base + endpoint["path"], scripts[endpoint["key"]], threads=args.threads,
-                                   connections=args.connections, duration=args.duration)  # fmt: skip
+                stats = common.wrk(
+                    server.base + endpoint["path"],
+                    scripts[endpoint["key"]],
+                    threads=args.threads,
+                    connections=args.connections,
+                    duration=args.duration,
+                )
                 row = {**{k: endpoint[k] for k in ("key", "label", "path")}, **stats}
                 rows.append({**row, "label": row["label"] + suffix, "cached": not suffix})
     finally:
@@ -445,9 +455,12 @@ def phase_setup(seed: int, path: str) -> dict:
     centre = Agency.objects.filter(kind=Agency.Kind.SERVICE_CENTRE).order_by("id").first()
     officer, _ = User.objects.update_or_create(
         username=OFFICER,
-        defaults={"role": User.Role.ONESTOP_OFFICER, "full_name": "Cán bộ một cửa (đo tải)",
-                  "job_title": "Công chức một cửa"},
-    )  # fmt: skip
+        defaults={
+            "role": User.Role.ONESTOP_OFFICER,
+            "full_name": "Cán bộ một cửa (đo tải)",
+            "job_title": "Công chức một cửa",
+        },
+    )
     AgencyMembership.objects.get_or_create(user=officer, agency=centre)
     counts = queue_counts(officer, Clock.at())
     queue = max(queues_for(officer), key=lambda q: counts.get(q.slug, 0)).slug
@@ -487,9 +500,11 @@ def phase_setup(seed: int, path: str) -> dict:
 
     samples = []
     for code, phone in (
-        Dossier.objects.exclude(code=None).exclude(applicant_phone="").order_by("?")[: TRACKING_SAMPLES]
+        Dossier.objects.exclude(code=None)
+        .exclude(applicant_phone="")
+        .order_by("?")[:TRACKING_SAMPLES]
         .values_list("code", "applicant_phone")
-    ):  # fmt: skip
+    ):
         samples.append([code, re.sub(r"\D", "", phone)[-4:]])
     result = {
         "agency": centre.code,

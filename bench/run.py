@@ -348,8 +348,13 @@ def http_benchmark(env: dict[str, str], args) -> list[dict]:
                 wrk(server.base + path, lua, threads=args.threads, connections=args.connections, duration=3)
             for label, path in ENDPOINTS:
                 log(f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s {path}")
-                stats = wrk(server.base + path, lua, threads=args.threads, connections=args.connections,
-                            duration=args.duration)  # fmt: skip
+                stats = wrk(
+                    server.base + path,
+                    lua,
+                    threads=args.threads,
+                    connections=args.connections,
+                    duration=args.duration,
+                )
                 rows.append({"endpoint": label, "path": path, **stats})
     finally:
         server.stop()
@@ -397,8 +402,11 @@ def print_search(label: str, timing: dict) -> None:
         f"\nSearch at {timing['procedures']:,} procedures ({label}): index build {timing['build_ms']:.0f} ms,"
         f" {timing['queries']} queries x {timing['rounds']} rounds"
     )
-    for key, name in (("index", "search_index().search(q)"), ("page", "selectors.procedure_page(q)"),
-                      ("list", "procedure_page, no query")):  # fmt: skip
+    for key, name in (
+        ("index", "search_index().search(q)"),
+        ("page", "selectors.procedure_page(q)"),
+        ("list", "procedure_page, no query"),
+    ):
         t = timing[key]
         print(
             f"  {name:<30} p50 {t['p50_ms']:7.2f} ms   p95 {t['p95_ms']:7.2f} ms   max {t['max_ms']:7.2f} ms"

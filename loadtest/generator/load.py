@@ -20,15 +20,9 @@ from django.utils import timezone
 
 from dossiers.codes import dossier_code_format
 from dossiers.models import DailyCounter, Dossier, DossierEvent, SupplementRequest
-from loadtest.generator.history import (
-    DATETIME_COLUMNS,
-    DOSSIER_COLUMNS,
-    EVENT_COLUMNS,
-    SUPPLEMENT_COLUMNS,
-    Plan,
-    Simulator,
-)
+from loadtest.generator.history import Simulator
 from loadtest.generator.people import Person, person
+from loadtest.generator.rows import DATETIME_COLUMNS, DOSSIER_COLUMNS, EVENT_COLUMNS, SUPPLEMENT_COLUMNS, Plan
 from loadtest.generator.world import OfficeClock, World, trend
 from loadtest.generator.writers import writer_for_connection
 from portal.accounts.models import User
@@ -266,9 +260,17 @@ def _day_plans(rng, world: World, clock: OfficeClock, day: date, n: int, first_d
             key = (hour * 60 + minute) * 60 + second
             lin = clock.lin_of(moment)
             plans.append(
-                (key, channel, procedure, receiving, handling, lin, clock.datetime_text(moment),
-                 clock.datetime_text(created))
-            )  # fmt: skip
+                (
+                    key,
+                    channel,
+                    procedure,
+                    receiving,
+                    handling,
+                    lin,
+                    clock.datetime_text(moment),
+                    clock.datetime_text(created),
+                )
+            )
         else:
             # Counter hours, busier in the morning; never in the last half hour.
             m = int(rng.triangular(1, clock.DAY - 30, clock.MORNING * 0.3))

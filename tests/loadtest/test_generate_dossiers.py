@@ -41,10 +41,18 @@ def _snapshot() -> list[tuple]:
     rows = list(Dossier.objects.order_by("code").values_list(*fields))
     history = list(
         DossierEvent.objects.order_by("dossier__code", "at", "id").values_list(
-            "dossier__code", "action", "from_state", "to_state", "actor_role", "agency_id", "at", "note",
-            "step_deadline", "outcome",
+            "dossier__code",
+            "action",
+            "from_state",
+            "to_state",
+            "actor_role",
+            "agency_id",
+            "at",
+            "note",
+            "step_deadline",
+            "outcome",
         )
-    )  # fmt: skip
+    )
     return rows + history
 
 
