@@ -228,8 +228,13 @@ def wrk_pass(server, args, tmp: Path) -> list[dict]:
     rows = []
     for label, path in endpoints:
         log(f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s {path}")
-        stats = common.wrk(server.base + path, lua, threads=args.threads, connections=args.connections,
-                           duration=args.duration)  # fmt: skip
+        stats = common.wrk(
+            server.base + path,
+            lua,
+            threads=args.threads,
+            connections=args.connections,
+            duration=args.duration,
+        )
         rows.append({"endpoint": label, "path": path, **stats})
     for row in rows:
         row["p95_ratio"] = row["p95_ms"] / (rows[0]["p95_ms"] or 1e-9)
@@ -330,8 +335,10 @@ def print_report(report: dict) -> None:
             f"\nUnder load (wrk {report['setup_args']['wrk']}, gunicorn {report['setup_args']['workers']} sync "
             "workers, production settings, SSO configured):"
         )
-        print(f"{'endpoint':<14} {'path':<22} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
-              f"{'p95/base':>8}  errors")  # fmt: skip
+        print(
+            f"{'endpoint':<14} {'path':<22} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
+            f"{'p95/base':>8}  errors"
+        )
         for r in http_result["wrk"]:
             errors = sum(r["errors"].values())
             print(
@@ -489,9 +496,12 @@ def phase_setup() -> dict:
     )
     officer, _ = User.objects.update_or_create(
         username=OFFICER,
-        defaults={"role": User.Role.HANDLING_OFFICER, "full_name": "Chuyên viên (đo tải)",
-                  "job_title": "Chuyên viên"},
-    )  # fmt: skip
+        defaults={
+            "role": User.Role.HANDLING_OFFICER,
+            "full_name": "Chuyên viên (đo tải)",
+            "job_title": "Chuyên viên",
+        },
+    )
     AgencyMembership.objects.get_or_create(user=officer, agency=Agency.objects.get(code=OFFICER_AGENCY))
     hasher = get_hasher()
     timings = []

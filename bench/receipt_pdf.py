@@ -32,7 +32,7 @@ logging.getLogger("weasyprint").setLevel(logging.WARNING)  # its progress lines 
 
 from dossiers.pdf.dates import vn_date, vn_datetime  # noqa: E402
 from dossiers.pdf.qr import qr_svg, tracking_url  # noqa: E402
-from dossiers.pdf.render import render_pdf, worker_warm_up  # noqa: E402
+from portal.pdf.render import render_pdf, worker_warm_up  # noqa: E402
 
 TEMPLATE = "dossiers/pdf/form_01.html"
 DOCUMENTS = [
@@ -97,7 +97,7 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 def run(renders: int, warmup: int) -> list[str]:
-    worker_warm_up()  # what each Celery worker process does when it starts (portal/celery.py)
+    worker_warm_up()  # what each Celery worker process does when it starts (dossiers/apps.py)
     for i in range(warmup):
         render_pdf(TEMPLATE, receipt_context(i))
     baseline = rss_mb()

@@ -363,3 +363,69 @@ def dossier_routing_facts(code: str) -> dict | None:
         .values("handling_agency_id", "receiving_agency_id", "procedure_id")
         .first()
     )
+
+
+# --- the person's data to take away (registered with the core's export in apps.py) ----------------------------------
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def personal_data_of(user: User) -> dict:
+    """The dossiers of ``user`` with their codes, procedures, states and dates, their vault with its documents'
+    descriptions (the files themselves are downloaded from the vault page) and their notifications."""
+    dossiers = (
+        Dossier.objects.filter(applicant=user)
+        .select_related("procedure", "receiving_agency", "handling_agency")
+        .order_by("created_at", "pk")
+    )
+    return {
+        "dossiers": [
+            {
+                "code": dossier.code,
+                "procedure_code": dossier.procedure.code,
+                "procedure_name": dossier.procedure.name,
+                "state": dossier.state,
+                "state_label": str(dossier.get_state_display()),
+                "channel": str(dossier.get_channel_display()),
+                "receiving_agency": dossier.receiving_agency.name,
+                "handling_agency": dossier.handling_agency.name if dossier.handling_agency else None,
+                "created_at": _iso(dossier.created_at),
+                "submitted_at": _iso(dossier.submitted_at),
+                "received_at": _iso(dossier.received_at),
+                "due_at": _iso(dossier.due_at),
+                "finished_at": _iso(dossier.finished_at),
+                "returned_at": _iso(dossier.returned_at),
+            }
+            for dossier in dossiers
+        ],
+        "vault_documents": [
+            {
+                "doc_type": document.doc_type,
+                "number": document.number,
+                "issuer": document.issuer,
+                "issued_on": _iso(document.issued_on),
+                "valid_until": _iso(document.valid_until),
+                "source": document.source,
+                "file_name": document.original_name,
+                "content_type": document.content_type,
+                "size": document.size,
+                "sha256": document.sha256,
+                "added_at": _iso(document.created_at),
+            }
+            for document in user.vault_documents.order_by("created_at", "pk")
+        ],
+        "notifications": [
+            {
+                "title": notification.subject,
+                "body": notification.message,
+                "dossier_code": notification.dossier.code if notification.dossier else None,
+                "created_at": _iso(notification.created_at),
+                "read_at": _iso(notification.read_at),
+                "emailed_at": _iso(notification.emailed_at),
+                "sms_sent_at": _iso(notification.sms_sent_at),
+            }
+            for notification in user.notifications.select_related("dossier").order_by("created_at", "pk")
+        ],
+    }

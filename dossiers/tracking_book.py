@@ -25,8 +25,8 @@ from openpyxl.utils import get_column_letter
 
 from dossiers.models import Dossier, DossierEvent
 from dossiers.pdf.dates import short_datetime
-from dossiers.pdf.render import render_pdf
 from portal.agencies.models import Agency
+from portal.pdf.render import render_pdf
 
 S = Dossier.State
 

@@ -112,7 +112,7 @@ TRANSITIONS = {
     ]
 }
 
-# The national portal's dossier statuses (DOMAIN.md §4). The live mapping is the NationalStatus table, seeded from
+# The dossier statuses 1–10 the national public-service portal (DVCQG) exchanges. The live mapping is the NationalStatus table, seeded from
 # this by a migration and correctable by an administrator without a release.
 NATIONAL_STATUS_SEED = {
     S.SUBMITTED: (1, "Mới đăng ký, chờ tiếp nhận"),

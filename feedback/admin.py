@@ -4,7 +4,7 @@ services) and the outbox towards the national portal, where a failed send shows 
 from django.contrib import admin
 
 from feedback.models import Feedback, FeedbackOutbox
-from portal.accounts.admin_access import ProvinceAdminOnly
+from portal.admin_access import ProvinceAdminOnly
 
 
 class ReadOnly(ProvinceAdminOnly):

@@ -1,23 +1,18 @@
-"""The Celery application: configured from Django settings (CELERY_* names), tasks found in every app."""
+"""The Celery application: configured from Django settings (CELERY_* names), tasks found in every app.
+
+What a worker process prepares before its first task belongs to the app that needs it (the PDF fonts: dossiers/apps.py).
+"""
 
 import os
 
 from celery import Celery
-from celery.signals import after_setup_task_logger, worker_process_init
+from celery.signals import after_setup_task_logger
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-
-
-@worker_process_init.connect
-def _worker_process_ready(**kwargs) -> None:
-    """Each worker process loads the PDF fonts and stylesheets before its first task (dossiers/pdf/render.py)."""
-    from dossiers.pdf.render import worker_warm_up
-
-    worker_warm_up()
 
 
 @after_setup_task_logger.connect

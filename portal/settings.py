@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "portal.mail",
     "dossiers",
     "feedback",
+    # Load-test data (manage.py generate_dossiers, refused in production); no models, no URLs.
+    "loadtest",
 ]
 
 MIDDLEWARE = [
@@ -363,7 +365,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # Single sign-on through the national public-service portal (DVCQG, VNeID): OpenID Connect with mozilla-django-oidc,
-# under the library's own setting names (portal/accounts/oidc.py). Off until OIDC_RP_CLIENT_ID is set; then the other
+# under the library's own setting names (portal/accounts/oidc/). Off until OIDC_RP_CLIENT_ID is set; then the other
 # endpoints must be set too. Login starts at /oidc/authenticate/ and returns to /oidc/callback/ (register that
 # address, and the site's home page as post-logout address, with the provider).
 OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", "")

@@ -20,7 +20,7 @@ urlpatterns = [
     path("sitemap.xml", pages.sitemap_xml, name="sitemap_xml"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
-    # Single sign-on through the national portal (mozilla-django-oidc, views from portal/accounts/oidc.py):
+    # Single sign-on through the national portal (mozilla-django-oidc, views from portal/accounts/oidc/views.py):
     # /oidc/authenticate/, /oidc/callback/ and /oidc/logout/, at addresses registered with the provider, so not
     # under a language prefix.
     # The start is rate-limited per address: the library's own view behind a limit, under the library's URL name.

@@ -1,7 +1,7 @@
 """The printable forms of a dossier (Mẫu 01–05, Circular 01/2018) as PDF files stored with the dossier's files.
 
 ``dossier_form_store`` is what the ``form_render`` task calls after a workflow step; ``render_pdf`` is the project's
-one template-to-PDF function (``dossiers/pdf/render.py``), re-exported here.
+one template-to-PDF function (``portal/pdf/render.py``), re-exported here.
 """
 
 import hashlib
@@ -12,7 +12,7 @@ from django.db import transaction
 
 from dossiers.models import Dossier, DossierFile
 from dossiers.pdf.contexts import FORMS, FormNotApplicable, FormSpec
-from dossiers.pdf.render import render_html, render_pdf
+from portal.pdf.render import render_html, render_pdf
 
 
 def form_spec(form_code: str) -> FormSpec:

@@ -112,7 +112,7 @@ def _factor_matches(dossier: Dossier | None, factor: str) -> bool:
     return dossier is not None and (by_phone | by_id)
 
 
-_CLEAN_CODE = re.compile(r"[0-9A-Z.\-]{1,40}")  # what dossier codes are made of (DOMAIN.md §4)
+_CLEAN_CODE = re.compile(r"[0-9A-Z.\-]{1,40}")  # what dossier codes are made of (Circular 01/2018, art. 19)
 _CLEAN_DIGITS = re.compile(r"[0-9]{4}")
 
 

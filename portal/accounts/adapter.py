@@ -38,7 +38,7 @@ from portal.accounts.landing import landing_url
 from portal.accounts.mfa import second_factor_required
 from portal.accounts.selectors import account_id_for_login
 
-SSO_USERNAME_PREFIX = "vneid-"  # portal.accounts.services._identity_username
+SSO_USERNAME_PREFIX = "vneid-"  # portal.accounts.identities._identity_username
 _ALLAUTH_STAGE = "allauth.account.stages.EmailVerificationStage"
 
 

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from portal.accounts import services
-from portal.accounts.admin_access import ProvinceAdminOnly
 from portal.accounts.models import AccountDeletionRequest, AgencyMembership, ExternalIdentity, User
+from portal.admin_access import ProvinceAdminOnly
 
 
 class MembershipInline(admin.TabularInline):

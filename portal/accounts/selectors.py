@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from portal.accounts.models import AccountDeletionRequest, AgencyMembership, User
+from portal.accounts.personal_data import personal_data_contributed
 from portal.agencies.models import Agency
 
 Role = User.Role
@@ -88,17 +89,10 @@ def _iso(value) -> str | None:
 def personal_data_of(*, user: User, current_key: str | None = None) -> dict:
     """Everything the portal keeps about ``user`` that is theirs to take away, as JSON-ready values.
 
-    The national identities are listed without the provider's claims (those may carry tokens' bookkeeping); the
-    dossiers with their codes, procedures, states and dates, the vault with its documents' descriptions (the files
-    themselves are downloaded from the vault page), and nothing about anyone else.
+    The national identities are listed without the provider's claims (those may carry tokens' bookkeeping); what
+    the other apps keep (the dossiers, the vault, notifications, …) comes from the functions they registered
+    (``personal_data.py``); nothing about anyone else.
     """
-    from dossiers.models import Dossier
-
-    dossiers = (
-        Dossier.objects.filter(applicant=user)
-        .select_related("procedure", "receiving_agency", "handling_agency")
-        .order_by("created_at", "pk")
-    )
     return {
         "exported_at": timezone.now().isoformat(),
         "account": {
@@ -130,53 +124,6 @@ def personal_data_of(*, user: User, current_key: str | None = None) -> dict:
             }
             for identity in user.external_identities.order_by("created_at", "pk")
         ],
-        "dossiers": [
-            {
-                "code": dossier.code,
-                "procedure_code": dossier.procedure.code,
-                "procedure_name": dossier.procedure.name,
-                "state": dossier.state,
-                "state_label": str(dossier.get_state_display()),
-                "channel": str(dossier.get_channel_display()),
-                "receiving_agency": dossier.receiving_agency.name,
-                "handling_agency": dossier.handling_agency.name if dossier.handling_agency else None,
-                "created_at": _iso(dossier.created_at),
-                "submitted_at": _iso(dossier.submitted_at),
-                "received_at": _iso(dossier.received_at),
-                "due_at": _iso(dossier.due_at),
-                "finished_at": _iso(dossier.finished_at),
-                "returned_at": _iso(dossier.returned_at),
-            }
-            for dossier in dossiers
-        ],
-        "vault_documents": [
-            {
-                "doc_type": document.doc_type,
-                "number": document.number,
-                "issuer": document.issuer,
-                "issued_on": _iso(document.issued_on),
-                "valid_until": _iso(document.valid_until),
-                "source": document.source,
-                "file_name": document.original_name,
-                "content_type": document.content_type,
-                "size": document.size,
-                "sha256": document.sha256,
-                "added_at": _iso(document.created_at),
-            }
-            for document in user.vault_documents.order_by("created_at", "pk")
-        ],
-        "notifications": [
-            {
-                "title": notification.subject,
-                "body": notification.message,
-                "dossier_code": notification.dossier.code if notification.dossier else None,
-                "created_at": _iso(notification.created_at),
-                "read_at": _iso(notification.read_at),
-                "emailed_at": _iso(notification.emailed_at),
-                "sms_sent_at": _iso(notification.sms_sent_at),
-            }
-            for notification in user.notifications.select_related("dossier").order_by("created_at", "pk")
-        ],
         "sessions": [
             {
                 "ip": session.ip,
@@ -196,6 +143,7 @@ def personal_data_of(*, user: User, current_key: str | None = None) -> dict:
             }
             for item in user.deletion_requests.order_by("requested_at", "pk")
         ],
+        **personal_data_contributed(user),
     }
 
 

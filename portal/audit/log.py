@@ -1,4 +1,4 @@
-"""One function per audited security event (the style of open-formulieren's ``logging/logevent.py``).
+"""One function per audited security event (as open-formulieren does it).
 
 Each writes an ``AuditEvent`` row (inside the caller's transaction, so a change that rolls back leaves no event) and
 one structured line on the ``portal.audit`` logger. ``request`` may be None (a task, a management command): the

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from portal.accounts.admin_access import ProvinceAdminOnly
+from portal.admin_access import ProvinceAdminOnly
 from portal.catalog.models import ApplicantType, Channel, Field, LegalDocument, Procedure, RequiredDocument
 from portal.catalog.permissions import can_manage_catalog, procedures_editable_by
 from portal.catalog.search_index import catalog_version_bump

@@ -349,7 +349,7 @@ def _term(model, known: dict, name: str):
 
 
 def online_class(
-    channels: list[parsing.Channel], documents: list[parsing.RequiredDocument], online_submission: bool
+    channels: list[parsing.ChannelRow], documents: list[parsing.RequiredDocumentRow], online_submission: bool
 ) -> tuple[int, str]:
     """Derive the online-service level (1–4) and scope (toàn trình / một phần) from what the catalogue shows.
 
@@ -367,7 +367,7 @@ def online_class(
     return Procedure.OnlineLevel.INFORMATION, Procedure.OnlineScope.NONE
 
 
-def _channel(channel: parsing.Channel) -> dict:
+def _channel(channel: parsing.ChannelRow) -> dict:
     return {
         "kind": channel.kind,
         "duration": channel.duration,
@@ -380,7 +380,7 @@ def _channel(channel: parsing.Channel) -> dict:
     }
 
 
-def _document(document: parsing.RequiredDocument) -> dict:
+def _document(document: parsing.RequiredDocumentRow) -> dict:
     return {
         "case": parsing.tidy_text(document.case),
         "name": parsing.tidy_name(document.name),

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from portal.accounts.admin_access import ProvinceAdminOnly
+from portal.admin_access import ProvinceAdminOnly
 from portal.workdays.calendar import calendar_changed
 from portal.workdays.models import CalendarException, Holiday
 

@@ -9,8 +9,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from portal.accounts import kept_user, services
+from portal.accounts import kept_user
 from portal.accounts.models import User
+from portal.accounts.staff import services
 from portal.agencies.models import Agency
 from tests.accounts.mfa import staff_login
 

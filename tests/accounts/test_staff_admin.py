@@ -7,8 +7,8 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from portal.accounts import services
 from portal.accounts.models import AgencyMembership, User
+from portal.accounts.staff import services
 from portal.agencies.models import Agency
 from portal.audit.models import AuditEvent
 from tests.accounts.mfa import staff_login

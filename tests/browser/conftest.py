@@ -375,8 +375,8 @@ def eager_tasks():
 @pytest.fixture
 def demo_accounts():
     """The demo accounts; the staff among them with their authenticator app set up (their second factor)."""
+    from portal.accounts.demo import demo_accounts_create
     from portal.accounts.mfa import second_factor_required
-    from portal.accounts.services import demo_accounts_create
     from tests.accounts.mfa import totp_enrol
     from tests.browser.flows import PASSWORD
 

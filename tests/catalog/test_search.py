@@ -90,7 +90,7 @@ def _folded_name(row: dict) -> str:
 
 def _indexed_words(row: dict) -> set[str]:
     document = _document(0, row)
-    return set(search._tokens(normalize(f"{document.title} {document.keywords} {document.body}")))
+    return set(search.folding.tokens(normalize(f"{document.title} {document.keywords} {document.body}")))
 
 
 # --- normalize ----------------------------------------------------------------------------------------------
@@ -159,8 +159,8 @@ def test_fast_index_tokenizer_agrees_with_normalize(rows):
         "Kỹ thuật, lý lịch, quý, LÝ",
     ]
     for text in samples:
-        tokens = search._tokens(normalize(text))
-        assert search._index_tokens(text) == (set(tokens), len(tokens))
+        tokens = search.folding.tokens(normalize(text))
+        assert search.folding.index_tokens(text) == (set(tokens), len(tokens))
 
 
 # --- ranking ------------------------------------------------------------------------------------------------
@@ -387,7 +387,7 @@ def test_garbage_queries_do_not_raise(index, query):
 
 def test_only_the_start_of_a_long_query_is_used(index):
     query = "đăng ký khai sinh " * 600
-    assert index.search(query) == index.search(query[: search.MAX_QUERY_CHARS])
+    assert index.search(query) == index.search(query[: search.query.MAX_QUERY_CHARS])
     assert index.search(query)[0].id == index.search("đăng ký khai sinh")[0].id
 
 

@@ -19,7 +19,6 @@ from dossiers import filing, services
 from dossiers.models import DossierFile
 from dossiers.pdf import qr
 from dossiers.pdf.dates import vn_date, vn_datetime, vn_time
-from dossiers.pdf.render import FONTS_DIR, LocalOnlyFetcher, ResourceRefused, html_to_pdf
 from dossiers.pdf.store import (
     FormNotApplicable,
     dossier_form_html,
@@ -31,6 +30,7 @@ from dossiers.tasks import form_render
 from portal.accounts.models import User
 from portal.agencies.models import Agency
 from portal.catalog.models import Procedure
+from portal.pdf.render import FONTS_DIR, LocalOnlyFetcher, ResourceRefused, html_to_pdf
 from tests.people import attach_required
 
 pytestmark = pytest.mark.django_db
@@ -469,7 +469,7 @@ def test_the_renderer_reads_only_the_shipped_fonts_and_inline_data():
 
 def test_a_template_pointing_outside_gets_nothing_and_the_refusal_is_logged(caplog):
     html = '<img src="https://example.invalid/logo.png"><link rel="stylesheet" href="http://example.invalid/a.css"><p>Xin chào</p>'
-    with caplog.at_level(logging.WARNING, logger="dossiers.pdf.render"):
+    with caplog.at_level(logging.WARNING, logger="portal.pdf.render"):
         pdf = html_to_pdf(html)
     assert pdf.startswith(b"%PDF-")
     assert "refused to fetch https://example.invalid/logo.png" in caplog.text
@@ -508,10 +508,10 @@ def test_a_worker_process_loads_the_fonts_and_freezes_what_is_alive_before_its_f
 
     from celery.signals import worker_process_init
 
-    from dossiers.pdf.render import _fetcher, worker_warm_up
-    from portal import celery
+    from dossiers.apps import worker_ready_to_render
+    from portal.pdf.render import _fetcher, worker_warm_up
 
-    assert any(receiver() is celery._worker_process_ready for _key, receiver in worker_process_init.receivers)
+    assert any(receiver() is worker_ready_to_render for _key, receiver in worker_process_init.receivers)
     before = gc.get_freeze_count()
     try:
         worker_warm_up()

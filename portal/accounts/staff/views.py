@@ -2,7 +2,7 @@
 
 Deny by default: anyone who is not an admin gets 404 on every address here, and an admin asking for someone
 outside their scope gets 404 too (``selectors.staff_get_in_scope``). Every change goes through one service in
-``portal.accounts.services``, which checks the scope again and writes the audit event.
+``staff/services.py``, which checks the scope again and writes the audit event.
 """
 
 from functools import wraps
@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from portal.accounts import selectors, services
+from portal.accounts import selectors
+from portal.accounts.staff import services
 from portal.accounts.staff.forms import StaffCreateForm, StaffFilterForm, StaffMembershipsForm, StaffRoleForm
 from portal.audit import log as audit
 

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.accounts.services import DEMO_ACCOUNTS, demo_accounts_create
+from portal.accounts.demo import DEMO_ACCOUNTS, demo_accounts_create
 from portal.catalog.models import Procedure
 
 

@@ -1,5 +1,5 @@
 """Synthetic dossier history for development and load tests: ``manage.py generate_dossiers``."""
 
-from dossiers.generator.load import Summary, generate_dossiers
+from loadtest.generator.load import Summary, generate_dossiers
 
 __all__ = ["Summary", "generate_dossiers"]

@@ -3,8 +3,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from dossiers.generator import generate_dossiers
 from dossiers.models import Dossier
+from loadtest.generator import generate_dossiers
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
-"""The one place a template becomes PDF bytes (STYLE.md rule 8).
+"""The one place a template becomes PDF bytes.
 
-Fonts come from ``dossiers/fonts/`` (DejaVu Sans, with Vietnamese glyphs), referenced by absolute ``file://`` URLs.
+Fonts come from ``portal/pdf/fonts/`` (DejaVu Sans, with Vietnamese glyphs), referenced by absolute ``file://`` URLs.
 WeasyPrint gets a URL fetcher that serves those files and ``data:`` URIs only: a template that points at anything
 else (a web font, a remote image, a file elsewhere on disk) gets nothing, and the refusal is logged.
 """
@@ -19,7 +19,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 logger = logging.getLogger(__name__)
 
-FONTS_DIR = (Path(__file__).resolve().parent.parent / "fonts").resolve()
+FONTS_DIR = (Path(__file__).resolve().parent / "fonts").resolve()
 FONT_FILES = {"regular": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf"}
 
 
@@ -100,8 +100,9 @@ def worker_warm_up() -> None:
 
     One small render loads Fontconfig, the fonts and WeasyPrint's stylesheets; then everything alive is moved out of
     the garbage collector's sight (``gc.freeze``). A form allocates hundreds of thousands of objects, so full
-    collections run during renders, and each walked the whole application as well: the receipt's p95 went from
-    357 to 258 ms here. Only objects alive now are frozen: nothing is rendering yet, so none is garbage later.
+    collections run during renders, and each walked the whole application as well (the receipt's figures with and
+    without it are in ``bench/README.md``). Only objects alive now are frozen: nothing is rendering yet, so none is
+    garbage later.
     """
     html_to_pdf(WARM_UP_HTML.format(**font_urls()))
     gc.collect()

@@ -11,9 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from dossiers.codes import dossier_code_issue
-from dossiers.generator import generate_dossiers
 from dossiers.models import DailyCounter, Dossier, DossierEvent, SupplementRequest
 from dossiers.workflow import FINAL_STATES, TRANSITIONS
+from loadtest.generator import generate_dossiers
 from portal.accounts.models import User
 from portal.agencies.models import Agency
 
@@ -41,10 +41,18 @@ def _snapshot() -> list[tuple]:
     rows = list(Dossier.objects.order_by("code").values_list(*fields))
     history = list(
         DossierEvent.objects.order_by("dossier__code", "at", "id").values_list(
-            "dossier__code", "action", "from_state", "to_state", "actor_role", "agency_id", "at", "note",
-            "step_deadline", "outcome",
+            "dossier__code",
+            "action",
+            "from_state",
+            "to_state",
+            "actor_role",
+            "agency_id",
+            "at",
+            "note",
+            "step_deadline",
+            "outcome",
         )
-    )  # fmt: skip
+    )
     return rows + history
 
 

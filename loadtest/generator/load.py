@@ -19,22 +19,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from dossiers.codes import dossier_code_format
-from dossiers.generator.history import (
-    DATETIME_COLUMNS,
-    DOSSIER_COLUMNS,
-    EVENT_COLUMNS,
-    SUPPLEMENT_COLUMNS,
-    Plan,
-    Simulator,
-)
-from dossiers.generator.people import Person, person
-from dossiers.generator.world import OfficeClock, World, trend
-from dossiers.generator.writers import writer_for_connection
 from dossiers.models import DailyCounter, Dossier, DossierEvent, SupplementRequest
+from loadtest.generator.history import Simulator
+from loadtest.generator.people import Person, person
+from loadtest.generator.rows import DATETIME_COLUMNS, DOSSIER_COLUMNS, EVENT_COLUMNS, SUPPLEMENT_COLUMNS, Plan
+from loadtest.generator.world import OfficeClock, World, trend
+from loadtest.generator.writers import writer_for_connection
 from portal.accounts.models import User
 
 HISTORY_DAYS = 730
-ONLINE_SHARE = 0.31  # DOMAIN.md §12: 31 % online
+ONLINE_SHARE = 0.31  # 31 % online, as reported for a ward of Rạch Giá after the 2025 merger
 ONLINE_TREND = 0.12  # online filing grows: the working-day share rises by this much over the two years
 POSTAL_SHARE = 0.015
 DAY_OFF_WEIGHT = 0.06  # a day off gets this fraction of a working day's dossiers (online only)
@@ -266,9 +260,17 @@ def _day_plans(rng, world: World, clock: OfficeClock, day: date, n: int, first_d
             key = (hour * 60 + minute) * 60 + second
             lin = clock.lin_of(moment)
             plans.append(
-                (key, channel, procedure, receiving, handling, lin, clock.datetime_text(moment),
-                 clock.datetime_text(created))
-            )  # fmt: skip
+                (
+                    key,
+                    channel,
+                    procedure,
+                    receiving,
+                    handling,
+                    lin,
+                    clock.datetime_text(moment),
+                    clock.datetime_text(created),
+                )
+            )
         else:
             # Counter hours, busier in the morning; never in the last half hour.
             m = int(rng.triangular(1, clock.DAY - 30, clock.MORNING * 0.3))
