@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from dossiers.errors import NotYourDossier
@@ -56,7 +56,8 @@ def backoff(attempts: int) -> timedelta:
 
 
 def due_rows(now, size: int):
-    """Rows to send now, oldest first, at most one per dossier: the first still waiting."""
+    """Rows to send now, oldest first, at most one per dossier: the first still waiting. Only what sending needs
+    (the payload was written with the row)."""
     earlier = OutboxEvent.objects.filter(
         dossier_id=OuterRef("dossier_id"), state=OutboxEvent.State.PENDING, pk__lt=OuterRef("pk")
     )
@@ -65,8 +66,17 @@ def due_rows(now, size: int):
         .filter(state=OutboxEvent.State.PENDING)
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
         .exclude(Exists(earlier))
-        .select_related("event", "event__actor", "event__agency", "dossier", "dossier__procedure")
-        .select_related("dossier__receiving_agency", "dossier__handling_agency")
+        .select_related("event")
+        .only(
+            "pk",
+            "dossier_id",
+            "event_id",
+            "national_status",
+            "payload",
+            "attempts",
+            "event__from_state",
+            "event__to_state",
+        )
         .order_by("pk")[:size]
     )
 
@@ -90,61 +100,70 @@ def outbox_drain(*, client: DvcqgClient | None = None, batch_size: int = BATCH_S
 def _drain_batch(client: DvcqgClient, size: int, report: DrainReport) -> tuple[int, bool]:
     with transaction.atomic():
         rows = list(due_rows(timezone.now(), size))
-        unreachable = 0
+        sent: list[int] = []
+        unreachable, reachable = 0, True
         for row in rows:
-            unreachable = 0 if _send(client, row, report) else unreachable + 1
+            outcome = _send(client, row, report)
+            if outcome == SENT:
+                sent.append(row.pk)
+            unreachable = unreachable + 1 if outcome == UNREACHABLE_NOW else 0
             if unreachable >= UNREACHABLE_IN_A_ROW:
-                return len(rows), False
-    return len(rows), True
+                reachable = False
+                break
+        # One statement for the rows that went through (most of them); the others were written as they failed.
+        OutboxEvent.objects.filter(pk__in=sent).update(
+            state=OutboxEvent.State.SENT,
+            sent_at=timezone.now(),
+            attempts=F("attempts") + 1,
+            next_attempt_at=None,
+            last_error="",
+            error_field="",
+            error_detail="",
+        )
+        report.sent += len(sent)
+    return len(rows), reachable
 
 
-def _send(client: DvcqgClient, row: OutboxEvent, report: DrainReport) -> bool:
-    """Send one claimed row and record what happened; False when the portal is unreachable."""
+SENT, FAILED, UNREACHABLE_NOW = "sent", "failed", "unreachable"
+
+
+def _send(client: DvcqgClient, row: OutboxEvent, report: DrainReport) -> str:
+    """Send one claimed row; record a failure on it. Says whether it went through, failed, or found the portal
+    unreachable."""
     now = timezone.now()
-    row.attempts += 1
     try:
         service, payload = outbox_payload(row)
-        row.payload = payload
+        if not row.payload:  # a row written before payloads were stored: keep what is sent under its key
+            row.payload = payload
+            row.save(update_fields=["payload"])
         call = client.progress_update if service == "CapNhatTienDoHoSoMC" else client.dossier_sync
         call(payload, idempotency_key=idempotency_key(row))
     except TemporaryError as error:
         reason = getattr(error, "reason", "") or "temporary"
+        row.attempts += 1
         row.next_attempt_at = now + backoff(row.attempts)
         row.last_error, row.error_detail = reason[:40], str(error)[:500]
-        row.save(update_fields=["attempts", "next_attempt_at", "last_error", "error_detail", "payload"])
+        row.save(update_fields=["attempts", "next_attempt_at", "last_error", "error_detail"])
         report.retried += 1
         report.count(reason)
         logger.warning(
             "national outbox: row %s temporary failure %s (attempt %s)", row.pk, reason, row.attempts
         )
-        return reason not in UNREACHABLE
+        return UNREACHABLE_NOW if reason in UNREACHABLE else FAILED
     except PermanentError as error:
+        row.attempts += 1
         _park(row, now, "validation", getattr(error, "field", ""), getattr(error, "reason", "") or str(error))
         report.parked += 1
         report.count("validation")
-        return True
+        return FAILED
     except Exception as error:  # a fault of ours (mapping, data): park it for a person, keep the worker alive
         logger.exception("national outbox: row %s could not be sent", row.pk)
+        row.attempts += 1
         _park(row, now, "internal", "", type(error).__name__)
         report.parked += 1
         report.count("internal")
-        return True
-    row.state, row.sent_at, row.next_attempt_at = OutboxEvent.State.SENT, now, None
-    row.last_error = row.error_field = row.error_detail = ""
-    row.save(
-        update_fields=[
-            "state",
-            "sent_at",
-            "attempts",
-            "next_attempt_at",
-            "last_error",
-            "error_field",
-            "error_detail",
-            "payload",
-        ]
-    )
-    report.sent += 1
-    return True
+        return FAILED
+    return SENT
 
 
 def _park(row: OutboxEvent, now, reason: str, field_name: str, detail: str) -> None:
@@ -159,7 +178,6 @@ def _park(row: OutboxEvent, now, reason: str, field_name: str, detail: str) -> N
             "last_error",
             "error_field",
             "error_detail",
-            "payload",
         ]
     )
     logger.warning("national outbox: row %s parked (%s %s)", row.pk, reason, field_name)
