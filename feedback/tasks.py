@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from feedback.models import OPEN_STATES, Feedback
+from feedback.national import feedback_outbox_drain
 from portal.accounts.models import User
 from portal.agencies.models import Agency
 from portal.workdays import calendar as workdays
@@ -81,3 +82,9 @@ def feedback_remind(feedback_id: int) -> bool:
 def feedback_reminders_sweep() -> int:
     """Daily (Celery beat): remind about every item due soon or overdue; returns how many were reminded."""
     return sum(1 for pk in reminder_due_items().values_list("pk", flat=True) if feedback_remind(pk))
+
+
+@shared_task(ignore_result=True)
+def feedback_national_drain() -> dict:
+    """Send published answers to the national portal's feedback system (``feedback/national.py``)."""
+    return feedback_outbox_drain()

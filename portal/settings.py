@@ -176,6 +176,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dossiers.tasks.national_incoming_pull",
         "schedule": env.int("PORTAL_NATIONAL_PULL_SECONDS", 300),
     },
+    "feedback-national-drain": {
+        "task": "feedback.tasks.feedback_national_drain",
+        "schedule": env.int("PORTAL_NATIONAL_DRAIN_SECONDS", 30) * 10,
+    },
     "national-catalogue-pull": {
         "task": "portal.catalog.tasks.national_catalogue_pull",
         "schedule": 7 * 24 * 60 * 60,

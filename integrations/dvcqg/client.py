@@ -81,6 +81,14 @@ class DvcqgClient:
         """Record one processing step of a dossier (``CapNhatTienDoHoSoMC``); the portal's answer."""
         return self._call("CapNhatTienDoHoSoMC", {"data": [payload]}, key=idempotency_key)
 
+    def feedback_publish(self, payload: dict, *, idempotency_key: str) -> dict:
+        """Share an answered, published piece of feedback with the national feedback system (``DongBoPAKN``)."""
+        return self._call("DongBoPAKN", {"data": [payload]}, key=idempotency_key)
+
+    def rating_sync(self, payload: dict, *, idempotency_key: str) -> dict:
+        """Share a satisfaction rating or a published ranking (``DongBoDanhGia``)."""
+        return self._call("DongBoDanhGia", {"data": [payload]}, key=idempotency_key)
+
     def dossier_lookup(self, code: str) -> dict | None:
         """The dossier as the national portal knows it (``TraCuuHoSo``), or None when it does not know it."""
         result = self._call("TraCuuHoSo", {"MaHoSo": code}).get("result")

@@ -58,6 +58,11 @@ def ok(result=None, **extra) -> Response:
     return json_response({"error_code": 0, "message": "Thành công", "result": result, **extra})
 
 
+def _record_id(record: dict) -> str:
+    """The record's own code in any of the written services (a dossier, a piece of feedback, a rating)."""
+    return record.get("MaHoSo") or record.get("MaPAKN") or record.get("MaDanhGia") or ""
+
+
 @dataclass(slots=True)
 class KeyState:
     service: str
@@ -115,6 +120,8 @@ class NationalPortal:
             "LayDanhSachTTHC": self._procedures,
             "LayDanhMucCoQuan": self._agencies,
             "LayDanhSachHoSoMoi": self._incoming,
+            "DongBoPAKN": self._feedback_publish,
+            "DongBoDanhGia": self._rating_sync,
         }
         self.reset()
 
@@ -142,6 +149,8 @@ class NationalPortal:
             self.received: deque = deque(maxlen=self.keep)
             self.sequence = itertools.count(1)
             self.dossiers: dict[str, dict] = {}
+            self.feedback: dict[str, list[dict]] = {}  # MaPAKN → what was published, in arrival order
+            self.ratings: dict[str, list[dict]] = {}  # MaDanhGia → its versions
             self.progress: dict[str, list[dict]] = {}
             self.statuses: dict[str, list[tuple[str, int, str]]] = {}
             self.catalogue: dict[str, dict] = {r["ma_thu_tuc"]: r for r in self.seed_catalogue}
@@ -288,6 +297,22 @@ class NationalPortal:
             "DongBoHoSoMC", body, key, token, plan, schema.validate_dossier, self._apply_dossier
         )
 
+    def _feedback_publish(self, body: dict, key: str, token: str, plan: FaultPlan) -> Response:
+        return self._write(
+            "DongBoPAKN", body, key, token, plan, schema.validate_feedback, self._apply_feedback
+        )
+
+    def _rating_sync(self, body: dict, key: str, token: str, plan: FaultPlan) -> Response:
+        return self._write(
+            "DongBoDanhGia", body, key, token, plan, schema.validate_rating, self._apply_rating
+        )
+
+    def _apply_feedback(self, record: dict, key: str) -> None:
+        self.feedback.setdefault(record["MaPAKN"], []).append(record)
+
+    def _apply_rating(self, record: dict, key: str) -> None:
+        self.ratings.setdefault(record["MaDanhGia"], []).append(record)
+
     def _progress_update(self, body: dict, key: str, token: str, plan: FaultPlan) -> Response:
         return self._write(
             "CapNhatTienDoHoSoMC", body, key, token, plan, schema.validate_progress, self._apply_progress
@@ -335,7 +360,7 @@ class NationalPortal:
                 "duplicate"
             )  # applied, but the answer is lost: the client will send it again
             return json_response({"message": "Service Unavailable"}, status=503)
-        return ok({"applied": True, "MaHoSo": [record["MaHoSo"] for record in records]})
+        return ok({"applied": True, "ids": [_record_id(record) for record in records]})
 
     def _business_rules(self, service: str, record: dict) -> schema.Refusal | None:
         if self.strict_codes and service == "DongBoHoSoMC" and record["MaTTHC"] not in self.catalogue:

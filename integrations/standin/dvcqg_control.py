@@ -27,6 +27,8 @@ def register_control(standin, portal) -> None:
         ("GET", "/_control/dvcqg/keys"): lambda r: _keys(portal),
         ("GET", "/_control/dvcqg/keys/{key}"): lambda r: _key(portal, r.params["key"]),
         ("GET", "/_control/dvcqg/dossiers/{code}"): lambda r: _dossier(portal, r.params["code"]),
+        ("GET", "/_control/dvcqg/feedback/{code}"): lambda r: _published(portal.feedback, r.params["code"]),
+        ("GET", "/_control/dvcqg/ratings/{code}"): lambda r: _published(portal.ratings, r.params["code"]),
         ("GET", "/_control/dvcqg/dossiers/{code}/statuses"): lambda r: _statuses(portal, r),
         ("POST", "/_control/dvcqg/catalogue"): lambda r: _catalogue(portal, r),
         ("POST", "/_control/dvcqg/incoming"): lambda r: _incoming(portal, r),
@@ -67,6 +69,11 @@ def _key(portal, key: str) -> Response:
         return json_response(
             {"service": state.service, "deliveries": state.deliveries, "applied": state.applied}
         )
+
+
+def _published(store: dict, code: str) -> Response:
+    """What arrived for one piece of feedback or one rating, in arrival order (empty when nothing did)."""
+    return json_response(list(store.get(code, [])))
 
 
 def _dossier(portal, code: str) -> Response:

@@ -132,6 +132,35 @@ PROGRESS = {  # CapNhatTienDoHoSoMC: one processing step
 }
 
 
+FEEDBACK = {  # DongBoPAKN: an answered piece of feedback, published with personal data removed
+    "MaPAKN": _s(required=True),
+    "LoaiPAKN": _s(),
+    "MaCoQuan": _s(),
+    "MaTTHC": _s(),
+    "LinhVuc": _s(),
+    "NoiDungHoi": _s(required=True),
+    "NoiDungTraLoi": _s(required=True),
+    "NgayTiepNhan": _d(),
+    "NgayTraLoi": _d(),
+    "NgayCongKhai": _d(required=True),
+}
+RATING = {  # DongBoDanhGia: a rating of a returned dossier, or a published ranking line
+    "MaDanhGia": _s(required=True),
+    "MaHoSo": _s(),
+    "MaCoQuan": _s(),
+    "KyDanhGia": _s(),
+    "NgayDanhGia": _d(),
+}
+
+
+def validate_feedback(record) -> Refusal | None:
+    return _object(record, FEEDBACK, "")
+
+
+def validate_rating(record) -> Refusal | None:
+    return _object(record, RATING, "")
+
+
 def validate_dossier(record) -> Refusal | None:
     refusal = _object(record, DOSSIER, "")
     if refusal:

@@ -109,6 +109,14 @@ class Standin:
         """{record: the last DongBoHoSoMC record, progress: [...], history: [{service, status, key}]}."""
         return self._get(f"/_control/dvcqg/dossiers/{quote(ma_ho_so, safe='')}")
 
+    def feedback(self, code: str) -> list[dict]:
+        """What the national feedback system received for MaPAKN ``code`` (DongBoPAKN), in arrival order."""
+        return self._get(f"/_control/dvcqg/feedback/{quote(code, safe='')}")
+
+    def ratings(self, code: str) -> list[dict]:
+        """What arrived for MaDanhGia ``code`` (DongBoDanhGia), in arrival order."""
+        return self._get(f"/_control/dvcqg/ratings/{quote(code, safe='')}")
+
     def push_incoming(self, records: list[dict]) -> list[dict]:
         """Dossiers filed on the national portal, as served by LayDanhSachHoSoMoi; returns them as stored (each
         document's DuongDan set). See dvcqg_control._incoming for the document fields."""
