@@ -106,7 +106,9 @@ def test_a_portal_that_is_gone_ends_the_drain_after_three_failures_in_a_row(staf
 
     assert report.retried == 3 and report.sent == 0
     attempts = sorted(row.attempts for dossier in dossiers for row in rows(dossier))
-    assert attempts == [0, 0, 1, 1, 1], "the rest of the batch is left for the next drain, not counted as tried"
+    assert attempts == [0, 0, 1, 1, 1], (
+        "the rest of the batch is left for the next drain, not counted as tried"
+    )
 
 
 def test_a_later_status_never_overtakes_an_earlier_one_waiting_for_a_retry(staff, standin, dvcqg_settings):
