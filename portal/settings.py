@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "portal.audit",
     "portal.mail",
     "dossiers",
+    "faq",
 ]
 
 MIDDLEWARE = [
