@@ -39,7 +39,7 @@ from faq.answering import answer  # noqa: E402
 from faq.demo import faq_demo_load  # noqa: E402
 from faq.models import FaqEntry  # noqa: E402
 from portal.catalog.models import Procedure  # noqa: E402
-from portal.catalog.questions import catalog_query, question_parse  # noqa: E402
+from portal.catalog.questions import catalog_query  # noqa: E402
 from portal.catalog.search import normalize  # noqa: E402
 from portal.catalog.search_index import search_index  # noqa: E402
 
@@ -65,8 +65,7 @@ def _answer_keys(reply_answers, external_ids: dict[int, str]) -> list[tuple[set[
             ext = external_ids.get(int(a.id.removeprefix("faq-")), "")
             if ext.startswith("cong-"):
                 entry_id = ext
-        aspects = question_parse(a.question).aspects
-        out.append((set(a.procedure_codes), aspects[0] if aspects else "", entry_id))
+        out.append((set(a.procedure_codes), a.aspect, entry_id))
     return out
 
 
@@ -118,7 +117,11 @@ def main() -> int:
             wanted = {names.get(c) for c in expected.split("|")}
             s["top5_search"] += any(names_by_id.get(h.id) in wanted for h in hits)
         if args.verbose and not top1:
-            got = reply.answers[0].question[:90] if reply.answered else f"(declined: {reply.reason})"
+            got = (
+                f"{reply.answers[0].question[:90]} {reply.answers[0].procedure_codes[:2]}"
+                if reply.answered
+                else f"(declined: {reply.reason})"
+            )
             print(f"MISS [{kind}] {question!r} -> {got!r}")
     print(f"{'kind':<15}{'n':>4}{'top-1':>9}{'top-3':>9}{'declined':>10}{'search top-5':>14}")
     failed = False

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import re
 import threading
+import unicodedata
 from dataclasses import dataclass
 
 from faq.models import FaqEntry
@@ -61,9 +62,28 @@ _Y_FOLD = {onset + "y": onset + "i" for onset in _ONSETS}
 _BOILERPLATE = frozenset({"thu", "tuc"})
 
 
+_PARENTHESES_RE = re.compile(r"\([^)]*\)")
+_MARKED_Y = str.maketrans({"y": "i", "ý": "í", "ỳ": "ì", "ỷ": "ỉ", "ỹ": "ĩ", "ỵ": "ị"})
+
+
 def fold_tokens(text: str) -> list[str]:
     """Folded words of ``text`` (no case, no diacritics, "y"/"i" spelling unified)."""
     return [_Y_FOLD.get(tok, tok) for tok in _TOKEN_RE.findall(normalize(text))]
+
+
+def marked_key(word: str) -> str:
+    """A word as written, diacritics kept (case and the "ý"/"í" spelling unified)."""
+    word = unicodedata.normalize("NFC", word.casefold())
+    folded = normalize(word)
+    return word.translate(_MARKED_Y) if folded in _Y_FOLD else word
+
+
+def marked_tokens(text: str) -> list[str]:
+    return [marked_key(tok) for tok in _TOKEN_RE.findall(unicodedata.normalize("NFC", text or ""))]
+
+
+def word_pairs(words: list[str]) -> set[tuple[str, str]]:
+    return set(zip(words, words[1:], strict=False))
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +95,10 @@ class Card:
     question: str
     answer: str
     procedure_ids: tuple[int, ...]
-    aspect: str
+    aspects: tuple[str, ...]
     words: frozenset[str]  # folded words of the question (or name), procedure names and field
+    marked: frozenset[str]  # the same words as written (diacritics kept)
+    pairs: frozenset[tuple[str, str]]  # adjacent folded words of the question (or name) and procedure names
     topic: frozenset[str]  # the folded words of what it is about (its question's topic, or the name)
 
 
@@ -91,8 +113,13 @@ class ProcedureInfo:
 
 class AnswerIndex:
     def __init__(
-        self, entries: list[Card], procedures: dict[int, ProcedureInfo], procedure_cards: dict[int, Card]
+        self,
+        entries: list[Card],
+        procedures: dict[int, ProcedureInfo],
+        procedure_cards: dict[int, Card],
+        pairs: set[tuple[str, str]],
     ):
+        self.pairs = frozenset(pairs)
         self.entries = {card.pk: card for card in entries}
         self.procedures = procedures
         self.procedure_cards = procedure_cards
@@ -141,6 +168,16 @@ class AnswerIndex:
             return None
         return max(candidates, key=lambda c: (self.df[c], c))
 
+    def split(self, word: str) -> tuple[str, str] | None:
+        """Two known words typed without the space between them ("kethon"), the most frequent pair."""
+        best, best_df = None, 0
+        for cut in range(2, len(word) - 1):
+            left, right = word[:cut], word[cut:]
+            df = min(self.df.get(left, 0), self.df.get(right, 0))
+            if df > best_df and (left, right) in self.pairs:
+                best, best_df = (left, right), df
+        return best
+
 
 def _one_edit(a: str, b: str) -> bool:
     """Levenshtein distance 1, or one transposition of neighbours."""
@@ -164,7 +201,19 @@ def _one_edit(a: str, b: str) -> bool:
     return a[i:] == b[i + 1 :]
 
 
+def _about(text: str) -> frozenset[str]:
+    """The folded words of what a question or a name is about: its topic, without parenthesised details."""
+    topic = question_parse(_PARENTHESES_RE.sub(" ", text)).topic
+    return frozenset(w for w in fold_tokens(topic) if w not in _BOILERPLATE)
+
+
 def _build() -> AnswerIndex:
+    from portal.catalog.questions import EVERYDAY
+    from portal.catalog.synonyms import SYNONYMS
+
+    pairs: set[tuple[str, str]] = set()
+    for text in (*SYNONYMS, *EVERYDAY.values()):
+        pairs |= word_pairs(fold_tokens(text))
     procedures: dict[int, ProcedureInfo] = {}
     procedure_cards: dict[int, Card] = {}
     rows = Procedure.objects.filter(is_active=True).values_list(
@@ -172,16 +221,20 @@ def _build() -> AnswerIndex:
     )
     for pk, code, name, online_level, field_name in rows.iterator(chunk_size=2000):
         procedures[pk] = ProcedureInfo(pk, code, name, online_level, f"/thu-tuc/{code}/")
-        name_words = frozenset(w for w in fold_tokens(name) if w not in _BOILERPLATE)
+        folded = fold_tokens(name)
+        pairs |= word_pairs(folded)
         procedure_cards[pk] = Card(
             kind="procedure",
             pk=pk,
             question=name,
             answer="",
             procedure_ids=(pk,),
-            aspect="",
-            words=name_words | frozenset(fold_tokens(field_name or "")),
-            topic=name_words,
+            aspects=(),
+            words=frozenset(w for w in folded if w not in _BOILERPLATE)
+            | frozenset(fold_tokens(field_name or "")),
+            marked=frozenset(marked_tokens(name)) | frozenset(marked_tokens(field_name or "")),
+            pairs=frozenset(word_pairs(folded)),
+            topic=_about(name),
         )
     links: dict[int, list[int]] = {}
     through = FaqEntry.procedures.through.objects.filter(faqentry__state=FaqEntry.State.PUBLISHED)
@@ -195,10 +248,15 @@ def _build() -> AnswerIndex:
     )
     for pk, question, answer, field_name in published.iterator(chunk_size=2000):
         pids = tuple(p for p in links.get(pk, ()) if p in procedures)
-        parsed = question_parse(question)
-        words = set(fold_tokens(question)) | set(fold_tokens(field_name or ""))
+        folded = fold_tokens(question)
+        pairs |= word_pairs(folded)
+        words = set(folded) | set(fold_tokens(field_name or ""))
+        marked = set(marked_tokens(question)) | set(marked_tokens(field_name or ""))
+        card_pairs = word_pairs(folded)
         for pid in pids:
             words |= procedure_cards[pid].words
+            marked |= procedure_cards[pid].marked
+            card_pairs |= procedure_cards[pid].pairs
         entries.append(
             Card(
                 kind="faq",
@@ -206,12 +264,14 @@ def _build() -> AnswerIndex:
                 question=question,
                 answer=answer,
                 procedure_ids=pids,
-                aspect=parsed.aspects[0] if parsed.aspects else "",
+                aspects=question_parse(question).aspects,
                 words=frozenset(words),
-                topic=frozenset(w for w in fold_tokens(parsed.topic) if w not in _BOILERPLATE),
+                marked=frozenset(marked),
+                pairs=frozenset(card_pairs),
+                topic=_about(question),
             )
         )
-    return AnswerIndex(entries, procedures, procedure_cards)
+    return AnswerIndex(entries, procedures, procedure_cards, pairs)
 
 
 _lock = threading.Lock()

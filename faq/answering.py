@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from faq.answer_index import AnswerIndex, Card, answer_index, fold_tokens
+from faq.answer_index import AnswerIndex, Card, answer_index, fold_tokens, marked_tokens
 from portal.catalog.models import Procedure
 from portal.catalog.questions import MAX_QUESTION_CHARS, question_parse
 from portal.catalog.search import normalize
@@ -38,9 +38,16 @@ ASPECT_MISMATCH = -0.45
 ASPECT_NOT_ASKED = -0.05
 RANK_WEIGHT = 0.12
 NAME_WEIGHT = 0.12
-PROCEDURE_FROM_RECORD = -0.02  # an entry written for the aspect beats the same facts read from the record
+# A procedure's card answers from its record: a little below an entry a person wrote, whatever the aspect asked.
+PROCEDURE_CARD = -0.05
+# A candidate that has none of the question's adjacent word pairs matches words, not what the question says.
+NO_PHRASE = -0.25
+STRONG_WEIGHT = 2.0
 PROCEDURE_CANDIDATES = 6
-FAQ_CANDIDATES = 20
+MAX_QUERIES = 4
+OUTSIDE_PHRASE_WEIGHT = 0.4
+MARKS_DIFFER = 0.5
+FAQ_CANDIDATES = 60
 ONLINE_FILING_LEVEL = Procedure.OnlineLevel.SUBMISSION
 
 # Words that make a message a complaint about a person or a dossier rather than a question about a procedure.
@@ -91,6 +98,7 @@ class Answer:
     procedure_codes: list[str]
     url: str
     file_url: str = ""
+    aspect: str = ""  # what the answer is about: giay-to, thoi-han, phi, noi-nop, doi-tuong, truc-tuyen or ""
 
 
 @dataclass(frozen=True)
@@ -123,17 +131,71 @@ def _telex_decode(word: str) -> str:
     return word.replace("w", "u")
 
 
-def _query_words(index: AnswerIndex, topic: str) -> list[tuple[str, float]]:
-    """The topic's words, each corrected to a known word (Telex leftovers decoded, or the most frequent known word
-    one edit away), with its weight (IDF)."""
-    out = []
-    for word in fold_tokens(topic):
+@dataclass(frozen=True, slots=True)
+class _QWord:
+    folded: str  # corrected to a known word where possible
+    marked: str  # as typed, diacritics kept ("" when the word was corrected or typed without any)
+    weight: float
+
+
+def _query_words(index: AnswerIndex, topic: str, strong: frozenset[str] = frozenset()) -> list[_QWord]:
+    """The topic's words, each corrected to a known word (Telex leftovers decoded, two words typed as one split,
+    or the most frequent known word one edit away), weighted by rarity (IDF); words outside the topic's key phrases
+    (runs of words adjacent as in a procedure name or FAQ question) weigh less: they tell the story around it."""
+    raw = fold_tokens(topic)
+    typed = marked_tokens(topic)
+    out: list[tuple[str, str]] = []
+    for word, as_typed in zip(raw, typed, strict=False):
         known = index.correct(word)
         if known is None or (known != word and _telex_decode(word) in index.df):
             decoded = _telex_decode(word)
             known = decoded if decoded in index.df else known
-        out.append((known or word, index.idf(known or word)))
-    return out
+        if known is None:
+            parts = index.split(word)
+            if parts is not None:
+                out.extend((part, "") for part in parts)
+                continue
+        marked = as_typed if known == word and as_typed != word else ""
+        out.append((known or word, marked))
+    folded = [w for w, _ in out]
+    in_phrase = [False] * len(folded)
+    for i in range(1, len(folded)):
+        if (folded[i - 1], folded[i]) in index.pairs:
+            in_phrase[i - 1] = in_phrase[i] = True
+    return [
+        _QWord(
+            w,
+            m,
+            index.idf(w)
+            * (1.0 if in_phrase[i] or len(folded) < 3 else OUTSIDE_PHRASE_WEIGHT)
+            * (STRONG_WEIGHT if w in strong else 1.0),
+        )
+        for i, (w, m) in enumerate(out)
+    ]
+
+
+def _says_a_phrase(card: Card, words: list[_QWord], groups) -> bool:
+    """The candidate has two of the question's words next to each other (or an everyday phrase's official words),
+    or the question has a single word."""
+    if len(words) < 2 or groups:
+        return True
+    return any((a.folded, b.folded) in card.pairs for a, b in zip(words, words[1:], strict=False))
+
+
+def _key_runs(words: list[_QWord], index: AnswerIndex) -> list[str]:
+    """The runs of two or more words adjacent as in a name: the whole question's key phrases, as queries."""
+    runs: list[list[str]] = []
+    current: list[str] = []
+    for i, word in enumerate(words):
+        if i and (words[i - 1].folded, word.folded) in index.pairs:
+            current.append(word.folded)
+        else:
+            if len(current) >= 2:
+                runs.append(current)
+            current = [word.folded]
+    if len(current) >= 2:
+        runs.append(current)
+    return [" ".join(run) for run in runs]
 
 
 def _synonym_groups(words: list[str]) -> list[tuple[set[int], list[tuple[str, ...]]]]:
@@ -147,34 +209,44 @@ def _synonym_groups(words: list[str]) -> list[tuple[set[int], list[tuple[str, ..
     return groups
 
 
-def _coverage(card: Card, words: list[tuple[str, float]], groups) -> float:
-    total = sum(weight for _, weight in words)
+def _coverage(card: Card, words: list[_QWord], groups) -> float:
+    """The weighted share of the question's words the candidate contains; a word typed with diacritics that the
+    candidate has only with other diacritics counts half ("sơ đồ" is not "sổ đỏ")."""
+    total = sum(w.weight for w in words)
     if total <= 0:
         return 0.0
-    covered = {i for i, (word, _) in enumerate(words) if word in card.words}
+    share = [0.0] * len(words)
+    for i, word in enumerate(words):
+        if word.folded in card.words:
+            share[i] = 1.0 if not word.marked or word.marked in card.marked else MARKS_DIFFER
     for positions, officials in groups:
-        if not positions <= covered and any(all(w in card.words for w in phrase) for phrase in officials):
-            covered |= positions
-    return sum(words[i][1] for i in covered) / total
+        if any(all(w in card.words for w in phrase) for phrase in officials):
+            for i in positions:
+                share[i] = 1.0
+    return sum(s * w.weight for s, w in zip(share, words, strict=True)) / total
 
 
-def _name_share(card: Card, words: list[tuple[str, float]], groups) -> float:
+def _name_share(card: Card, words: list[_QWord], groups) -> float:
     """How much of what the candidate is about the question names (prefers "đăng ký khai sinh" over "… lưu động")."""
     if not card.topic:
         return 0.0
-    asked = {w for w, _ in words}
+    asked = {w.folded for w in words}
     for _positions, officials in groups:
         for phrase in officials:
             asked.update(phrase)
     return len(card.topic & asked) / len(card.topic)
 
 
-def _aspect_adjustment(card_aspect: str, asked: tuple[str, ...]) -> float:
+def _aspect_adjustment(card_aspects: tuple[str, ...], asked: tuple[str, ...]) -> float:
+    """The aspect a question asks is the last one it names ("chứng thực chữ ký trên giấy tờ có mất phí không" asks
+    about fees): the same last aspect scores best, another shared one half."""
     if asked:
-        if card_aspect in asked:
+        if card_aspects and card_aspects[-1] == asked[-1]:
             return ASPECT_MATCH
-        return ASPECT_MISMATCH if card_aspect else 0.0
-    return ASPECT_NOT_ASKED if card_aspect else 0.0
+        if set(card_aspects) & set(asked):
+            return ASPECT_MATCH / 2
+        return ASPECT_MISMATCH if card_aspects else 0.0
+    return ASPECT_NOT_ASKED if card_aspects else 0.0
 
 
 def _entry_answer(index: AnswerIndex, card: Card, score: float) -> Answer:
@@ -188,6 +260,7 @@ def _entry_answer(index: AnswerIndex, card: Card, score: float) -> Answer:
         procedure_codes=[p.code for p in procedures],
         url=f"/hoi-dap/{card.pk}/",
         file_url=online[0].url + "#nop-ho-so" if online else "",
+        aspect=card.aspects[-1] if card.aspects and card.procedure_ids else "",
     )
 
 
@@ -205,7 +278,7 @@ def _procedure_answer(index: AnswerIndex, pk: int, aspects: tuple[str, ...], sco
         f.aspect: f
         for f in procedure_facts(procedure, [a.name for a in procedure_receiving_agencies(procedure)])
     }
-    fact = next((facts[a] for a in aspects if a in facts), None)
+    fact = next((facts[a] for a in reversed(aspects) if a in facts), None)
     if fact is not None:
         question, text = fact.question, fact.answer
     else:
@@ -224,24 +297,25 @@ def _procedure_answer(index: AnswerIndex, pk: int, aspects: tuple[str, ...], sco
         procedure_codes=[info.code],
         url=info.url,
         file_url=info.url + "#nop-ho-so" if info.online_level >= ONLINE_FILING_LEVEL else "",
+        aspect=fact.aspect if fact is not None else "",
     )
 
 
-def answer(question: str) -> Reply:
-    """The best answers to ``question`` (at most :data:`MAX_ANSWERS`), or a reply saying why there is none."""
+def rank(question: str) -> tuple[str, list[tuple[tuple[str, int], float]], tuple[str, ...]]:
+    """``(reason, candidates best first as ((kind, pk), score), aspects asked)``; reason "" when there are any."""
     text = (question or "")[:MAX_QUESTION_CHARS]
     folded = normalize(text)
     if not _LETTER_RE.search(folded):
-        return Reply(answered=False, reason="empty")
+        return "empty", [], ()
     if _is_complaint(folded):
-        return Reply(answered=False, reason="complaint")
+        return "complaint", [], ()
     parsed = question_parse(text)
     topic = parsed.topic
     if not topic.strip():
-        return Reply(answered=False, reason="unknown")
+        return "unknown", [], parsed.aspects
     index = answer_index()
-    words = _query_words(index, topic)
-    groups = _synonym_groups([w for w, _ in words])
+    words = _query_words(index, topic, parsed.strong)
+    groups = _synonym_groups([w.folded for w in words])
 
     scored: dict[tuple[str, int], float] = {}
 
@@ -250,28 +324,42 @@ def answer(question: str) -> Reply:
             _coverage(card, words, groups)
             + NAME_WEIGHT * _name_share(card, words, groups)
             + RANK_WEIGHT * rank_signal
-            + _aspect_adjustment(card.aspect, parsed.aspects)
         )
         if card.kind == "procedure":
-            score += PROCEDURE_FROM_RECORD if parsed.aspects else 0.0
+            # Its answer is read from the record for the aspect asked (where, online: always there).
+            score += PROCEDURE_CARD + (ASPECT_MATCH if parsed.aspects else 0.0)
+        else:
+            score += _aspect_adjustment(card.aspects, parsed.aspects)
+        if not _says_a_phrase(card, words, groups):
+            score += NO_PHRASE
         key = (card.kind, card.pk)
         if score > scored.get(key, -1.0):
             scored[key] = score
 
-    for rank, hit in enumerate(index.search.search(topic, limit=FAQ_CANDIDATES)):
-        consider(index.entries[hit.id], 1.0 / (1 + rank))
-    for rank, hit in enumerate(catalog_search_index().search(topic, limit=PROCEDURE_CANDIDATES)):
-        card = index.procedure_cards.get(hit.id)
-        if card is None:
-            continue
-        signal = 1.0 / (1 + rank)
-        consider(card, signal)
-        for entry_id in index.by_procedure.get(hit.id, ()):
-            consider(index.entries[entry_id], signal)
+    queries = [topic, *_key_runs(words, index)][:MAX_QUERIES]
+    catalog = catalog_search_index()
+    for query in dict.fromkeys(queries):
+        for rank, hit in enumerate(index.search.search(query, limit=FAQ_CANDIDATES)):
+            consider(index.entries[hit.id], 1.0 / (1 + rank))
+        for rank, hit in enumerate(catalog.search(query, limit=PROCEDURE_CANDIDATES)):
+            card = index.procedure_cards.get(hit.id)
+            if card is None:
+                continue
+            signal = 1.0 / (1 + rank)
+            consider(card, signal)
+            for entry_id in index.by_procedure.get(hit.id, ()):
+                consider(index.entries[entry_id], signal)
     if not scored:
-        return Reply(answered=False, reason="unknown")
+        return "unknown", [], parsed.aspects
+    return "", sorted(scored.items(), key=lambda kv: -kv[1]), parsed.aspects
 
-    ranked = sorted(scored.items(), key=lambda kv: -kv[1])
+
+def answer(question: str) -> Reply:
+    """The best answers to ``question`` (at most :data:`MAX_ANSWERS`), or a reply saying why there is none."""
+    reason, ranked, aspects = rank(question)
+    if reason:
+        return Reply(answered=False, reason=reason)
+    index = answer_index()
     best_score = ranked[0][1]
     chosen: list[Answer] = []
     cited: set[int] = set()
@@ -281,7 +369,7 @@ def answer(question: str) -> Reply:
         if kind == "procedure":
             if pk in cited:
                 continue  # an entry about this procedure is already shown
-            chosen.append(_procedure_answer(index, pk, parsed.aspects, score))
+            chosen.append(_procedure_answer(index, pk, aspects, score))
             cited.add(pk)
         else:
             card = index.entries[pk]

@@ -120,7 +120,17 @@ EVERYDAY: dict[str, str] = {
     "sổ hồng bị mất": "cấp lại giấy chứng nhận bị mất",
     "mất sổ hồng": "cấp lại giấy chứng nhận bị mất",
     "bị mất": "cấp lại",
+    "bố mất": "khai tử",
+    "mẹ mất": "khai tử",
+    "cha mất": "khai tử",
+    "ông mất": "khai tử",
+    "bà mất": "khai tử",
+    "vợ mất": "khai tử",
+    "chồng mất": "khai tử",
+    "vừa mất": "khai tử",
     "mất": "cấp lại",
+    "1 thành viên": "một thành viên",
+    "2 thành viên": "hai thành viên",
     "bị hỏng": "cấp lại",
     "đổi mới": "cấp đổi",
     "công chứng": "chứng thực",
@@ -136,7 +146,10 @@ EVERYDAY: dict[str, str] = {
     "chuyển nhà": "đăng ký thường trú",
     "chuyển chỗ ở": "đăng ký thường trú",
     "nhà trọ": "tạm trú",
-    "xe máy": "mô tô xe gắn máy",
+    "sang tên xe": "đăng ký sang tên xe thay đổi chủ xe",
+    "tiệm tạp hóa": "hộ kinh doanh",
+    "tạp hóa": "hộ kinh doanh",
+    "bán hàng": "hộ kinh doanh",
     "đăng ký xe": "đăng ký xe",
     "bằng cấp": "văn bằng",
     "học bạ": "văn bằng chứng chỉ",
@@ -254,11 +267,15 @@ FILLER: tuple[str, ...] = (
     "để",
     "bị",
     "rồi",
-    "giúp",
+    "giúp tôi",
+    "giúp em",
+    "giúp mình",
+    "giúp với",
+    "vì sao",
+    "tại sao",
     "hỏi",
     "làm",
     "xin",
-    "sao",
     "đang",
     "sẽ",
     "đã",
@@ -266,13 +283,23 @@ FILLER: tuple[str, ...] = (
     "ai",
     "mọi người",
     "người",
-    "hồ sơ",
     "nộp",
     "đi",
     "cho",
     "việc",
     "trường hợp",
     "lại",
+    "bao nhiêu",
+    "vừa",
+    "khi",
+    "mới",
+    "sắp",
+    "nên",
+    "thể",
+    "vẫn",
+    "còn",
+    "nữa",
+    "ở",
 )
 # "lại" is filler only when it follows no verb the topic keeps ("cấp lại", "đăng ký lại" are kept whole below).
 _KEEP_WITH_NEXT = {"cap", "ky", "doi"}
@@ -286,6 +313,7 @@ class ParsedQuestion:
     topic: str
     aspects: tuple[str, ...]
     words: int
+    strong: frozenset[str] = frozenset()  # folded words that came from an everyday phrase: what it is about
 
     @property
     def is_question(self) -> bool:
@@ -294,27 +322,7 @@ class ParsedQuestion:
 
 # Folded forms that are also other common words ("dang" is "đang" and "đăng", "de" is "để" and "đề", "lai" is
 # "lại" and "lái", "ma" is "mà" and "mã"): such a filler word is dropped only when typed with its diacritics.
-_AMBIGUOUS = frozenset(
-    {
-        "dang",
-        "de",
-        "ma",
-        "mat",
-        "la",
-        "co",
-        "da",
-        "lai",
-        "nay",
-        "cho",
-        "sao",
-        "hoi",
-        "di",
-        "nao",
-        "viec",
-        "phi",
-        "tien",
-    }
-)
+_AMBIGUOUS = frozenset({"dang", "de", "di", "ma", "mat", "lai", "phi", "tien", "hoi", "viec", "cho"})
 
 
 def _casefold(word: str) -> str:
@@ -351,16 +359,17 @@ def _word(typed: str) -> _Word:
     return _Word(typed, folded, written, written != folded)
 
 
-def _match(table: dict, words: list[_Word], i: int) -> tuple[int, object] | None:
-    """The longest phrase of ``table`` at ``words[i]``: folded words equal, and every word typed with diacritics
-    written as in the phrase; a one-word ambiguous phrase must be typed with its diacritics."""
+def _match(table: dict, words: list[_Word], i: int, typed_marks: bool) -> tuple[int, object] | None:
+    """The longest phrase of ``table`` at ``words[i]``: folded words equal, and written as in the phrase when the
+    person types with diacritics (``typed_marks``: then "con" is not "còn"); a one-word ambiguous phrase must be
+    typed with its diacritics."""
     for length in range(min(_LONGEST, len(words) - i), 0, -1):
         span = words[i : i + length]
         found = table.get(tuple(w.folded for w in span))
         if found is None:
             continue
         written, value = found
-        if all(not w.marked or w.written == p for w, p in zip(span, written, strict=True)):
+        if all(not (w.marked or typed_marks) or w.written == p for w, p in zip(span, written, strict=True)):
             if length == 1 and span[0].folded in _AMBIGUOUS and not span[0].marked:
                 continue
             return length, value
@@ -390,13 +399,17 @@ def question_parse(text: str) -> ParsedQuestion:
         text = ""
     text = text[:MAX_QUESTION_CHARS]
     words = [_word(w) for w in _expand_abbreviations(_words(text))]
+    # Someone who typed diacritics on a third of the words typed them where they belong.
+    typed_marks = sum(w.marked for w in words) * 3 >= len(words) > 0
     # Everyday phrases first (they may contain filler words such as "bị", "làm").
     replaced: list[_Word] = []
+    strong: set[str] = set()
     i = 0
     while i < len(words):
-        found = _match(_EVERYDAY, words, i)
+        found = _match(_EVERYDAY, words, i, typed_marks)
         if found is not None:
             replaced.extend(_word(w) for w in str(found[1]).split())
+            strong.update(normalize(str(found[1])).split())
             i += found[0]
         else:
             replaced.append(words[i])
@@ -404,10 +417,9 @@ def question_parse(text: str) -> ParsedQuestion:
     words = replaced
     aspects: list[str] = []
     topic: list[str] = []
-    seen: set[str] = set()
     i = 0
     while i < len(words):
-        aspect = _match(_ASPECT, words, i)
+        aspect = _match(_ASPECT, words, i, typed_marks)
         if aspect is not None:
             if aspect[1] not in aspects:
                 aspects.append(str(aspect[1]))
@@ -416,26 +428,94 @@ def question_parse(text: str) -> ParsedQuestion:
         word = words[i]
         # "lại" after "cấp", "đăng ký", "đổi" belongs to the topic ("cấp lại", "đăng ký lại").
         keep = word.folded == "lai" and i > 0 and words[i - 1].folded in _KEEP_WITH_NEXT
-        filler = None if keep else _match(_FILLER, words, i)
+        filler = None if keep else _match(_FILLER, words, i, typed_marks)
         if filler is not None:
             i += filler[0]
             continue
-        # A word said twice ("đăng ký … đăng ký") is searched once; "lại" may repeat after another verb.
-        repeat_lai = word.folded == "lai" and topic and normalize(topic[-1]) != "lai"
-        if word.folded not in seen or repeat_lai:
-            topic.append(word.typed)
-            seen.add(word.folded)
+        topic.append(word.typed)
         i += 1
     return ParsedQuestion(
-        text=text, topic=" ".join(topic[:MAX_TOPIC_WORDS]), aspects=tuple(aspects), words=len(_words(text))
+        text=text,
+        topic=" ".join(topic[:MAX_TOPIC_WORDS]),
+        aspects=tuple(aspects),
+        words=len(_words(text)),
+        strong=frozenset(strong),
     )
 
 
+# A phrase a procedure's record rarely contains although questions about it do.
+CATALOG_FILLER = ("ho", "so")
+
+
+def _without_catalog_filler(words: list[str]) -> list[str]:
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        if tuple(normalize(w) for w in words[i : i + 2]) == CATALOG_FILLER:
+            i += 2
+            continue
+        out.append(words[i])
+        i += 1
+    return out
+
+
+def _title_pairs() -> frozenset[tuple[str, str]]:
+    """Adjacent word pairs of procedure names and of the everyday phrases (folded), kept per catalogue version."""
+    from portal.catalog.models import Procedure
+    from portal.catalog.search_index import catalog_version
+    from portal.catalog.synonyms import SYNONYMS
+
+    global _pairs
+    version = catalog_version()
+    if _pairs is not None and _pairs[0] == version:
+        return _pairs[1]
+    pairs: set[tuple[str, str]] = set()
+    texts = [
+        *Procedure.objects.filter(is_active=True).values_list("name", flat=True),
+        *SYNONYMS,
+        *EVERYDAY.values(),
+    ]
+    for text in texts:
+        words = normalize(text).split()
+        words = ["".join(ch for ch in w if ch.isalnum()) for w in words]
+        pairs.update(zip(words, words[1:], strict=False))
+    _pairs = (version, frozenset(pairs))
+    return _pairs[1]
+
+
+_pairs: tuple[str, frozenset] | None = None
+_SINGLE_KEYS = frozenset(normalize(k) for k in ABBREVIATIONS.values() if " " not in k) | frozenset(
+    {"cccd", "cmnd", "gplx", "bhxh", "bhyt", "passport", "visa", "vneid", "kt3", "mst", "tncn", "htx", "pccc"}
+)
+
+
+def key_phrases(topic: str, pairs: frozenset[tuple[str, str]]) -> list[list[str]]:
+    """The runs of the topic's words that are phrases of procedure names (two words or more, adjacent as in a name),
+    and the abbreviations the search knows; what a whole question is about, without the story around it."""
+    words = _without_catalog_filler(topic.split())
+    folded = [normalize(w) for w in words]
+    runs: list[list[str]] = []
+    current: list[str] = [words[0]] if words else []
+    for i in range(1, len(words)):
+        if (folded[i - 1], folded[i]) in pairs:
+            current.append(words[i])
+        else:
+            runs.append(current)
+            current = [words[i]]
+    if current:
+        runs.append(current)
+    return [run for run in runs if len(run) >= 2 or normalize(run[0]) in _SINGLE_KEYS]
+
+
 def catalog_query(text: str) -> str:
-    """What the catalogue search should look for: a whole question is reduced to its topic (plus the words of the
-    question when nothing is left); a short query is kept as typed (the search has its own optional words)."""
+    """What the catalogue search should look for. A short query is kept as typed (the search has its own optional
+    words); a whole question is reduced to its key phrases, or to its topic when it has none."""
     text = (text or "").strip()
     parsed = question_parse(text)
     if not parsed.is_question:
         return text
-    return parsed.topic or text[:200]
+    phrases = key_phrases(parsed.topic, _title_pairs())
+    if phrases:
+        return " ".join(" ".join(run) for run in phrases)
+    topic = " ".join(_without_catalog_filler(parsed.topic.split()))
+    return topic or text[:200]
