@@ -37,7 +37,7 @@ ASPECT_MATCH = 0.30
 ASPECT_MISMATCH = -0.45
 ASPECT_NOT_ASKED = -0.05
 RANK_WEIGHT = 0.12
-NAME_WEIGHT = 0.12
+NAME_WEIGHT = 0.25
 # A procedure's card answers from its record: a little below an entry a person wrote, whatever the aspect asked.
 PROCEDURE_CARD = -0.05
 # A candidate that has none of the question's adjacent word pairs matches words, not what the question says.
@@ -226,15 +226,17 @@ def _coverage(card: Card, words: list[_QWord], groups) -> float:
     return sum(s * w.weight for s, w in zip(share, words, strict=True)) / total
 
 
-def _name_share(card: Card, words: list[_QWord], groups) -> float:
-    """How much of what the candidate is about the question names (prefers "đăng ký khai sinh" over "… lưu động")."""
+def _name_share(index: AnswerIndex, card: Card, words: list[_QWord], groups) -> float:
+    """How much of what the candidate is about the question names, weighted by rarity (prefers "đăng ký kết hôn"
+    over "đăng ký kết hôn có yếu tố nước ngoài" when the question says only "kết hôn")."""
     if not card.topic:
         return 0.0
     asked = {w.folded for w in words}
     for _positions, officials in groups:
         for phrase in officials:
             asked.update(phrase)
-    return len(card.topic & asked) / len(card.topic)
+    total = sum(index.idf(w) for w in card.topic)
+    return sum(index.idf(w) for w in card.topic & asked) / total if total else 0.0
 
 
 def _aspect_adjustment(card_aspects: tuple[str, ...], asked: tuple[str, ...]) -> float:
@@ -322,7 +324,7 @@ def rank(question: str) -> tuple[str, list[tuple[tuple[str, int], float]], tuple
     def consider(card: Card, rank_signal: float) -> None:
         score = (
             _coverage(card, words, groups)
-            + NAME_WEIGHT * _name_share(card, words, groups)
+            + NAME_WEIGHT * _name_share(index, card, words, groups)
             + RANK_WEIGHT * rank_signal
         )
         if card.kind == "procedure":
