@@ -19,10 +19,11 @@ import unicodedata
 from dataclasses import dataclass
 
 from portal.catalog.search import normalize
+from portal.catalog.synonyms import SYNONYMS
 
 MAX_QUESTION_CHARS = 2000
-# The search reads 12 words; a topic longer than that keeps its first words.
-MAX_TOPIC_WORDS = 12
+# A topic longer than this keeps its first words (the search itself reads 12).
+MAX_TOPIC_WORDS = 20
 # A query of more words than this, or with a question mark, is read as a question.
 QUESTION_MIN_WORDS = 6
 
@@ -292,6 +293,7 @@ FILLER: tuple[str, ...] = (
     "bao nhiêu",
     "vừa",
     "khi",
+    "về",
     "mới",
     "sắp",
     "nên",
@@ -459,34 +461,59 @@ def _without_catalog_filler(words: list[str]) -> list[str]:
     return out
 
 
-def _title_pairs() -> frozenset[tuple[str, str]]:
-    """Adjacent word pairs of procedure names and of the everyday phrases (folded), kept per catalogue version."""
+@dataclass(frozen=True)
+class _Names:
+    version: str
+    pairs: frozenset[tuple[str, str]]
+    words: dict[int, frozenset[str]]  # procedure id -> folded words of its name
+    marked: dict[int, frozenset[str]]  # procedure id -> words of its name as written (diacritics kept)
+
+
+def _fold_words(text: str) -> list[str]:
+    return ["".join(ch for ch in w if ch.isalnum()) for w in normalize(text).split()]
+
+
+def _marked_words(text: str) -> list[str]:
+    return [_casefold(w) for w in _words(text)]
+
+
+def _names() -> _Names:
+    """Adjacent word pairs of procedure names and of the everyday phrases, and each name's words (folded); kept per
+    catalogue version."""
     from portal.catalog.models import Procedure
     from portal.catalog.search_index import catalog_version
-    from portal.catalog.synonyms import SYNONYMS
 
-    global _pairs
+    global _kept
     version = catalog_version()
-    if _pairs is not None and _pairs[0] == version:
-        return _pairs[1]
+    if _kept is not None and _kept.version == version:
+        return _kept
     pairs: set[tuple[str, str]] = set()
-    texts = [
-        *Procedure.objects.filter(is_active=True).values_list("name", flat=True),
-        *SYNONYMS,
-        *EVERYDAY.values(),
-    ]
-    for text in texts:
-        words = normalize(text).split()
-        words = ["".join(ch for ch in w if ch.isalnum()) for w in words]
-        pairs.update(zip(words, words[1:], strict=False))
-    _pairs = (version, frozenset(pairs))
-    return _pairs[1]
+    words: dict[int, frozenset[str]] = {}
+    marked: dict[int, frozenset[str]] = {}
+    rows = Procedure.objects.filter(is_active=True).values_list("id", "name")
+    for pk, name in rows.iterator(chunk_size=2000):
+        folded = _fold_words(name)
+        pairs.update(zip(folded, folded[1:], strict=False))
+        words[pk] = frozenset(folded)
+        marked[pk] = frozenset(_marked_words(name))
+    for text in (*SYNONYMS, *EVERYDAY.values()):
+        folded = _fold_words(text)
+        pairs.update(zip(folded, folded[1:], strict=False))
+    _kept = _Names(version, frozenset(pairs), words, marked)
+    return _kept
 
 
-_pairs: tuple[str, frozenset] | None = None
+_kept: _Names | None = None
 _SINGLE_KEYS = frozenset(normalize(k) for k in ABBREVIATIONS.values() if " " not in k) | frozenset(
     {"cccd", "cmnd", "gplx", "bhxh", "bhyt", "passport", "visa", "vneid", "kt3", "mst", "tncn", "htx", "pccc"}
 )
+_SYNONYMS_FOLDED = [
+    (tuple(_fold_words(key)), [frozenset(_marked_words(p)) for p in phrases])
+    for key, phrases in SYNONYMS.items()
+]
+MAX_TRIED_QUERIES = 8
+# A set of key phrases is used when one of the first matches of the search is named by all of them.
+NAMED_AMONG = 3
 
 
 def key_phrases(topic: str, pairs: frozenset[tuple[str, str]]) -> list[list[str]]:
@@ -507,15 +534,64 @@ def key_phrases(topic: str, pairs: frozenset[tuple[str, str]]) -> list[list[str]
     return [run for run in runs if len(run) >= 2 or normalize(run[0]) in _SINGLE_KEYS]
 
 
+def _named_by(query: str, name_words: frozenset[str], name_marked: frozenset[str]) -> bool:
+    """Every word of ``query`` is in the name (as written, when typed with diacritics: "tâm" is not "tạm"), an
+    everyday phrase counting when the name has its official words."""
+    folded = _fold_words(query)
+    written = _marked_words(query)
+    if len(folded) != len(written):
+        written = folded
+    covered = [m in name_marked if m != w else w in name_words for w, m in zip(folded, written, strict=True)]
+    for key, officials in _SYNONYMS_FOLDED:
+        n = len(key)
+        for i in range(len(folded) - n + 1):
+            if tuple(folded[i : i + n]) == key and any(phrase <= name_marked for phrase in officials):
+                covered[i : i + n] = [True] * n
+    return all(covered)
+
+
+def _subsets(phrases: list[str], strong: frozenset[str]) -> list[str]:
+    """Queries made of the key phrases, most words first; those keeping the everyday phrases' words first."""
+    out = []
+    for mask in range(1, 1 << len(phrases)):
+        chosen = [p for i, p in enumerate(phrases) if mask >> i & 1]
+        words = _fold_words(" ".join(chosen))
+        out.append((-(sum(w in strong for w in words)), -len(words), " ".join(chosen)))
+    return [query for *_, query in sorted(out)]
+
+
 def catalog_query(text: str) -> str:
-    """What the catalogue search should look for. A short query is kept as typed (the search has its own optional
-    words); a whole question is reduced to its key phrases, or to its topic when it has none."""
+    """What the catalogue search should look for.
+
+    A short query is kept as typed (the search has its own optional words). A whole question is reduced to its key
+    phrases; when no procedure is named by all of them ("giấy xác nhận độc thân" + "ngân hàng" of "… to borrow from
+    a bank"), the largest set of them that one of the best matches' names contains is used, so the story around a question
+    does not pull the search towards other procedures. Without key phrases, the topic is used.
+    """
+    from portal.catalog.search_index import search_index
+
     text = (text or "").strip()
     parsed = question_parse(text)
     if not parsed.is_question:
         return text
-    phrases = key_phrases(parsed.topic, _title_pairs())
-    if phrases:
-        return " ".join(" ".join(run) for run in phrases)
-    topic = " ".join(_without_catalog_filler(parsed.topic.split()))
-    return topic or text[:200]
+    names = _names()
+    phrases = [" ".join(run) for run in key_phrases(parsed.topic, names.pairs)][:4]
+    if not phrases:
+        topic = " ".join(_without_catalog_filler(parsed.topic.split()))
+        return topic or text[:200]
+    index = search_index()
+    # Everyday phrases the search knows ("hộ chiếu", "thuê trọ", "sổ đỏ") say what the question is about, too.
+    strong = set(parsed.strong)
+    folded_topic = _fold_words(" ".join(phrases))
+    for key, _officials in _SYNONYMS_FOLDED:
+        n = len(key)
+        if any(tuple(folded_topic[i : i + n]) == key for i in range(len(folded_topic) - n + 1)):
+            strong.update(key)
+    for query in _subsets(phrases, frozenset(strong))[:MAX_TRIED_QUERIES]:
+        hits = index.search(query, limit=NAMED_AMONG)
+        if any(
+            _named_by(query, names.words.get(h.id, frozenset()), names.marked.get(h.id, frozenset()))
+            for h in hits
+        ):
+            return query
+    return " ".join(phrases)
