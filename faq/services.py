@@ -96,6 +96,15 @@ def _ask_limit():
     return Limit("faq-ask", conf.asks_per_address(), conf.ask_window_seconds())
 
 
+def ask_counted(*, address: str) -> None:
+    """Count one question (or one "not helpful") from ``address``; :class:`QuestionRefused` (429) over the limit."""
+    limit = _ask_limit()
+    if limit.hit(address) > limit.limit:
+        raise QuestionRefused(
+            "Bạn đã hỏi quá nhiều lần trong thời gian ngắn. Vui lòng thử lại sau ít phút.", 429
+        )
+
+
 def question_ask(*, question, address: str):
     """Answer ``question`` for a visitor at ``address``: checks it, counts it against the address's limit, queues it
     for admins when it cannot be answered. Raises :class:`QuestionRefused` (400, or 429 over the limit)."""
