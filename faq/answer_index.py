@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 import threading
 import unicodedata
 from dataclasses import dataclass
@@ -28,7 +29,6 @@ from portal.catalog.questions import question_parse
 from portal.catalog.search import Document, SearchIndex, normalize
 from portal.catalog.search_index import catalog_version
 
-ANSWER_BODY_CHARS = 600
 _TOKEN_RE = re.compile(r"[^\W_]+")
 # A syllable whose final "y" follows its initial consonant is also written with "i" ("ký"/"kí", "lý"/"lí").
 _ONSETS = [
@@ -67,8 +67,9 @@ _MARKED_Y = str.maketrans({"y": "i", "ý": "í", "ỳ": "ì", "ỷ": "ỉ", "ỹ
 
 
 def fold_tokens(text: str) -> list[str]:
-    """Folded words of ``text`` (no case, no diacritics, "y"/"i" spelling unified)."""
-    return [_Y_FOLD.get(tok, tok) for tok in _TOKEN_RE.findall(normalize(text))]
+    """Folded words of ``text`` (no case, no diacritics, "y"/"i" spelling unified), interned: the index holds one
+    copy of each word however many entries use it."""
+    return [sys.intern(_Y_FOLD.get(tok, tok)) for tok in _TOKEN_RE.findall(normalize(text))]
 
 
 def marked_key(word: str) -> str:
@@ -79,7 +80,9 @@ def marked_key(word: str) -> str:
 
 
 def marked_tokens(text: str) -> list[str]:
-    return [marked_key(tok) for tok in _TOKEN_RE.findall(unicodedata.normalize("NFC", text or ""))]
+    return [
+        sys.intern(marked_key(tok)) for tok in _TOKEN_RE.findall(unicodedata.normalize("NFC", text or ""))
+    ]
 
 
 def word_pairs(words: list[str]) -> set[tuple[str, str]]:
@@ -96,9 +99,10 @@ class Card:
     answer: str
     procedure_ids: tuple[int, ...]
     aspects: tuple[str, ...]
-    words: frozenset[str]  # folded words of the question (or name), procedure names and field
-    marked: frozenset[str]  # the same words as written (diacritics kept)
-    pairs: frozenset[tuple[str, str]]  # adjacent folded words of the question (or name) and procedure names
+    # Tuples of interned words rather than sets: a worker keeps tens of thousands of cards.
+    words: tuple[str, ...]  # folded words of the question (or name) and field, each once
+    marked: tuple[str, ...]  # the same words as written (diacritics kept), each once
+    sequence: tuple[str, ...]  # the folded words of the question (or name) in order, for adjacent pairs
     topic: frozenset[str]  # the folded words of what it is about (its question's topic, or the name)
 
 
@@ -120,6 +124,9 @@ class AnswerIndex:
         pairs: set[tuple[str, str]],
     ):
         self.pairs = frozenset(pairs)
+        self.facts: dict[
+            int, tuple
+        ] = {}  # procedure id -> facts read from its record, filled by faq.answering
         self.entries = {card.pk: card for card in entries}
         self.procedures = procedures
         self.procedure_cards = procedure_cards
@@ -132,13 +139,18 @@ class AnswerIndex:
                 id=card.pk,
                 title=card.question,
                 keywords=" ".join(procedures[pid].name for pid in card.procedure_ids if pid in procedures),
-                body=card.answer[:ANSWER_BODY_CHARS],
+                # Questions and procedure names only: answers would make the index several times larger for
+                # little gain in finding the right question.
+                body="",
             )
             for card in entries
         )
         df: dict[str, int] = {}
         for card in (*entries, *procedure_cards.values()):
-            for word in card.words:
+            words = set(card.words)
+            for pid in card.procedure_ids if card.kind == "faq" else ():
+                words.update(procedure_cards[pid].words if pid in procedure_cards else ())
+            for word in words:
                 df[word] = df.get(word, 0) + 1
         self.df = df
         self.documents = max(1, len(entries) + len(procedure_cards))
@@ -147,6 +159,20 @@ class AnswerIndex:
             if len(word) >= 4:
                 for i in range(len(word)):
                     self.deletes.setdefault(word[:i] + word[i + 1 :], []).append(word)
+
+    def sets(self, card: Card) -> tuple[set[str], set[str], set[tuple[str, str]]]:
+        """(folded words, words as written, adjacent pairs) of a card, an entry's with its procedures' names."""
+        cards = [card]
+        if card.kind == "faq":
+            cards += [self.procedure_cards[p] for p in card.procedure_ids if p in self.procedure_cards]
+        words: set[str] = set()
+        marked: set[str] = set()
+        pairs: set[tuple[str, str]] = set()
+        for c in cards:
+            words.update(c.words)
+            marked.update(c.marked)
+            pairs.update(zip(c.sequence, c.sequence[1:], strict=False))
+        return words, marked, pairs
 
     def idf(self, word: str) -> float:
         return math.log(1 + self.documents / (1 + self.df.get(word, 0)))
@@ -201,6 +227,10 @@ def _one_edit(a: str, b: str) -> bool:
     return a[i:] == b[i + 1 :]
 
 
+def _unique(words) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(words))
+
+
 def _about(text: str) -> frozenset[str]:
     """The folded words of what a question or a name is about: its topic, without parenthesised details."""
     topic = question_parse(_PARENTHESES_RE.sub(" ", text)).topic
@@ -230,10 +260,9 @@ def _build() -> AnswerIndex:
             answer="",
             procedure_ids=(pk,),
             aspects=(),
-            words=frozenset(w for w in folded if w not in _BOILERPLATE)
-            | frozenset(fold_tokens(field_name or "")),
-            marked=frozenset(marked_tokens(name)) | frozenset(marked_tokens(field_name or "")),
-            pairs=frozenset(word_pairs(folded)),
+            words=_unique([w for w in folded if w not in _BOILERPLATE] + fold_tokens(field_name or "")),
+            marked=_unique(marked_tokens(name) + marked_tokens(field_name or "")),
+            sequence=tuple(folded),
             topic=_about(name),
         )
     links: dict[int, list[int]] = {}
@@ -244,30 +273,27 @@ def _build() -> AnswerIndex:
         links.setdefault(entry_id, []).append(procedure_id)
     entries: list[Card] = []
     published = FaqEntry.objects.filter(state=FaqEntry.State.PUBLISHED).values_list(
-        "id", "question", "answer", "field__name"
+        "id", "question", "field__name"
     )
-    for pk, question, answer, field_name in published.iterator(chunk_size=2000):
+    for pk, question, field_name in published.iterator(chunk_size=2000):
         pids = tuple(p for p in links.get(pk, ()) if p in procedures)
         folded = fold_tokens(question)
         pairs |= word_pairs(folded)
-        words = set(folded) | set(fold_tokens(field_name or ""))
-        marked = set(marked_tokens(question)) | set(marked_tokens(field_name or ""))
-        card_pairs = word_pairs(folded)
-        for pid in pids:
-            words |= procedure_cards[pid].words
-            marked |= procedure_cards[pid].marked
-            card_pairs |= procedure_cards[pid].pairs
+        words = folded + fold_tokens(field_name or "")
+        marked = marked_tokens(question) + marked_tokens(field_name or "")
+        # The words of its procedures' names are read from their cards when scoring (see AnswerIndex.sets), not
+        # copied into every entry.
         entries.append(
             Card(
                 kind="faq",
                 pk=pk,
                 question=question,
-                answer=answer,
+                answer="",  # read from the database for the answers shown
                 procedure_ids=pids,
                 aspects=question_parse(question).aspects,
-                words=frozenset(words),
-                marked=frozenset(marked),
-                pairs=frozenset(card_pairs),
+                words=_unique(words),
+                marked=_unique(marked),
+                sequence=tuple(folded),
                 # An entry written about procedures is about them, whatever words frame its question.
                 topic=frozenset().union(*(procedure_cards[p].topic for p in pids))
                 if pids

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from faq.answer_index import AnswerIndex, Card, answer_index, fold_tokens, marked_tokens
+from faq.models import FaqEntry
 from portal.catalog.models import Procedure
 from portal.catalog.questions import MAX_QUESTION_CHARS, question_parse
 from portal.catalog.search import normalize
@@ -49,6 +50,8 @@ OUTSIDE_PHRASE_WEIGHT = 0.4
 MARKS_DIFFER = 0.5
 FAQ_CANDIDATES = 60
 ONLINE_FILING_LEVEL = Procedure.OnlineLevel.SUBMISSION
+# Facts read from procedures' records are kept with the index (it is rebuilt when the catalogue changes).
+FACTS_KEPT = 2000
 
 # Words that make a message a complaint about a person or a dossier rather than a question about a procedure.
 COMPLAINT_MARKERS = tuple(
@@ -174,12 +177,12 @@ def _query_words(index: AnswerIndex, topic: str, strong: frozenset[str] = frozen
     ]
 
 
-def _says_a_phrase(card: Card, words: list[_QWord], groups) -> bool:
+def _says_a_phrase(pairs, words: list[_QWord], groups) -> bool:
     """The candidate has two of the question's words next to each other (or an everyday phrase's official words),
     or the question has a single word."""
     if len(words) < 2 or groups:
         return True
-    return any((a.folded, b.folded) in card.pairs for a, b in zip(words, words[1:], strict=False))
+    return any((a.folded, b.folded) in pairs for a, b in zip(words, words[1:], strict=False))
 
 
 def _key_runs(words: list[_QWord], index: AnswerIndex) -> list[str]:
@@ -209,7 +212,7 @@ def _synonym_groups(words: list[str]) -> list[tuple[set[int], list[tuple[str, ..
     return groups
 
 
-def _coverage(card: Card, words: list[_QWord], groups) -> float:
+def _coverage(card_words, card_marked, words: list[_QWord], groups) -> float:
     """The weighted share of the question's words the candidate contains; a word typed with diacritics that the
     candidate has only with other diacritics counts half ("sơ đồ" is not "sổ đỏ")."""
     total = sum(w.weight for w in words)
@@ -217,10 +220,10 @@ def _coverage(card: Card, words: list[_QWord], groups) -> float:
         return 0.0
     share = [0.0] * len(words)
     for i, word in enumerate(words):
-        if word.folded in card.words:
-            share[i] = 1.0 if not word.marked or word.marked in card.marked else MARKS_DIFFER
+        if word.folded in card_words:
+            share[i] = 1.0 if not word.marked or word.marked in card_marked else MARKS_DIFFER
     for positions, officials in groups:
-        if any(all(w in card.words for w in phrase) for phrase in officials):
+        if any(all(w in card_words for w in phrase) for phrase in officials):
             for i in positions:
                 share[i] = 1.0
     return sum(s * w.weight for s, w in zip(share, words, strict=True)) / total
@@ -251,13 +254,13 @@ def _aspect_adjustment(card_aspects: tuple[str, ...], asked: tuple[str, ...]) ->
     return ASPECT_NOT_ASKED if card_aspects else 0.0
 
 
-def _entry_answer(index: AnswerIndex, card: Card, score: float) -> Answer:
+def _entry_answer(index: AnswerIndex, card: Card, score: float, text: str) -> Answer:
     procedures = [index.procedures[pid] for pid in card.procedure_ids if pid in index.procedures]
     online = [p for p in procedures if p.online_level >= ONLINE_FILING_LEVEL]
     return Answer(
         id=f"faq-{card.pk}",
         question=card.question,
-        answer=card.answer,
+        answer=text,
         score=round(score, 3),
         procedure_codes=[p.code for p in procedures],
         url=f"/hoi-dap/{card.pk}/",
@@ -271,26 +274,34 @@ def _procedure_answer(index: AnswerIndex, pk: int, aspects: tuple[str, ...], sco
     from faq.catalog_facts import procedure_facts, short_name
 
     info = index.procedures[pk]
-    procedure = (
-        Procedure.objects.select_related("field")
-        .prefetch_related("channels", "documents", "applicant_types", "agency_links__agency")
-        .get(pk=pk)
-    )
-    facts = {
-        f.aspect: f
-        for f in procedure_facts(procedure, [a.name for a in procedure_receiving_agencies(procedure)])
-    }
+    kept = index.facts.get(pk)
+    if kept is None:
+        procedure = (
+            Procedure.objects.select_related("field")
+            .prefetch_related("channels", "documents", "applicant_types", "agency_links__agency")
+            .get(pk=pk)
+        )
+        receiving = [a.name for a in procedure_receiving_agencies(procedure)]
+        facts = {f.aspect: f for f in procedure_facts(procedure, receiving)}
+        summary = f"{procedure.name} (mã {procedure.code})." + (
+            f" Lĩnh vực: {procedure.field.name}." if procedure.field_id else ""
+        )
+        kept = (short_name(procedure), summary, facts)
+        if len(index.facts) < FACTS_KEPT:
+            index.facts[pk] = kept
+    name, summary, facts = kept
     fact = next((facts[a] for a in reversed(aspects) if a in facts), None)
     if fact is not None:
         question, text = fact.question, fact.answer
     else:
-        question = f"Thủ tục {short_name(procedure)}"
-        parts = [f"{procedure.name} (mã {procedure.code})."]
-        if procedure.field_id:
-            parts.append(f"Lĩnh vực: {procedure.field.name}.")
-        parts.append(facts["truc-tuyen"].answer)
-        parts.append("Trang thủ tục ghi đầy đủ hồ sơ, thời hạn, phí, lệ phí và nơi nộp.")
-        text = " ".join(parts)
+        question = f"Thủ tục {name}"
+        text = " ".join(
+            [
+                summary,
+                facts["truc-tuyen"].answer,
+                "Trang thủ tục ghi đầy đủ hồ sơ, thời hạn, phí, lệ phí và nơi nộp.",
+            ]
+        )
     return Answer(
         id=f"thu-tuc-{info.code}",
         question=question,
@@ -322,8 +333,9 @@ def rank(question: str) -> tuple[str, list[tuple[tuple[str, int], float]], tuple
     scored: dict[tuple[str, int], float] = {}
 
     def consider(card: Card, rank_signal: float) -> None:
+        card_words, card_marked, card_pairs = index.sets(card)
         score = (
-            _coverage(card, words, groups)
+            _coverage(card_words, card_marked, words, groups)
             + NAME_WEIGHT * _name_share(index, card, words, groups)
             + RANK_WEIGHT * rank_signal
         )
@@ -332,7 +344,7 @@ def rank(question: str) -> tuple[str, list[tuple[tuple[str, int], float]], tuple
             score += PROCEDURE_CARD + (ASPECT_MATCH if parsed.aspects else 0.0)
         else:
             score += _aspect_adjustment(card.aspects, parsed.aspects)
-        if not _says_a_phrase(card, words, groups):
+        if not _says_a_phrase(card_pairs, words, groups):
             score += NO_PHRASE
         key = (card.kind, card.pk)
         if score > scored.get(key, -1.0):
@@ -363,20 +375,31 @@ def answer(question: str) -> Reply:
         return Reply(answered=False, reason=reason)
     index = answer_index()
     best_score = ranked[0][1]
-    chosen: list[Answer] = []
+    if best_score < THRESHOLD:
+        (kind, pk), score = ranked[0]
+        best = _entry_answer(index, index.entries[pk], score, "") if kind == "faq" else None
+        return Reply(answered=False, reason="unknown", best=best)
+    picked: list[tuple[str, int, float]] = []
     cited: set[int] = set()
     for (kind, pk), score in ranked:
-        if len(chosen) >= MAX_ANSWERS or score < best_score * KEEP_SHARE:
+        if len(picked) >= MAX_ANSWERS or score < best_score * KEEP_SHARE:
             break
         if kind == "procedure":
             if pk in cited:
                 continue  # an entry about this procedure is already shown
-            chosen.append(_procedure_answer(index, pk, aspects, score))
             cited.add(pk)
         else:
-            card = index.entries[pk]
-            chosen.append(_entry_answer(index, card, score))
-            cited.update(card.procedure_ids)
-    if best_score < THRESHOLD:
-        return Reply(answered=False, reason="unknown", best=chosen[0] if chosen else None)
+            cited.update(index.entries[pk].procedure_ids)
+        picked.append((kind, pk, score))
+    texts = dict(
+        FaqEntry.objects.filter(pk__in=[pk for kind, pk, _ in picked if kind == "faq"]).values_list(
+            "id", "answer"
+        )
+    )
+    chosen = [
+        _procedure_answer(index, pk, aspects, score)
+        if kind == "procedure"
+        else _entry_answer(index, index.entries[pk], score, texts.get(pk, ""))
+        for kind, pk, score in picked
+    ]
     return Reply(answered=True, answers=chosen, best=chosen[0])
