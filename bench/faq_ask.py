@@ -232,6 +232,7 @@ def main() -> int:
             server = Server(env, Path("/tmp") / f"faq-ask-gunicorn-{size}.log")
             try:
                 server.wait_ready()
+                get(server.base + "/api/v1/procedures?q=khai+sinh")  # the API's own first-use cost, not the index
                 before = server.worker_rss_mb()
                 started = time.perf_counter()
                 ask(server.base, "khai sinh cần giấy tờ gì")
