@@ -161,14 +161,14 @@ def get(url: str) -> tuple[int, bytes]:
         return exc.code, exc.read()
 
 
-def ask(base: str, question: str) -> int:
+def ask(base: str, question: str, timeout: float = 60) -> int:
     request = urllib.request.Request(  # noqa: S310
         base + "/api/v1/faq/ask",
         data=json.dumps({"question": question}).encode(),
         headers={"Content-Type": "application/json"},
     )
     try:
-        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             response.read()
             return response.status
     except urllib.error.HTTPError as exc:
@@ -236,7 +236,7 @@ def main() -> int:
                 get(server.base + "/api/v1/procedures?q=khai+sinh")
                 before = server.worker_rss_mb()
                 started = time.perf_counter()
-                ask(server.base, "khai sinh cần giấy tờ gì")
+                ask(server.base, "khai sinh cần giấy tờ gì", timeout=600)
                 build = time.perf_counter() - started
                 after = server.worker_rss_mb()
                 result = measure(server.base, questions, args.requests, args.concurrency)
