@@ -99,6 +99,7 @@ class Card:
     answer: str
     procedure_ids: tuple[int, ...]
     aspects: tuple[str, ...]
+    agency: int  # 0: the whole province
     # Tuples of interned words rather than sets: a worker keeps tens of thousands of cards.
     words: tuple[str, ...]  # folded words of the question (or name) and field, each once
     marked: tuple[str, ...]  # the same words as written (diacritics kept), each once
@@ -134,17 +135,16 @@ class AnswerIndex:
         for card in entries:
             for pid in card.procedure_ids:
                 self.by_procedure.setdefault(pid, []).append(card.pk)
+        # Entries about procedures are reached through the catalogue's index (the procedures a question finds bring
+        # their entries); this index holds the others (how the portal works, questions on no procedure), so its
+        # size does not grow with the tens of thousands of entries agencies write about their procedures.
+        # Questions only: answers would make it several times larger for little gain in finding the right one.
         self.search = SearchIndex.build(
-            Document(
-                id=card.pk,
-                title=card.question,
-                keywords=" ".join(procedures[pid].name for pid in card.procedure_ids if pid in procedures),
-                # Questions and procedure names only: answers would make the index several times larger for
-                # little gain in finding the right question.
-                body="",
-            )
-            for card in entries
+            Document(id=card.pk, title=card.question) for card in entries if not card.procedure_ids
         )
+        for pids in self.by_procedure.values():
+            # Entries for the whole province first, then the agencies' own (the copies communes keep).
+            pids.sort(key=lambda pk: (self.entries[pk].agency, pk))
         df: dict[str, int] = {}
         for card in (*entries, *procedure_cards.values()):
             words = set(card.words)
@@ -260,6 +260,7 @@ def _build() -> AnswerIndex:
             answer="",
             procedure_ids=(pk,),
             aspects=(),
+            agency=0,
             words=_unique([w for w in folded if w not in _BOILERPLATE] + fold_tokens(field_name or "")),
             marked=_unique(marked_tokens(name) + marked_tokens(field_name or "")),
             sequence=tuple(folded),
@@ -273,9 +274,9 @@ def _build() -> AnswerIndex:
         links.setdefault(entry_id, []).append(procedure_id)
     entries: list[Card] = []
     published = FaqEntry.objects.filter(state=FaqEntry.State.PUBLISHED).values_list(
-        "id", "question", "field__name"
+        "id", "question", "field__name", "agency_id"
     )
-    for pk, question, field_name in published.iterator(chunk_size=2000):
+    for pk, question, field_name, agency_id in published.iterator(chunk_size=2000):
         pids = tuple(p for p in links.get(pk, ()) if p in procedures)
         folded = fold_tokens(question)
         pairs |= word_pairs(folded)
@@ -291,6 +292,7 @@ def _build() -> AnswerIndex:
                 answer="",  # read from the database for the answers shown
                 procedure_ids=pids,
                 aspects=question_parse(question).aspects,
+                agency=agency_id or 0,
                 words=_unique(words),
                 marked=_unique(marked),
                 sequence=tuple(folded),

@@ -46,6 +46,8 @@ NO_PHRASE = -0.25
 STRONG_WEIGHT = 2.0
 PROCEDURE_CANDIDATES = 6
 MAX_QUERIES = 4
+# Entries looked at per procedure found: the province's first, then agencies' own copies.
+ENTRIES_PER_PROCEDURE = 40
 OUTSIDE_PHRASE_WEIGHT = 0.4
 MARKS_DIFFER = 0.5
 FAQ_CANDIDATES = 60
@@ -361,7 +363,7 @@ def rank(question: str) -> tuple[str, list[tuple[tuple[str, int], float]], tuple
                 continue
             signal = 1.0 / (1 + rank)
             consider(card, signal)
-            for entry_id in index.by_procedure.get(hit.id, ()):
+            for entry_id in index.by_procedure.get(hit.id, ())[:ENTRIES_PER_PROCEDURE]:
                 consider(index.entries[entry_id], signal)
     if not scored:
         return "unknown", [], parsed.aspects

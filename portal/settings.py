@@ -250,6 +250,8 @@ PORTAL_FAQ_COMMUNE_QUOTA = env.int("PORTAL_FAQ_COMMUNE_QUOTA", 100)
 PORTAL_FAQ_PROVINCE_QUOTA = env.int("PORTAL_FAQ_PROVINCE_QUOTA", 500)
 PORTAL_FAQ_ASKS_PER_ADDRESS = env.int("PORTAL_FAQ_ASKS_PER_ADDRESS", 30)
 PORTAL_FAQ_ASK_WINDOW_SECONDS = env.int("PORTAL_FAQ_ASK_WINDOW_SECONDS", 60)
+# Where the assistant sends a complaint (the feedback form, phản ánh kiến nghị); empty: the hotline is shown.
+PORTAL_FAQ_FEEDBACK_URL = env.str("PORTAL_FAQ_FEEDBACK_URL", "")
 
 # Security. Production turns every flag on; `manage.py check --deploy` must stay clean with PORTAL_ENV=production.
 # Sessions are read on every signed-in request: from the cache, written through to the database (which keeps them

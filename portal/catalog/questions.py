@@ -129,6 +129,8 @@ EVERYDAY: dict[str, str] = {
     "vợ mất": "khai tử",
     "chồng mất": "khai tử",
     "vừa mất": "khai tử",
+    "mới mất": "khai tử",
+    "đã mất": "khai tử",
     "mất": "cấp lại",
     "1 thành viên": "một thành viên",
     "2 thành viên": "hai thành viên",
@@ -346,6 +348,11 @@ _EVERYDAY = _phrase_table(EVERYDAY.items())
 _ASPECT = _phrase_table((phrase, aspect) for aspect, phrases in ASPECTS.items() for phrase in phrases)
 _FILLER = _phrase_table((phrase, True) for phrase in FILLER)
 _LONGEST = max(len(k) for k in (*_EVERYDAY, *_ASPECT, *_FILLER))
+# The longest phrase of each table starting with a given folded word: most words start none, and are passed at once.
+_STARTS = {
+    id(table): {first: max(len(k) for k in table if k[0] == first) for first in {k[0] for k in table}}
+    for table in (_EVERYDAY, _ASPECT, _FILLER)
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -366,7 +373,8 @@ def _match(table: dict, words: list[_Word], i: int, typed_marks: bool) -> tuple[
     """The longest phrase of ``table`` at ``words[i]``: folded words equal, and written as in the phrase when the
     person types with diacritics (``typed_marks``: then "con" is not "còn"); a one-word ambiguous phrase must be
     typed with its diacritics."""
-    for length in range(min(_LONGEST, len(words) - i), 0, -1):
+    longest = _STARTS[id(table)].get(words[i].folded, 0)
+    for length in range(min(longest, len(words) - i), 0, -1):
         span = words[i : i + length]
         for written, value in table.get(tuple(w.folded for w in span), ()):
             if all(
