@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.http import Http404, HttpRequest
+from django.utils.module_loading import import_string
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja.decorators import decorate_view
 from ninja.errors import ValidationError
@@ -12,6 +13,7 @@ from pydantic import Field as SchemaField
 from portal.catalog import selectors
 from portal.catalog.forms import LEVEL_CHOICES, MAX_QUERY_LENGTH
 from portal.catalog.page_cache import public_page_cache
+from portal.catalog.questions import catalog_query
 from portal.catalog.selectors import CatalogFilters
 
 api = NinjaAPI(
@@ -142,7 +144,9 @@ class ProcedurePage(Schema):
 
 
 class ProcedureQuery(Schema):
-    q: str = SchemaField("", max_length=MAX_QUERY_LENGTH, description="Từ khóa, không phân biệt dấu")
+    q: str = SchemaField(
+        "", max_length=MAX_QUERY_LENGTH, description="Từ khóa hoặc cả câu hỏi, có dấu hay không dấu đều được"
+    )
     field: str = SchemaField("", max_length=200, description="Đường dẫn (slug) của lĩnh vực")
     level: str = SchemaField("", pattern="^(|" + "|".join(v for v, _ in LEVEL_CHOICES if v) + ")$")
     agency: str = SchemaField("", max_length=20, description="Mã định danh cơ quan")
@@ -155,7 +159,7 @@ def procedure_search(request: HttpRequest, params: Query[ProcedureQuery]):
     if "\x00" in params.q:
         return Status(400, {"detail": "Từ khóa không được chứa ký tự rỗng (NUL)."})
     filters = CatalogFilters(
-        query=params.q.strip(), field=params.field, level=params.level, agency=params.agency
+        query=catalog_query(params.q), field=params.field, level=params.level, agency=params.agency
     )
     page = selectors.procedure_page(
         filters=filters, page=params.page, page_size=settings.PORTAL_CATALOG_PAGE_SIZE
@@ -170,3 +174,9 @@ def procedure_get(request: HttpRequest, code: str):
         return selectors.procedure_get(code)
     except Http404:
         return Status(404, {"detail": "Không tìm thấy thủ tục."})
+
+
+# Feature apps add their own endpoints: PORTAL_API_ROUTERS lists (prefix, dotted path of a ninja Router), so the core
+# never imports a feature app.
+for _prefix, _router in getattr(settings, "PORTAL_API_ROUTERS", ()):
+    api.add_router(_prefix, import_string(_router))

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "feedback",
     # Load-test data (manage.py generate_dossiers, refused in production); no models, no URLs.
     "loadtest",
+    "faq",
 ]
 
 MIDDLEWARE = [
@@ -268,6 +269,16 @@ PORTAL_CONTACT_EMAIL = env.str("PORTAL_CONTACT_EMAIL", "dichvucong@angiang.gov.v
 PORTAL_ADDRESS = env.str("PORTAL_ADDRESS", "Trung tâm Phục vụ hành chính công tỉnh An Giang")
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 PORTAL_CATALOG_PAGE_SIZE = env.int("PORTAL_CATALOG_PAGE_SIZE", 20)
+# Endpoints feature apps add to /api/v1/ (prefix, dotted path of their ninja Router).
+PORTAL_API_ROUTERS = [("/faq", "faq.api.router")]
+# FAQ quotas (DOMAIN.md §9) and the answering service's limit per client address.
+PORTAL_FAQ_DEPARTMENT_QUOTA = env.int("PORTAL_FAQ_DEPARTMENT_QUOTA", 50)
+PORTAL_FAQ_COMMUNE_QUOTA = env.int("PORTAL_FAQ_COMMUNE_QUOTA", 100)
+PORTAL_FAQ_PROVINCE_QUOTA = env.int("PORTAL_FAQ_PROVINCE_QUOTA", 500)
+PORTAL_FAQ_ASKS_PER_ADDRESS = env.int("PORTAL_FAQ_ASKS_PER_ADDRESS", 30)
+PORTAL_FAQ_ASK_WINDOW_SECONDS = env.int("PORTAL_FAQ_ASK_WINDOW_SECONDS", 60)
+# Where the assistant sends a complaint (the feedback form, phản ánh kiến nghị); empty: the hotline is shown.
+PORTAL_FAQ_FEEDBACK_URL = env.str("PORTAL_FAQ_FEEDBACK_URL", "")
 
 # Security. Production turns every flag on; `manage.py check --deploy` must stay clean with PORTAL_ENV=production.
 # Sessions are read on every signed-in request: from the cache, written through to the database (which keeps them

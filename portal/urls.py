@@ -35,6 +35,7 @@ urlpatterns += i18n_patterns(
     path("ho-so/", include("dossiers.urls")),
     path("phan-anh/", include("feedback.urls")),
     path("", include("portal.catalog.urls")),
+    path("hoi-dap/", include("faq.urls")),
     path("tai-khoan/", include("portal.accounts.urls")),
     path("tai-khoan/", include("portal.accounts.allauth_urls")),
     # The admin's login, rate-limited per address and per username (portal/accounts/session_security.py).

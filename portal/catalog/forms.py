@@ -11,7 +11,8 @@ ONLINE_CHOICES = [
     ("mot-phan", _("Trực tuyến một phần")),
     *[(str(value), label) for value, label in Procedure.OnlineLevel.choices],
 ]
-MAX_QUERY_LENGTH = 200
+# Whole questions are welcome (portal/catalog/questions.py reads them): up to 2,000 characters.
+MAX_QUERY_LENGTH = 2000
 
 
 class CatalogFilterForm(forms.Form):

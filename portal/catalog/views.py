@@ -8,6 +8,7 @@ from portal.catalog import selectors
 from portal.catalog.collation import sort_key
 from portal.catalog.forms import CatalogFilterForm
 from portal.catalog.page_cache import public_page_cache
+from portal.catalog.questions import catalog_query
 from portal.catalog.selectors import CatalogFilters
 from portal.security_headers import embeddable
 
@@ -15,7 +16,7 @@ from portal.security_headers import embeddable
 def _filters_from(form: CatalogFilterForm) -> CatalogFilters:
     data = form.cleaned_data
     return CatalogFilters(
-        query=data["q"].strip(),
+        query=catalog_query(data["q"]),
         field=data["field"],
         level=data["level"],
         agency=data["agency"],

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from portal.accounts.demo import DEMO_ACCOUNTS, demo_accounts_create
 from portal.catalog.models import Procedure
+from portal.demo import demo_data_loading
 
 
 def _generated_password() -> str:
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         call_command("seed_holidays", stdout=self.stdout)
         if not Procedure.objects.exists():
             call_command("import_procedures", quiet_incomplete=True, stdout=self.stdout, stderr=self.stderr)
+        demo_data_loading.send(sender=self.__class__, stdout=self.stdout, stderr=self.stderr)
         password_file = settings.VAR_DIR / "demo-password.txt"
         password = password or settings.DEMO_PASSWORD
         if not password and password_file.exists():
