@@ -7,3 +7,6 @@ class FaqConfig(AppConfig):
 
     def ready(self) -> None:
         from faq import signals  # noqa: F401  (connects the receivers)
+        from portal.navigation import nav_register
+
+        nav_register("public", "faq/nav/_public.html")
