@@ -355,3 +355,35 @@ def feedback_figures(
         satisfied=result["n_satisfied"],
         not_satisfied=result["n_not_satisfied"],
     )
+
+
+def personal_data_of(user) -> dict:
+    """The feedback ``user`` sent while signed in, for the personal-data export (registered in apps.py): what they
+    wrote and gave, its state and the answer they received."""
+
+    def iso(value):
+        return value.isoformat() if value is not None else None
+
+    items = Feedback.objects.filter(sender=user).order_by("received_at", "pk")
+    return {
+        "feedback": [
+            {
+                "code": item.code,
+                "kind": item.kind,
+                "subject": item.subject,
+                "content": item.content,
+                "dossier_code": item.dossier_code,
+                "sender_name": item.sender_name,
+                "sender_phone": item.sender_phone,
+                "sender_email": item.sender_email,
+                "sender_address": item.sender_address,
+                "consent_publish": item.consent_publish,
+                "state": item.state,
+                "received_at": iso(item.received_at),
+                "answered_at": iso(item.answered_at),
+                "answer": item.answer if item.answered_at else "",
+                "satisfied": item.satisfied,
+            }
+            for item in items
+        ]
+    }

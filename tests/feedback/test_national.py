@@ -72,3 +72,15 @@ def test_without_a_configured_portal_nothing_is_sent(staff, router, settings):
     published(staff, router)
     assert feedback_outbox_drain() == {"configured": False}
     assert FeedbackOutbox.objects.filter(sent_at__isnull=True).count() == 1
+
+
+def test_the_personal_data_export_holds_the_feedback_a_person_sent_and_no_one_elses(staff):
+    from portal.accounts.personal_data import personal_data_contributed
+
+    mine, _ = services.feedback_submit(submission=submission(), user=staff.citizen)
+    services.feedback_submit(submission=submission(subject="Của người khác"), user=staff.outsider)
+
+    sections = personal_data_contributed(staff.citizen)
+
+    assert [item["code"] for item in sections["feedback"]] == [mine.code]
+    assert sections["feedback"][0]["subject"] == "Thời hạn đăng ký khai sinh quá dài"
