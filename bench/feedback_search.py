@@ -13,7 +13,8 @@
    search, an agency, a field with a period, a procedure, and a deep page; each for ``--duration`` seconds, in turn.
    p50/p95/p99 are computed from every request's own time, and p95 is divided by the ``/healthz`` p95 of the same
    run.
-3. In process: SQL queries per page (the count must not change between pages).
+3. In process: SQL queries per page (the count must not change between pages) and the time of one request alone
+   (no network, no concurrency: the "alone" column).
 
 Prints a table and writes ``bench/results/feedback-latest.json``. Sends traffic to 127.0.0.1 only; every step is
 bounded in time and gunicorn is always stopped.
@@ -179,11 +180,14 @@ def print_report(report: dict) -> None:
     print()
     print(f"Public answered-feedback search, {report['data']['published']:,} published of "
           f"{report['data']['items']:,} items; load average before: {report['load_average']}")  # fmt: skip
-    print(f"{'endpoint':<14}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'p95/base':>10}  errors")
+    print(
+        f"{'endpoint':<14}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'p95/base':>10}{'alone ms':>10}  errors"
+    )
     for row in report["http"]:
+        alone = report["alone"][row["path"]]["p50_ms"]
         print(
             f"{row['endpoint']:<14}{row['rps']:>8.1f}{row['p50_ms']:>9.1f}{row['p95_ms']:>9.1f}"
-            f"{row['p99_ms']:>9.1f}{row['p95_ratio']:>10.2f}  {row['errors'] or '-'}"
+            f"{row['p99_ms']:>9.1f}{row['p95_ratio']:>10.2f}{alone:>10.1f}  {row['errors'] or '-'}"
         )
     print()
     print("SQL queries per page:", ", ".join(f"{k} {v}" for k, v in report["queries"].items()))
@@ -219,7 +223,9 @@ def main(argv: list[str] | None = None) -> int:
     paths = [(label, path.format(field=status["field"], year=status["year"])) for label, path in ENDPOINTS]
     load_average = os.getloadavg()[0]
     rows = http_benchmark(env, args, paths)
+    paths_json = json.dumps([path for _label, path in paths])
     queries = phase(env, "counts", json.dumps([path for _label, path in paths[1:]]))
+    alone = phase(env, "alone", paths_json)
     report = {
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
@@ -230,6 +236,7 @@ def main(argv: list[str] | None = None) -> int:
         "settings": {"connections": args.connections, "duration": args.duration, "workers": args.workers},
         "http": rows,
         "queries": queries,
+        "alone": alone,
     }
     RESULT_FILE.write_text(json.dumps(report, ensure_ascii=False, indent=2))
     print_report(report)
@@ -357,6 +364,23 @@ def phase_counts(paths_json: str) -> dict:
     return result
 
 
+def phase_alone(paths_json: str, repeat: int = 30) -> dict:
+    """One request at a time in this process (no network, no queue): p50 and p95 of ``repeat`` after a warm-up."""
+    from django.test import Client
+
+    client, result = Client(), {}
+    for path in json.loads(paths_json):
+        client.get(path)
+        timings = []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            response = client.get(path)
+            timings.append((time.perf_counter() - t0) * 1000)
+            assert response.status_code == 200, (path, response.status_code)
+        result[path] = common.summary(timings)
+    return result
+
+
 def phase_vacuum() -> dict:
     return common.phase_vacuum()
 
@@ -369,6 +393,8 @@ def run_phase(name: str, args: list[str]) -> int:
         result = phase_generate(int(args[0]), int(args[1]))
     elif name == "counts":
         result = phase_counts(args[0])
+    elif name == "alone":
+        result = phase_alone(args[0])
     elif name == "vacuum":
         result = phase_vacuum()
     else:

@@ -200,11 +200,6 @@ class Feedback(models.Model):
         return self.state in OPEN_STATES
 
     @property
-    def public_title(self) -> str:
-        """The published question's first line: its subject, with personal data removed as the rest."""
-        return self.public_question.strip().split("\n", 1)[0]
-
-    @property
     def due_at(self):
         """The deadline that runs now: routing before the item is routed, the answer after."""
         if self.state == self.State.RECEIVED:

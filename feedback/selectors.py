@@ -8,7 +8,8 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.postgres.search import TrigramSimilarity
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Func, Q, QuerySet, Value
+from django.db.models.functions import Left
 from django.http import Http404
 from django.utils import timezone
 
@@ -274,6 +275,23 @@ def published_answers(filters: PublicFilters) -> QuerySet[Feedback]:
             "procedure__name",
         )
         .order_by("-published_at", "-pk")
+    )
+
+
+EXCERPT_CHARS = 300
+
+
+def published_list(filters: PublicFilters) -> QuerySet[Feedback]:
+    """``published_answers`` as the list shows them: the question's first line (``list_title``) and the answer's
+    first characters (``list_excerpt``, one more than shown to tell whether it goes on) cut in the database, so the
+    long texts are neither sent nor truncated in Python."""
+    return (
+        published_answers(filters)
+        .defer("public_question", "public_answer")
+        .annotate(
+            list_title=Left(Func(F("public_question"), Value("\n"), Value(1), function="split_part"), 200),
+            list_excerpt=Left("public_answer", EXCERPT_CHARS + 1),
+        )
     )
 
 

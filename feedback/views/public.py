@@ -239,13 +239,18 @@ def public_list(request: HttpRequest) -> HttpResponse:
         else:
             status = 400
     page = (
-        selectors.page_of(selectors.published_answers(filters), request.GET.get("page", 1))
+        selectors.page_of(selectors.published_list(filters), request.GET.get("page", 1))
         if status == 200
         else None
     )
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "excerpt_chars": selectors.EXCERPT_CHARS,
+    }
     return render(request, "feedback/public_list.html", context, status=status)
 
 

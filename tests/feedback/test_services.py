@@ -223,3 +223,23 @@ def test_reminders_go_once_a_day_to_the_handler_and_the_leader_of_an_item_due_so
     assert feedback_reminders_sweep() == 0
     [message] = [m for m in mail.outbox if "sắp đến hạn" in m.subject]
     assert sorted(message.to) == ["cv@example.invalid", "ld@example.invalid"]
+
+
+def test_without_the_trigram_extension_similar_text_is_found_by_shared_words(staff, router, monkeypatch):
+    from feedback import selectors
+
+    first, _ = services.feedback_submit(
+        submission=submission(procedure=None, subject="Cấp giấy phép xây dựng nhà ở chậm trễ")
+    )
+    second, _ = services.feedback_submit(
+        submission=submission(procedure=None, subject="Giấy phép xây dựng nhà ở cấp chậm trễ quá")
+    )
+    other, _ = services.feedback_submit(
+        submission=submission(
+            procedure=None, subject="Đèn đường hỏng", content="Xin sửa đèn đường ở khu chợ nổi."
+        )
+    )
+    assert selectors.trigram_available()  # the test database has it (migration 0002)
+    monkeypatch.setattr(selectors, "trigram_available", lambda: False)
+    found = feedback_duplicates(feedback=second, user=router)
+    assert first in found and other not in found
