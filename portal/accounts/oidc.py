@@ -45,7 +45,7 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from portal.accounts import services
-from portal.accounts.backends import KeptUserMixin
+from portal.accounts.backends import ActiveUserMixin
 from portal.accounts.landing import landing_url
 from portal.accounts.models import User
 from portal.audit import log as audit
@@ -391,7 +391,7 @@ def _matching_jwk(key_set: dict, header: dict) -> dict | None:
     return match
 
 
-class NationalSSOBackend(KeptUserMixin, OIDCAuthenticationBackend):
+class NationalSSOBackend(ActiveUserMixin, OIDCAuthenticationBackend):
     """Sign-in through the national portal's OpenID provider, keyed on issuer and subject (or TechID)."""
 
     def get_token(self, payload):

@@ -8,17 +8,20 @@ import re
 from dataclasses import dataclass
 from math import ceil
 
-from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
+from portal import cache as versioned
 from portal.agencies.models import Agency
 from portal.catalog.collation import sort_key
 from portal.catalog.models import ApplicantType, Channel, Field, Procedure, ProcedureAgency
-from portal.catalog.search_index import catalog_version, search_index
+from portal.catalog.search_index import search_index
 from portal.converters import CodeConverter
 from portal.numbers import id_or_none
 
+# What the public catalogue shows comes from these namespaces: kept pages and options are made again when either
+# app bumps its own (portal/catalog/signals.py, portal/agencies/signals.py).
+PUBLIC_NAMESPACES = ("catalog", "agencies")
 SEARCH_RESULT_LIMIT = 500  # a citizen never pages past this; it bounds the id list sent to the database
 
 
@@ -159,22 +162,21 @@ def procedure_get(code: str) -> Procedure:
 
 def filter_choices() -> dict:
     """The options for the catalogue's filter form, in Vietnamese alphabetical order (agencies by kind first): three
-    queries, then cached until the catalogue changes."""
-    key = f"catalog:filter-choices:{catalog_version()}"
-    choices = cache.get(key)
-    if choices is None:
-        agencies = Agency.objects.filter(is_active=True).values_list("code", "name", "kind")
-        choices = {
-            "field_choices": list(Field.objects.order_by("sort_key", "name").values_list("slug", "name")),
-            "agency_choices": sorted(
-                agencies, key=lambda a: (_KIND_ORDER.get(a[2], len(_KIND_ORDER)), sort_key(a[1]))
-            ),
-            "applicant_choices": list(
-                ApplicantType.objects.order_by("sort_key", "name").values_list("slug", "name")
-            ),
-        }
-        cache.set(key, choices, 3600)
-    return choices
+    queries, then kept until the catalogue or the agencies change."""
+    return versioned.get_or_set("catalog:filter-choices", PUBLIC_NAMESPACES, _filter_choices, 3600)
+
+
+def _filter_choices() -> dict:
+    agencies = Agency.objects.filter(is_active=True).values_list("code", "name", "kind")
+    return {
+        "field_choices": list(Field.objects.order_by("sort_key", "name").values_list("slug", "name")),
+        "agency_choices": sorted(
+            agencies, key=lambda a: (_KIND_ORDER.get(a[2], len(_KIND_ORDER)), sort_key(a[1]))
+        ),
+        "applicant_choices": list(
+            ApplicantType.objects.order_by("sort_key", "name").values_list("slug", "name")
+        ),
+    }
 
 
 # Agencies are listed by kind, the province's own bodies first and the communes last, then by name.
