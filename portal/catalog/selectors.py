@@ -138,6 +138,17 @@ def _clamp(page: int, total: int, page_size: int) -> int:
     return max(1, min(page, max(1, ceil(total / page_size))))
 
 
+AGENCY_LINK_COLUMNS = (
+    "role",
+    "procedure_id",
+    "agency__code",
+    "agency__name",
+    "agency__short_name",
+    "agency__kind",
+    "agency__is_active",
+)
+
+
 def procedure_get(code: str) -> Procedure:
     """The procedure with everything its page shows; 404 when there is no active procedure with that code (or the
     code could not be one: the API passes whatever is in the path)."""
@@ -151,7 +162,10 @@ def procedure_get(code: str) -> Procedure:
         "applicant_types",
         Prefetch(
             "agency_links",
-            queryset=ProcedureAgency.objects.select_related("agency").order_by("role", "agency__code"),
+            # Only what the page shows of the agencies (a commune-level procedure links 102 of them).
+            queryset=ProcedureAgency.objects.select_related("agency")
+            .only(*AGENCY_LINK_COLUMNS)
+            .order_by("role", "agency__code"),
         ),
     )
     procedure = queryset.first()
