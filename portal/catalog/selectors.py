@@ -115,16 +115,26 @@ def procedure_page(*, filters: CatalogFilters, page: int, page_size: int) -> Cat
     queryset = procedures_filtered(filters)
     if filters.query:
         hits = search_index().search(filters.query, limit=SEARCH_RESULT_LIMIT)
-        rank = {hit.id: position for position, hit in enumerate(hits)}
-        # Ordered by rank here, so the database is asked for no order (it would sort by the long keys for nothing).
-        matching = sorted(
-            queryset.filter(id__in=list(rank)).order_by().values_list("id", flat=True).distinct(),
-            key=rank.get,
-        )
+        if filters == CatalogFilters(query=filters.query):
+            # Words alone: the index holds exactly the active procedures (rebuilt with every change to them), so the
+            # hits are the answer, in order, without sending 500 ids to the database and back.
+            matching = list(dict.fromkeys(hit.id for hit in hits))
+        else:
+            rank = {hit.id: position for position, hit in enumerate(hits)}
+            # Ordered by rank here, so the database is asked for no order (it would sort by the long keys for nothing).
+            matching = sorted(
+                queryset.filter(id__in=list(rank)).order_by().values_list("id", flat=True).distinct(),
+                key=rank.get,
+            )
         total = len(matching)
         number = _clamp(page, total, page_size)
         page_ids = matching[(number - 1) * page_size : number * page_size]
-        rows = {p.id: p for p in _with_list_relations(Procedure.objects.filter(id__in=page_ids).order_by())}
+        rows = {
+            p.id: p
+            for p in _with_list_relations(
+                Procedure.objects.filter(id__in=page_ids, is_active=True).order_by()
+            )
+        }
         return CatalogPage([rows[i] for i in page_ids if i in rows], total, number, page_size)
     queryset = queryset.distinct() if filters.agency or filters.applicant else queryset
     total = queryset.count()
