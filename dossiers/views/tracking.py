@@ -15,8 +15,11 @@ Wrong answers are limited so that guessing the digits stays slow, while nobody c
   digits themselves). From then on that device's correct answer is checked *before* any limit and never refused,
   whatever others have tried; any other answer from it goes through the limits as from anyone.
 
-Every answer is rendered from the database (one query for the dossier, one for its steps); the limits are read
-first, in one cache round trip, for a device without the cookie (a visitor over a limit gets 429 whatever it asks).
+The limits are read first, in one cache round trip, for a device without the cookie (a visitor over a limit gets
+429 whatever it asks). A right answer given to an anonymous visitor is then kept through the one versioned-key
+mechanism (``portal.cache``) under the code, the digits and the language, while the dossier (``signals.py`` bumps
+``dossier:<code>``), the catalogue and the agencies are unchanged: asked again, it is shown without counting as an
+attempt (only someone who gave the right digits gets it). Signed-in visitors get a page rendered for them.
 """
 
 import hmac
@@ -27,15 +30,18 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from django.utils.crypto import salted_hmac
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from dossiers.forms.tracking import TrackingForm
 from dossiers.models import Dossier
 from dossiers.pdf.qr import tracking_link_valid
+from dossiers.signals import answer_namespaces
+from portal import cache as versioned
 from portal.http import client_address
 from portal.ratelimit import counter_hit, counter_key, counter_value
 
@@ -90,6 +96,13 @@ class Counters:
         counter_hit(self.address, WINDOW_SECONDS)
         counter_hit(self.code_address, WINDOW_SECONDS)
         counter_hit(self.code, CODE_WINDOW_SECONDS)
+
+
+def versioned_answer_key(code: str, factor: str) -> str:
+    """Where the answer for a code and its right digits is kept, per language (the digits are hashed with the
+    secret key: the cache never holds them)."""
+    tag = salted_hmac(_OWNER_SALT, f"{code}|{factor}", algorithm="sha256").hexdigest()[:32]
+    return f"tracking:{get_language()}:{tag}"
 
 
 def _last4(value: str) -> bytes:
@@ -235,11 +248,21 @@ def track(request: HttpRequest) -> HttpResponse:
     wait = 0 if owner else counters.wait(cache.get_many(counters.keys()))
     if wait:
         return _too_many(request, wait)
-    dossier = _dossier(code)
-    if not _factor_matches(dossier, factor):
-        counters.count_failure()
-        return _not_found(request, code)
-    response = _summary(request, dossier)
+    # Kept for anonymous visitors only: a signed-in visitor's header is their own.
+    shared = settings.PORTAL_PAGE_CACHE_SECONDS > 0 and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    entry = versioned_answer_key(code, factor)
+    kept, stamp = versioned.lookup(entry, answer_namespaces(code)) if shared else (None, ())
+    if kept is not None:
+        response = HttpResponse(kept)
+        patch_vary_headers(response, ("Cookie",))
+    else:
+        dossier = _dossier(code)
+        if not _factor_matches(dossier, factor):
+            counters.count_failure()
+            return _not_found(request, code)
+        response = _summary(request, dossier)
+        if shared:
+            versioned.store(entry, stamp, response.content, settings.PORTAL_PAGE_CACHE_SECONDS)
     if not owner:
         _remember_owner(request, response, code, factor)
     return response

@@ -124,6 +124,19 @@ def test_the_tracking_answer_follows_the_dossier(client, staff):
 
 
 @pytest.mark.usefixtures("fresh_counters")
+def test_a_kept_tracking_answer_follows_the_dossier_and_is_never_shown_for_wrong_digits(client, staff, settings):
+    settings.PORTAL_PAGE_CACHE_SECONDS = 600  # anonymous answers kept, as deployed
+    dossier = staff.register(applicant=staff.citizen)
+    assert "Chờ tiếp nhận" in track(client, dossier.code, "5678").content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        again = track(Client(), dossier.code, "5678")
+    assert "Chờ tiếp nhận" in again.content.decode() and len(queries) == 0  # kept
+    assert "Chờ tiếp nhận" not in track(Client(), dossier.code, "0000").content.decode()
+    services.dossier_receive(dossier=dossier, actor=staff.receiver)
+    assert "Đã tiếp nhận" in track(Client(), dossier.code, "5678").content.decode()
+
+
+@pytest.mark.usefixtures("fresh_counters")
 def test_every_wrong_answer_counts(client, staff):
     dossier = staff.register(applicant=staff.citizen)
     for attempt in range(tracking.FAILURES_PER_CODE):
