@@ -29,8 +29,7 @@ _around: dict[tuple[str, str, str], tuple[str, str]] = {}
 
 def code_url(view_name: str, code: str) -> str:
     """``reverse(view_name, args=[code])`` for an address whose one argument is a ``code``, for the price of joining
-    three strings: what surrounds the code is reversed once per view, language and script prefix (a list of 102
-    agencies reversed each of them on every page)."""
+    three strings: what surrounds the code is reversed once per view, language and script prefix."""
     if not _CODE.fullmatch(code):
         return reverse(view_name, args=[code])  # raises NoReverseMatch as reverse() does
     key = (view_name, get_language() or "", get_script_prefix())

@@ -90,8 +90,7 @@ def unread_notification_count(user) -> int:
 
 @register.filter
 def day(moment) -> str:
-    """``|date:"d/m/Y"`` in local time, without Django's general date formatter (a row of a 25-row queue has two);
-    empty for no date."""
+    """``|date:"d/m/Y"`` in local time, without Django's general date formatter; empty for no date."""
     if not moment:
         return ""
     return (timezone.localtime(moment) if isinstance(moment, datetime) else moment).strftime("%d/%m/%Y")
@@ -136,8 +135,8 @@ def pk_url(view_name: str, pk: int) -> str:
 
 @register.filter
 def select(field) -> str:
-    """A bound ChoiceField's ``<select>``, written directly instead of through the widget templates (four selects were
-    a fifth of the queue page); a field with errors goes through its widget (its error attributes)."""
+    """A bound ChoiceField's ``<select>`` (name, id, options, the value selected), written directly instead of through
+    the widget templates; a field with errors goes through its widget (its error attributes)."""
     if field.errors:
         return field.as_widget()
     value = field.value()

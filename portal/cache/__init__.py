@@ -89,13 +89,6 @@ def version(namespace: str) -> str:
     return cache.get(_key(namespace)) or _start(namespace)
 
 
-def versions(namespaces: Iterable[str]) -> tuple[str, ...]:
-    """The current versions of ``namespaces``, in one round trip when they are all there."""
-    namespaces = list(namespaces)
-    found = cache.get_many([_key(n) for n in namespaces])
-    return tuple(found.get(_key(n)) or _start(n) for n in namespaces)
-
-
 def lookup(key: str, namespaces: Iterable[str]) -> tuple[object | None, tuple[str, ...]]:
     """What is kept under ``key`` if it was made at the current versions of ``namespaces`` (else None), and those
     versions (to ``store`` a fresh value with). One cache round trip."""
