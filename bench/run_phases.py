@@ -130,8 +130,9 @@ def phase_synthesize(target: int) -> dict:
     """Add procedures copied from the real ones (new codes 9.xxxxxx, varied names, same channels) up to target."""
     from django.db import transaction
 
+    from portal import cache as versioned
     from portal.catalog.models import Channel, Procedure
-    from portal.catalog.search_index import catalog_version_bump
+    from portal.catalog.search_index import NAMESPACE
 
     existing = Procedure.objects.count()
     created = 0
@@ -167,7 +168,7 @@ def phase_synthesize(target: int) -> dict:
                 for c in channels.get(source_id, [])
             ]
             Channel.objects.bulk_create(copies, batch_size=2000)
-        catalog_version_bump()
+        versioned.bump(NAMESPACE)  # bulk writes send no signal
         created = len(new)
     return {"procedures": Procedure.objects.count(), "created": created}
 
@@ -216,13 +217,14 @@ def phase_counts() -> dict:
 
 
 def phase_search(rounds: int) -> dict:
+    from portal import cache as versioned
     from portal.catalog import selectors
     from portal.catalog.models import Procedure
-    from portal.catalog.search_index import catalog_version_bump, search_index
+    from portal.catalog.search_index import NAMESPACE, search_index
     from portal.catalog.selectors import CatalogFilters
 
     queries = search_queries()
-    catalog_version_bump()
+    versioned.bump(NAMESPACE)
     t0 = time.perf_counter()
     search_index()  # reads every active procedure and builds the in-memory index
     build_ms = (time.perf_counter() - t0) * 1000

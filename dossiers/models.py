@@ -118,15 +118,6 @@ class Dossier(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("dossiers:citizen_detail", args=[self.pk])
 
-    @classmethod
-    def from_db(cls, db, field_names, values, **kwargs):
-        """Remember the agencies a loaded dossier had: a transfer must make the old agency's pages stale too
-        (``dossiers.signals``). Deferred fields are not loaded for it."""
-        instance = super().from_db(db, field_names, values, **kwargs)
-        loaded = instance.__dict__
-        instance.loaded_agencies = (loaded.get("receiving_agency_id"), loaded.get("handling_agency_id"))
-        return instance
-
 
 class DossierFile(models.Model):
     """A stored file of a dossier: an application document, a supplement, a generated form or a result."""

@@ -3,7 +3,6 @@ forms and deliveries after commit. The words are in ``wording.py``: a notificati
 
 from django.utils import timezone
 
-from dossiers import page_cache
 from dossiers.models import Dossier, DossierEvent, FormRequest, Notification
 from dossiers.selectors import QUEUES, Branch
 from dossiers.tasks import form_render, notification_deliver
@@ -104,7 +103,4 @@ def notifications_mark_read(*, user, notification_id: int | None = None) -> int:
     unread = user.notifications.filter(read_at__isnull=True)
     if notification_id is not None:
         unread = unread.filter(pk=notification_id)
-    changed = unread.update(read_at=timezone.now())
-    if changed:  # a bulk update sends no signal: the unread count in the header must be redrawn
-        page_cache.scopes_changed([page_cache.user_scope(user.pk)])
-    return changed
+    return unread.update(read_at=timezone.now())

@@ -1,36 +1,20 @@
-"""Rendered dossier pages go stale when what they show is written (see ``page_cache``).
-
-Receivers, not service calls, because every write path must do it, including ones added later: a dossier saved or
-deleted anywhere, a notification or a consultation created or deleted. Bulk ``update()`` sends no signal; the one place that uses it
-on what these pages show (marking notifications read) changes the tokens itself.
-"""
+"""The public tracking answer is kept while the dossier it shows is unchanged (``views/tracking.py``): every save or
+delete of a dossier bumps the ``dossier:<code>`` namespace (``portal.cache``). Every action on a dossier saves it (its
+state, version or dates change), so the steps it adds to the history are covered too."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from dossiers import page_cache
-from dossiers.models import Consultation, Dossier, Notification
+from dossiers.models import Dossier
+from portal import cache as versioned
 
 
-@receiver([post_save, post_delete], sender=Dossier, dispatch_uid="dossier_pages_stale")
-def dossier_pages_stale(sender, instance: Dossier, **kwargs) -> None:
-    scopes = page_cache.dossier_scopes(instance, previous_agencies=getattr(instance, "loaded_agencies", ()))
-    if instance.__dict__.get("state") == Dossier.State.CONSULTING and kwargs.get("signal") is post_save:
-        # An agency whose opinion is asked lists the dossier too (its due date, for one).
-        asked = Consultation.objects.filter(dossier_id=instance.pk, closed_at__isnull=True)
-        scopes += [
-            page_cache.agency_scope(agency_id) for agency_id in asked.values_list("agency_id", flat=True)
-        ]
-    page_cache.scopes_changed(scopes)
-    instance.loaded_agencies = page_cache.agencies_of(instance)
+def answer_namespaces(code: str) -> tuple[str, ...]:
+    """What a tracking answer shows: the dossier, its procedure's name and its receiving agency's name."""
+    return (f"dossier:{code}", "catalog", "agencies")
 
 
-@receiver([post_save, post_delete], sender=Notification, dispatch_uid="notification_pages_stale")
-def notification_pages_stale(sender, instance: Notification, **kwargs) -> None:
-    page_cache.scopes_changed([page_cache.user_scope(instance.user_id)])
-
-
-@receiver([post_save, post_delete], sender=Consultation, dispatch_uid="consultation_pages_stale")
-def consultation_pages_stale(sender, instance: Consultation, **kwargs) -> None:
-    # The consulted agency's queue lists the dossier while the question is open.
-    page_cache.scopes_changed([page_cache.agency_scope(instance.agency_id)])
+@receiver([post_save, post_delete], sender=Dossier, dispatch_uid="dossier_tracking_answer_stale")
+def dossier_changed(sender, instance: Dossier, **kwargs) -> None:
+    if "code" not in instance.get_deferred_fields() and instance.code:
+        versioned.bump(f"dossier:{instance.code}")

@@ -24,10 +24,11 @@ from dataclasses import dataclass
 
 from faq.models import FaqEntry
 from faq.versioning import faq_version
+from portal import cache as versioned
 from portal.catalog.models import Procedure
 from portal.catalog.questions import question_parse
 from portal.catalog.search import Document, SearchIndex, normalize
-from portal.catalog.search_index import catalog_version
+from portal.catalog.search_index import NAMESPACE as CATALOG
 
 _TOKEN_RE = re.compile(r"[^\W_]+")
 # A syllable whose final "y" follows its initial consonant is also written with "i" ("ký"/"kí", "lý"/"lí").
@@ -312,7 +313,7 @@ _current: tuple[str, AnswerIndex] | None = None
 def answer_index() -> AnswerIndex:
     """This process's index, rebuilt when the FAQ or the catalogue changed since it was built."""
     global _current
-    version = f"{faq_version()}|{catalog_version()}"
+    version = f"{faq_version()}|{versioned.version(CATALOG)}"
     current = _current
     if current is not None and current[0] == version:
         return current[1]

@@ -10,11 +10,11 @@ from ninja.decorators import decorate_view
 from ninja.errors import ValidationError
 from pydantic import Field as SchemaField
 
+from portal.cache.pages import public_page
 from portal.catalog import selectors
 from portal.catalog.forms import LEVEL_CHOICES, MAX_QUERY_LENGTH
-from portal.catalog.page_cache import public_page_cache
 from portal.catalog.questions import catalog_query
-from portal.catalog.selectors import CatalogFilters
+from portal.catalog.selectors import PUBLIC_NAMESPACES, CatalogFilters
 
 api = NinjaAPI(
     title="Cổng Dịch vụ công – API danh mục thủ tục",
@@ -154,7 +154,7 @@ class ProcedureQuery(Schema):
 
 
 @api.get("/procedures", response={200: ProcedurePage, 400: ErrorOut}, summary="Tìm kiếm, lọc thủ tục")
-@decorate_view(public_page_cache)
+@decorate_view(public_page(*PUBLIC_NAMESPACES))
 def procedure_search(request: HttpRequest, params: Query[ProcedureQuery]):
     if "\x00" in params.q:
         return Status(400, {"detail": "Từ khóa không được chứa ký tự rỗng (NUL)."})
@@ -168,7 +168,7 @@ def procedure_search(request: HttpRequest, params: Query[ProcedureQuery]):
 
 
 @api.get("/procedures/{code}", response={200: ProcedureDetail, 404: ErrorOut}, summary="Một thủ tục đầy đủ")
-@decorate_view(public_page_cache)
+@decorate_view(public_page(*PUBLIC_NAMESPACES))
 def procedure_get(request: HttpRequest, code: str):
     try:
         return selectors.procedure_get(code)

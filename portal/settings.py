@@ -82,8 +82,6 @@ MIDDLEWARE = [
     # The language comes from the address alone (i18n_patterns), not from the session.
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # An anonymous visitor's repeated dossier lookup is answered here, from the page cache, without the rest.
-    "dossiers.views.tracking.KeptAnswerMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -129,7 +127,7 @@ REDIS_URL = env.str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "portal.cache.PortalRedisCache",
+            "BACKEND": "portal.cache.backend.PortalRedisCache",
             "LOCATION": REDIS_URL,
             # A test run gets a namespace of its own: counters and limits of an earlier run (Redis keeps them) must
             # not decide this one's outcome.
@@ -351,8 +349,6 @@ if PORTAL_ENV == "test":
 # so this bounds memory, not staleness.
 # Tests render every page unless a test turns the cache on.
 PORTAL_PAGE_CACHE_SECONDS = env.int("PORTAL_PAGE_CACHE_SECONDS", 0 if PORTAL_ENV == "test" else 600)
-# Signed-in dossier pages and tracking answers, kept while nothing they show changes (dossiers/page_cache.py); 0: off.
-PORTAL_DOSSIER_PAGE_CACHE_SECONDS = env.int("PORTAL_DOSSIER_PAGE_CACHE_SECONDS", 600)
 
 # SMS gateway (integrations/sms): empty URL writes messages to the log instead of sending them.
 SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", "")
@@ -408,14 +404,11 @@ OIDC_OP_LOGOUT_URL_METHOD = "portal.accounts.oidc.logout_url"
 OIDC_AUTHENTICATE_CLASS = "portal.accounts.oidc.SSOAuthenticateView"
 OIDC_CALLBACK_CLASS = "portal.accounts.oidc.SSOCallbackView"
 LOGIN_REDIRECT_URL_FAILURE = "/tai-khoan/dang-nhap-that-bai/"
-# Each reads the signed-in user through the cache on later requests (portal/accounts/kept_user.py).
 AUTHENTICATION_BACKENDS = [
     "portal.accounts.backends.PasswordBackend",
     # Sign-in by username or e-mail address (allauth's login page).
     "portal.accounts.backends.UsernameOrEmailBackend",
 ]
-# Seconds a signed-in user (and a member of staff's agencies) may be served from the cache while unchanged; 0: off.
-PORTAL_SIGNED_IN_USER_CACHE_SECONDS = env.int("PORTAL_SIGNED_IN_USER_CACHE_SECONDS", 300)
 if OIDC_RP_CLIENT_ID:
     _oidc_missing = [
         name

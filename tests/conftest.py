@@ -10,9 +10,6 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import translation
 
-from portal.catalog.search_index import catalog_version_bump, catalog_version_forget
-from portal.workdays.calendar import calendar_forget
-
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
@@ -22,24 +19,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_agencies", stdout=out)
         call_command("seed_holidays", stdout=out)
         call_command("import_procedures", quiet_incomplete=True, stdout=out, stderr=out)
-        catalog_version_bump()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_search_index_after_test():
-    """A test that wrote procedures is rolled back afterwards; forget its version so the next search sees the
-    table as it is again (and reuses the index built for it when nothing changed)."""
-    yield
-    catalog_version_forget()
-    calendar_forget()
 
 
 @pytest.fixture(autouse=True)
 def _cache_of_its_own(settings):
     """Every test starts with an empty cache of its own: a key prefix of its own in the shared cache (Redis in the
     PostgreSQL run outlives a test and a run), so counters, limits and kept pages of another test never decide this
-    one's outcome."""
-    from portal.cache import breaker
+    one's outcome. Versions start afresh too (``portal.cache``): the catalogue's from the table, so a test that wrote
+    procedures and was rolled back leaves no search index behind, and the next test reuses the one built for the
+    table as it is."""
+    from portal.cache.backend import breaker
 
     default = settings.CACHES["default"]
     prefix = f"{default.get('KEY_PREFIX', '')}-{uuid.uuid4().hex[:12]}"

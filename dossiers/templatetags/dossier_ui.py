@@ -1,7 +1,15 @@
 """Template helpers shared by the citizen's and the officers' dossier pages."""
 
+from datetime import datetime
+
 from django import template
+from django.urls import get_script_prefix, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from dossiers import wording
 from dossiers.models import Dossier, DossierEvent, Notification
@@ -78,3 +86,67 @@ def unread_notification_count(user) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+@register.filter
+def day(moment) -> str:
+    """``|date:"d/m/Y"`` in local time, without Django's general date formatter; empty for no date."""
+    if not moment:
+        return ""
+    return (timezone.localtime(moment) if isinstance(moment, datetime) else moment).strftime("%d/%m/%Y")
+
+
+@register.filter
+def day_time(moment) -> str:
+    """``|date:"d/m/Y H:i"`` in local time, as ``day``."""
+    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M") if moment else ""
+
+
+_DEADLINE_FLAGS = {
+    "overdue": ("due-overdue", _("Quá hạn")),
+    "today": ("due-today", _("Đến hạn hôm nay")),
+    "soon": ("due-soon", _("Sắp đến hạn")),
+    "paused": ("due-paused", _("Tạm dừng tính hạn")),
+}
+
+
+@register.filter
+def deadline_flag(deadline: str) -> str:
+    """The flag beside a due date ("Quá hạn", "Đến hạn hôm nay", …); empty for none."""
+    flag = _DEADLINE_FLAGS.get(deadline)
+    return format_html('<span class="due-flag {}">{}</span>', flag[0], flag[1]) if flag else ""
+
+
+_URL_MARK = 987654321
+_url_around: dict[tuple[str, str, str], tuple[str, str]] = {}
+
+
+@register.simple_tag
+def pk_url(view_name: str, pk: int) -> str:
+    """``{% url view_name pk %}`` for an address whose one argument is a primary key, for the price of joining three
+    strings (reversed once per view, language and script prefix)."""
+    key = (view_name, get_language() or "", get_script_prefix())
+    around = _url_around.get(key)
+    if around is None:
+        before, after = reverse(view_name, args=[_URL_MARK]).split(str(_URL_MARK))
+        around = _url_around[key] = (before, after)
+    return f"{around[0]}{int(pk)}{around[1]}"
+
+
+@register.filter
+def select(field) -> str:
+    """A bound ChoiceField's ``<select>`` (name, id, options, the value selected), written directly instead of through
+    the widget templates; a field with errors goes through its widget (its error attributes)."""
+    if field.errors:
+        return field.as_widget()
+    value = field.value()
+    value = "" if value is None else str(value)
+    options = format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (key, mark_safe(" selected") if str(key) == value else "", label)
+            for key, label in field.field.choices
+        ),
+    )
+    return format_html('<select name="{}" id="{}">{}</select>', field.html_name, field.auto_id, options)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from dossiers import access, filing, notifications, page_cache, selectors, services
+from dossiers import access, filing, notifications, selectors, services
 from dossiers.completeness import dossier_completeness
 from dossiers.deadlines import time_limit_unclear
 from dossiers.errors import ConcurrentChange, DossierError
@@ -429,7 +429,6 @@ def dossier_resubmit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @never_cache
 @require_safe
-@page_cache.personal_page_cache(lambda request: [page_cache.user_scope(request.user.pk), "catalog"])
 def my_dossiers(request: HttpRequest) -> HttpResponse:
     """The person's dossiers, drafts included, newest first: a fixed number of queries per page."""
     dossiers = selectors.dossiers_of_applicant(request.user)

@@ -15,11 +15,11 @@ Wrong answers are limited so that guessing the digits stays slow, while nobody c
   digits themselves). From then on that device's correct answer is checked *before* any limit and never refused,
   whatever others have tried; any other answer from it goes through the limits as from anyone.
 
-A successful answer is kept (``page_cache``) until the dossier changes, and shown again for the same code and digits
-without counting as an attempt: only someone who already gave the right digits gets it, so repeating it reveals
-nothing; the limits are still read first for a device without the cookie (a visitor over a limit gets 429 whatever it
-asks). ``KeptAnswerMiddleware`` serves such an answer to an anonymous visitor high in the middleware stack, in the
-same single cache round trip, and leaves every other case to the view.
+The limits are read first, in one cache round trip, for a device without the cookie (a visitor over a limit gets
+429 whatever it asks). A right answer given to an anonymous visitor is then kept through the one versioned-key
+mechanism (``portal.cache``) under the code, the digits and the language, while the dossier (``signals.py`` bumps
+``dossier:<code>``), the catalogue and the agencies are unchanged: asked again, it is shown without counting as an
+attempt (only someone who gave the right digits gets it). Signed-in visitors get a page rendered for them.
 """
 
 import hmac
@@ -27,20 +27,21 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
-from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.cache import patch_vary_headers
 from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from dossiers import page_cache
 from dossiers.forms.tracking import TrackingForm
 from dossiers.models import Dossier
 from dossiers.pdf.qr import tracking_link_valid
+from dossiers.signals import answer_namespaces
+from portal import cache as versioned
 from portal.http import client_address
 from portal.ratelimit import counter_hit, counter_key, counter_value
 
@@ -95,6 +96,13 @@ class Counters:
         counter_hit(self.address, WINDOW_SECONDS)
         counter_hit(self.code_address, WINDOW_SECONDS)
         counter_hit(self.code, CODE_WINDOW_SECONDS)
+
+
+def versioned_answer_key(code: str, factor: str) -> str:
+    """Where the answer for a code and its right digits is kept, per language (the digits are hashed with the
+    secret key: the cache never holds them)."""
+    tag = salted_hmac(_OWNER_SALT, f"{code}|{factor}", algorithm="sha256").hexdigest()[:32]
+    return f"tracking:{get_language()}:{tag}"
 
 
 def _last4(value: str) -> bytes:
@@ -235,16 +243,18 @@ def track(request: HttpRequest) -> HttpResponse:
         lookup = form.cleaned_data["ma"], form.cleaned_data["xac_thuc"]
     code, factor = lookup
     counters = Counters.of(code, address)
-    shared = _shared(request)
-    entry = _entry(code, factor)
-    content, tokens, found = _read_kept(entry, code, counters)
     owner = _is_owner(request, code, factor)
     # The owner's device gets its answer checked before any limit; anyone else is held to them first.
-    wait = 0 if owner else counters.wait(found)
+    wait = 0 if owner else counters.wait(cache.get_many(counters.keys()))
     if wait:
         return _too_many(request, wait)
-    if shared and content is not None:
-        response = _kept_response(content)
+    # Kept for anonymous visitors only: a signed-in visitor's header is their own.
+    shared = settings.PORTAL_PAGE_CACHE_SECONDS > 0 and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    entry = versioned_answer_key(code, factor)
+    kept, stamp = versioned.lookup(entry, answer_namespaces(code)) if shared else (None, ())
+    if kept is not None:
+        response = HttpResponse(kept)
+        patch_vary_headers(response, ("Cookie",))
     else:
         dossier = _dossier(code)
         if not _factor_matches(dossier, factor):
@@ -252,7 +262,7 @@ def track(request: HttpRequest) -> HttpResponse:
             return _not_found(request, code)
         response = _summary(request, dossier)
         if shared:
-            page_cache.write(entry, tokens, response)  # before the cookie: a response setting one is not kept
+            versioned.store(entry, stamp, response.content, settings.PORTAL_PAGE_CACHE_SECONDS)
     if not owner:
         _remember_owner(request, response, code, factor)
     return response
@@ -270,89 +280,7 @@ def track_link(request: HttpRequest, code: str, signature: str) -> HttpResponse:
         )
         context = {"form": TrackingForm(initial={"ma": code[:40]}), "error": message}
         return render(request, TEMPLATE, context, status=404)
-    shared = _shared(request)
-    entry = page_cache.entry_key("tracking-link", code)
-    content, tokens, _found = page_cache.read(entry, _scopes(code))
-    if shared and content is not None:
-        return _kept_response(content)
     dossier = _dossier(code)
     if dossier is None:  # signed, then the dossier was deleted
         return _not_found(request, code, status=404)
-    response = _summary(request, dossier)
-    if shared:
-        page_cache.write(entry, tokens, response)
-    return response
-
-
-def _shared(request: HttpRequest) -> bool:
-    """Anonymous visitors all get the same page for a code and its digits; a signed-in one has their own header."""
-    return (
-        settings.SESSION_COOKIE_NAME not in request.COOKIES and settings.PORTAL_DOSSIER_PAGE_CACHE_SECONDS > 0
-    )
-
-
-def _entry(code: str, factor: str) -> str:
-    return page_cache.entry_key("tracking", code, factor)
-
-
-def _scopes(code: str) -> list[str]:
-    return [page_cache.code_scope(code), "catalog"]
-
-
-def _read_kept(entry: str, code: str, counters: Counters) -> tuple[bytes | None, tuple, dict]:
-    """One cache round trip: the answer kept under ``entry``, the tokens to keep a new one with, and the counters."""
-    return page_cache.read(entry, _scopes(code), counters.keys())
-
-
-def _kept_response(content: bytes) -> HttpResponse:
-    response = HttpResponse(content)
-    response["Content-Length"] = str(len(content))
-    add_never_cache_headers(response)
-    patch_vary_headers(response, ("Cookie",))  # a signed-in visitor gets another page
-    return response
-
-
-class KeptAnswerMiddleware:
-    """Serves a kept answer to an anonymous visitor's clean lookup before the session, CSRF, authentication and
-    the other middleware below it, which have nothing to do for such a request; anything else goes on as usual.
-
-    It reads the limits with the answer and decides as the view does (the owner's device first, anyone else held
-    to the limits), and leaves every other case to the view: a miss, a visitor over a limit (429), a lookup the
-    form has to clean. It sits below ``LocaleMiddleware`` (answers are kept per language) and
-    ``XFrameOptionsMiddleware``, and sets what ``never_cache`` and ``CommonMiddleware`` would (tests compare its
-    headers with the view's).
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-        self._paths: dict[str, str] = {}
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self._kept(request) or self.get_response(request)
-
-    def _track_path(self) -> str:
-        language = get_language() or ""
-        path = self._paths.get(language)
-        if path is None:
-            path = self._paths[language] = reverse("dossiers:track")
-        return path
-
-    def _kept(self, request: HttpRequest) -> HttpResponse | None:
-        if request.method != "GET" or request.path_info != self._track_path() or not _shared(request):
-            return None
-        lookup = _as_cleaned(request.GET)
-        if lookup is None:
-            return None
-        code, factor = lookup
-        request.get_host()  # as CommonMiddleware would: a host not in ALLOWED_HOSTS gets 400, kept answer or not
-        counters = Counters.of(code, client_address(request))
-        content, _tokens, found = _read_kept(_entry(code, factor), code, counters)
-        if content is None:
-            return None
-        owner = _is_owner(request, code, factor)
-        if not owner and counters.wait(found):
-            return None
-        response = _kept_response(content)
-        if not owner:
-            _remember_owner(request, response, code, factor)
-        return response
+    return _summary(request, dossier)

@@ -8,11 +8,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from portal.accounts import kept_user
         from portal.accounts.services import session_record_on_sign_in
-
-        # A change to a user or their agencies reaches their next request (the signed-in user is kept in the cache).
-        kept_user.connect_signals()
 
         # Every sign-in (allauth's page, single sign-on, the admin) goes on the user's list of sessions.
         user_logged_in.connect(session_record_on_sign_in, dispatch_uid="portal.accounts.session_record")

@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 # Căn cước / personal identification number: 12 digits (province, sex and century, year, serial).
@@ -60,20 +61,14 @@ class User(AbstractUser):
     def is_province_admin(self) -> bool:
         return self.is_superuser or self.role == self.Role.PROVINCE_ADMIN
 
-    def agency_ids(self) -> list[int]:
-        """The agencies this person works in (read once per instance; the signed-in user brings them along)."""
-        cached = self.__dict__.get("_agency_ids")
-        if cached is None:
-            cached = list(self.memberships.values_list("agency_id", flat=True))
-            self._agency_ids = cached
-        return cached
+    @cached_property
+    def _agency_ids(self) -> list[int]:
+        return list(self.memberships.values_list("agency_id", flat=True))
 
-    def get_session_auth_hash(self) -> str:
-        # A signed-in user kept in the cache (kept_user.py) comes without the password hash but with this.
-        kept = self.__dict__.get("_kept_session_auth_hash")
-        if kept is not None and "password" not in self.__dict__:
-            return kept
-        return super().get_session_auth_hash()
+    def agency_ids(self) -> list[int]:
+        """The agencies this person works in, read from the database once per instance (once per request for the
+        signed-in user)."""
+        return self._agency_ids
 
 
 class AgencyMembership(models.Model):

@@ -1,7 +1,6 @@
 from django.contrib import admin
 
 from portal.agencies.models import Agency
-from portal.catalog.search_index import catalog_version_bump
 
 
 @admin.register(Agency)
@@ -11,7 +10,3 @@ class AgencyAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "short_name"]
     list_select_related = ["unit"]
     raw_id_fields = ["unit", "parent"]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        catalog_version_bump()  # agency names appear on cached catalogue pages

@@ -1,6 +1,7 @@
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from portal.converters import code_url
 
 
 class Agency(models.Model):
@@ -60,4 +61,4 @@ class Agency(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("catalog:agency_detail", args=[self.code])
+        return code_url("catalog:agency_detail", self.code)

@@ -7,7 +7,9 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import Q
 
+from portal import cache as versioned
 from portal.agencies.models import Agency
+from portal.agencies.signals import NAMESPACE
 from portal.territory.models import AdministrativeUnit
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -45,16 +47,18 @@ def _upsert(code: str, values: dict, result: AgencyLoadResult) -> Agency:
         return Agency.objects.create(code=code, **values)
     changed = {name: value for name, value in values.items() if getattr(agency, name) != value}
     if changed:
-        Agency.objects.filter(pk=agency.pk).update(**changed)
+        Agency.objects.filter(pk=agency.pk).update(**changed)  # sends no signal: agencies_load bumps
         result.updated += 1
     else:
         result.unchanged += 1
     return agency
 
 
+@versioned.bumps_deferred()
 @transaction.atomic
 def agencies_load(*, province_code: str) -> AgencyLoadResult:
-    """Create or update the province's agencies; needs the unit tree loaded first. Never deletes."""
+    """Create or update the province's agencies; needs the unit tree loaded first. Never deletes. What shows agency
+    names (catalogue pages, their filter options) is made again from the next request on."""
     data = agency_data_read(province_code)
     province = AdministrativeUnit.objects.get(code=province_code, kind=AdministrativeUnit.Kind.PROVINCE)
     result = AgencyLoadResult()
@@ -101,6 +105,8 @@ def agencies_load(*, province_code: str) -> AgencyLoadResult:
             },
             result,
         )
+    if result.created or result.updated:
+        versioned.bump(NAMESPACE)  # the updates above send no signal
     return result
 
 

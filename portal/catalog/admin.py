@@ -3,7 +3,6 @@ from django.contrib import admin
 from portal.admin_access import ProvinceAdminOnly
 from portal.catalog.models import ApplicantType, Channel, Field, LegalDocument, Procedure, RequiredDocument
 from portal.catalog.permissions import can_manage_catalog, procedures_editable_by
-from portal.catalog.search_index import catalog_version_bump
 
 
 class ChannelInline(admin.TabularInline):
@@ -135,15 +134,9 @@ class ProcedureAdmin(admin.ModelAdmin):
             return can_manage_catalog(request.user)
         return procedures_editable_by(request.user).filter(pk=obj.pk).exists()
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        catalog_version_bump()
-
 
 class CatalogTermAdmin(ProvinceAdminOnly):
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        catalog_version_bump()
+    """Fields and applicant types: a province administrator's (every save bumps the catalogue, ``signals.py``)."""
 
 
 @admin.register(Field)

@@ -5,10 +5,10 @@ tables and the parse can be incomplete; ``parse_problems`` lists what could not 
 """
 
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.catalog import collation
+from portal.converters import code_url
 
 SORT_KEY_LENGTH = 400  # the beginning of a long name orders it; ties go to the next column
 
@@ -163,7 +163,7 @@ class Procedure(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("catalog:procedure_detail", args=[self.code])
+        return code_url("catalog:procedure_detail", self.code)
 
     @property
     def level_labels(self) -> list:

@@ -489,10 +489,11 @@ def _names() -> _Names:
     """Adjacent word pairs of procedure names and of the everyday phrases, and each name's words (folded); kept per
     catalogue version."""
     from portal.catalog.models import Procedure
-    from portal.catalog.search_index import catalog_version
+    from portal import cache as versioned
+    from portal.catalog.search_index import NAMESPACE
 
     global _kept
-    version = catalog_version()
+    version = versioned.version(NAMESPACE)
     if _kept is not None and _kept.version == version:
         return _kept
     pairs: set[tuple[str, str]] = set()

@@ -1,46 +1,29 @@
 """The per-process search index over the catalogue, rebuilt when the catalogue changes.
 
 Searching goes through an in-memory index (``portal.catalog.search``) rather than SQL, so the same ranking,
-diacritic folding and typo tolerance work on SQLite and PostgreSQL. Each process keeps one index and compares its
-version with the catalogue's version (a cache key that writers bump, backed by one aggregate query).
+diacritic folding and typo tolerance work on SQLite and PostgreSQL. Each process keeps one index under the version of
+the ``"catalog"`` namespace (``portal.cache``), which this app's receivers bump on every write (``signals.py``).
 """
 
 import threading
-import uuid
 
-from django.core.cache import cache
 from django.db.models import Count, Max
 
+from portal import cache as versioned
 from portal.catalog.models import Procedure
 from portal.catalog.search import Document, SearchIndex
 
-VERSION_KEY = "catalog:version"
-# A bump stores a fresh token for an hour; without one the version is derived from the table and kept a minute, so
-# even a write that forgot to bump (a shell session) shows within a minute.
-BUMP_TTL = 3600
-DERIVED_TTL = 60
+NAMESPACE = "catalog"
 
 _lock = threading.Lock()
 _current: tuple[str, SearchIndex] | None = None
 
 
-def catalog_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        stats = Procedure.objects.aggregate(n=Count("id"), last=Max("updated_at"))
-        version = f"{stats['n']}:{stats['last'].isoformat() if stats['last'] else '-'}"
-        cache.add(VERSION_KEY, version, DERIVED_TTL)  # add: never overwrite a concurrent bump
-    return version
-
-
-def catalog_version_bump() -> None:
-    """Call after any write to the catalogue: every process rebuilds its index and re-renders cached pages."""
-    cache.set(VERSION_KEY, f"bump:{uuid.uuid4().hex}", BUMP_TTL)
-
-
-def catalog_version_forget() -> None:
-    """Drop the stored version so it is derived from the table again (tests roll back to the same table)."""
-    cache.delete(VERSION_KEY)
+def catalog_version_derived() -> str:
+    """How a missing catalogue version starts: from the table, so that processes (and test runs, whose cache starts
+    empty for every test) that built an index for the same rows keep it."""
+    stats = Procedure.objects.aggregate(n=Count("id"), last=Max("updated_at"))
+    return f"{stats['n']}:{stats['last'].isoformat() if stats['last'] else '-'}"
 
 
 def _documents():
@@ -58,7 +41,7 @@ def _documents():
 
 def search_index() -> SearchIndex:
     global _current
-    version = catalog_version()
+    version = versioned.version(NAMESPACE)
     current = _current
     if current is not None and current[0] == version:
         return current[1]

@@ -8,17 +8,20 @@ import re
 from dataclasses import dataclass
 from math import ceil
 
-from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
+from portal import cache as versioned
 from portal.agencies.models import Agency
 from portal.catalog.collation import sort_key
 from portal.catalog.models import ApplicantType, Channel, Field, Procedure, ProcedureAgency
-from portal.catalog.search_index import catalog_version, search_index
+from portal.catalog.search_index import search_index
 from portal.converters import CodeConverter
 from portal.numbers import id_or_none
 
+# What the public catalogue shows comes from these namespaces: kept pages and options are made again when either
+# app bumps its own (portal/catalog/signals.py, portal/agencies/signals.py).
+PUBLIC_NAMESPACES = ("catalog", "agencies")
 SEARCH_RESULT_LIMIT = 500  # a citizen never pages past this; it bounds the id list sent to the database
 
 
@@ -112,16 +115,26 @@ def procedure_page(*, filters: CatalogFilters, page: int, page_size: int) -> Cat
     queryset = procedures_filtered(filters)
     if filters.query:
         hits = search_index().search(filters.query, limit=SEARCH_RESULT_LIMIT)
-        rank = {hit.id: position for position, hit in enumerate(hits)}
-        # Ordered by rank here, so the database is asked for no order (it would sort by the long keys for nothing).
-        matching = sorted(
-            queryset.filter(id__in=list(rank)).order_by().values_list("id", flat=True).distinct(),
-            key=rank.get,
-        )
+        if filters == CatalogFilters(query=filters.query):
+            # Words alone: the index holds exactly the active procedures (rebuilt with every change to them), so the
+            # hits are the answer, in order, without sending 500 ids to the database and back.
+            matching = list(dict.fromkeys(hit.id for hit in hits))
+        else:
+            rank = {hit.id: position for position, hit in enumerate(hits)}
+            # Ordered by rank here, so the database is asked for no order (it would sort by the long keys for nothing).
+            matching = sorted(
+                queryset.filter(id__in=list(rank)).order_by().values_list("id", flat=True).distinct(),
+                key=rank.get,
+            )
         total = len(matching)
         number = _clamp(page, total, page_size)
         page_ids = matching[(number - 1) * page_size : number * page_size]
-        rows = {p.id: p for p in _with_list_relations(Procedure.objects.filter(id__in=page_ids).order_by())}
+        rows = {
+            p.id: p
+            for p in _with_list_relations(
+                Procedure.objects.filter(id__in=page_ids, is_active=True).order_by()
+            )
+        }
         return CatalogPage([rows[i] for i in page_ids if i in rows], total, number, page_size)
     queryset = queryset.distinct() if filters.agency or filters.applicant else queryset
     total = queryset.count()
@@ -133,6 +146,17 @@ def procedure_page(*, filters: CatalogFilters, page: int, page_size: int) -> Cat
 
 def _clamp(page: int, total: int, page_size: int) -> int:
     return max(1, min(page, max(1, ceil(total / page_size))))
+
+
+AGENCY_LINK_COLUMNS = (
+    "role",
+    "procedure_id",
+    "agency__code",
+    "agency__name",
+    "agency__short_name",
+    "agency__kind",
+    "agency__is_active",
+)
 
 
 def procedure_get(code: str) -> Procedure:
@@ -148,7 +172,10 @@ def procedure_get(code: str) -> Procedure:
         "applicant_types",
         Prefetch(
             "agency_links",
-            queryset=ProcedureAgency.objects.select_related("agency").order_by("role", "agency__code"),
+            # Only what the page shows of the agencies (a commune-level procedure links 102 of them).
+            queryset=ProcedureAgency.objects.select_related("agency")
+            .only(*AGENCY_LINK_COLUMNS)
+            .order_by("role", "agency__code"),
         ),
     )
     procedure = queryset.first()
@@ -159,22 +186,21 @@ def procedure_get(code: str) -> Procedure:
 
 def filter_choices() -> dict:
     """The options for the catalogue's filter form, in Vietnamese alphabetical order (agencies by kind first): three
-    queries, then cached until the catalogue changes."""
-    key = f"catalog:filter-choices:{catalog_version()}"
-    choices = cache.get(key)
-    if choices is None:
-        agencies = Agency.objects.filter(is_active=True).values_list("code", "name", "kind")
-        choices = {
-            "field_choices": list(Field.objects.order_by("sort_key", "name").values_list("slug", "name")),
-            "agency_choices": sorted(
-                agencies, key=lambda a: (_KIND_ORDER.get(a[2], len(_KIND_ORDER)), sort_key(a[1]))
-            ),
-            "applicant_choices": list(
-                ApplicantType.objects.order_by("sort_key", "name").values_list("slug", "name")
-            ),
-        }
-        cache.set(key, choices, 3600)
-    return choices
+    queries, then kept until the catalogue or the agencies change."""
+    return versioned.get_or_set("catalog:filter-choices", PUBLIC_NAMESPACES, _filter_choices, 3600)
+
+
+def _filter_choices() -> dict:
+    agencies = Agency.objects.filter(is_active=True).values_list("code", "name", "kind")
+    return {
+        "field_choices": list(Field.objects.order_by("sort_key", "name").values_list("slug", "name")),
+        "agency_choices": sorted(
+            agencies, key=lambda a: (_KIND_ORDER.get(a[2], len(_KIND_ORDER)), sort_key(a[1]))
+        ),
+        "applicant_choices": list(
+            ApplicantType.objects.order_by("sort_key", "name").values_list("slug", "name")
+        ),
+    }
 
 
 # Agencies are listed by kind, the province's own bodies first and the communes last, then by name.

@@ -4,12 +4,13 @@ from django.shortcuts import render
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
+from portal.cache.pages import public_page
 from portal.catalog import selectors
 from portal.catalog.collation import sort_key
 from portal.catalog.forms import CatalogFilterForm
-from portal.catalog.page_cache import public_page_cache
+from portal.catalog.options import filter_options, with_selected
 from portal.catalog.questions import catalog_query
-from portal.catalog.selectors import CatalogFilters
+from portal.catalog.selectors import PUBLIC_NAMESPACES, CatalogFilters
 from portal.security_headers import embeddable
 
 
@@ -35,7 +36,7 @@ def _catalog_response(
     and not the list. A history restore (Back after htmx pushed addresses, when htmx kept no copy of the page) gets
     the whole page, as a first visit does.
     """
-    form = CatalogFilterForm(request.GET, **selectors.filter_choices())
+    form = CatalogFilterForm(request.GET)
     status = 200
     page = None
     if form.is_valid():
@@ -56,6 +57,8 @@ def _catalog_response(
         # and Back returns to exactly the search that was on screen.
         response["HX-Push-Url"] = canonical_url(request, page=page.number if page else None)
         return response
+    kept = filter_options()  # the page's form: its option lists as rendered once, the chosen values selected
+    context["options"] = {name: with_selected(html, form[name].value()) for name, html in kept.items()}
     return render(request, template, context, status=status)
 
 
@@ -87,13 +90,13 @@ def canonical_url(request: HttpRequest, *, page: int | None = None) -> str:
 
 
 @require_safe
-@public_page_cache
+@public_page(*PUBLIC_NAMESPACES)
 def procedure_list(request: HttpRequest) -> HttpResponse:
     return _catalog_response(request, "catalog/procedure_list.html", {})
 
 
 @require_safe
-@public_page_cache
+@public_page(*PUBLIC_NAMESPACES)
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     procedure = selectors.procedure_get(code)
     links = sorted(procedure.agency_links.all(), key=lambda link: sort_key(link.agency.name))
@@ -114,13 +117,13 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_safe
-@public_page_cache
+@public_page(*PUBLIC_NAMESPACES)
 def agency_list(request: HttpRequest) -> HttpResponse:
     return render(request, "catalog/agency_list.html", {"groups": selectors.agencies_grouped()})
 
 
 @require_safe
-@public_page_cache
+@public_page(*PUBLIC_NAMESPACES)
 def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
     agency = selectors.agency_get(code)
     embed_url = request.build_absolute_uri(agency.get_absolute_url() + "nhung/")
@@ -135,7 +138,7 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_safe
 @xframe_options_exempt
 @embeddable
-@public_page_cache
+@public_page(*PUBLIC_NAMESPACES)
 def agency_embed(request: HttpRequest, code: str) -> HttpResponse:
     """A small page agencies put on their own website in an iframe: their procedures and a search box."""
     agency = selectors.agency_get(code)

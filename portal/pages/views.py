@@ -8,16 +8,17 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_safe
 
+from portal.cache.pages import public_page
 from portal.catalog.forms import CatalogFilterForm
 from portal.catalog.models import Field, Procedure
-from portal.catalog.page_cache import public_page_cache
+from portal.catalog.selectors import PUBLIC_NAMESPACES
 from portal.pages import health
 from portal.pages.sitemaps import SITEMAPS
 from portal.security_headers import inline_styles_allowed
 
 
 @require_safe
-@public_page_cache
+@public_page(*PUBLIC_NAMESPACES)
 def home(request: HttpRequest) -> HttpResponse:
     stats = Procedure.objects.filter(is_active=True).aggregate(
         total=Count("id"),
@@ -31,7 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@public_page_cache
+@public_page(*PUBLIC_NAMESPACES)
 def site_map(request: HttpRequest) -> HttpResponse:
     fields = Field.objects.annotate(n=Count("procedures")).order_by("name")
     return render(request, "pages/site_map.html", {"fields": fields})
@@ -42,7 +43,7 @@ ACCESSIBILITY_STATEMENT_REVIEWED = date(2026, 12, 7)
 
 
 @require_safe
-@public_page_cache
+@public_page()
 def accessibility(request: HttpRequest) -> HttpResponse:
     """The accessibility statement (Tuyên bố về khả năng tiếp cận): the standard aimed at, how it is checked, the
     known gaps and whom to tell; the contact details are the site's own (``PORTAL_HOTLINE``, ``PORTAL_CONTACT_EMAIL``)."""

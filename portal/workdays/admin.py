@@ -1,28 +1,15 @@
 from django.contrib import admin
 
 from portal.admin_access import ProvinceAdminOnly
-from portal.workdays.calendar import calendar_changed
 from portal.workdays.models import CalendarException, Holiday
 
 
 class CalendarAdmin(ProvinceAdminOnly):
     """Deadlines depend on these rows: only a province administrator (or a superuser) sees or changes them, and
-    every change makes all processes reload the calendar."""
+    every change makes all processes reload the calendar (``signals.py``)."""
 
     def has_delete_permission(self, request, obj=None):
         return self.has_module_permission(request)
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        calendar_changed()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        calendar_changed()
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        calendar_changed()
 
 
 @admin.register(Holiday)

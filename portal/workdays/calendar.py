@@ -19,29 +19,28 @@ Settings (read at call time, so ``override_settings`` works):
 - ``PORTAL_TRANSFER_CUTOFF``: default ``"15:00"``; a paper dossier received later is handed to the handling agency
   on the next working day (art. 18).
 
-Holidays and exceptions are read for whole years in one query and kept in each process under a version stored in
-Django's cache; whoever writes them calls ``calendar_changed()`` (the admin and ``seed_holidays`` do).
+Holidays and exceptions are read for whole years in one query and kept in each process under the version of the
+``"workdays"`` namespace (``portal.cache``), which this app's receivers bump on every write (``signals.py``).
 """
 
 import time as monotonic_clock
-import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 
+from portal import cache as versioned
 from portal.workdays.models import CalendarException, Holiday, Outcome
 
 DEFAULT_OFFICE_HOURS = (("07:30", "11:30"), ("13:30", "17:00"))
 DEFAULT_TRANSFER_CUTOFF = "15:00"
-VERSION_KEY = "workdays:version"
-# A process trusts its copy at most this long even without a bump, which bounds the harm of a write that forgot
-# to call calendar_changed() (a shell session) or of a bump that was rolled back with its transaction.
+NAMESPACE = "workdays"
+# A process trusts its copy at most this long even without a bump, which bounds the harm of a bulk write that sends
+# no signal (a shell session's update()).
 MAX_AGE_SECONDS = 600
 _ONE_DAY = timedelta(days=1)
 _SCAN_LIMIT = 3700  # ten years without a working day: the calendar data is broken, not the deadline long
@@ -251,7 +250,7 @@ class _Days:
 
 def _calendar(first_year: int, last_year: int) -> _Calendar:
     global _current
-    version, current = calendar_version(), _current
+    version, current = versioned.version(NAMESPACE), _current
     fresh = (
         current is not None
         and current.version == version
@@ -282,29 +281,3 @@ def _load(version: str, first_year: int, last_year: int) -> _Calendar:
     return _Calendar(
         version, monotonic_clock.monotonic(), first_year, last_year, frozenset(off), frozenset(on)
     )
-
-
-def calendar_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-        version = cache.get(VERSION_KEY, "")
-    return version
-
-
-def calendar_changed() -> None:
-    """Call after writing holidays or exceptions: every process reloads. Bumped at once, so the writing transaction
-    sees its own change, and again after commit, so no process keeps what it read before the commit landed."""
-    _bump()
-    transaction.on_commit(_bump)
-
-
-def calendar_forget() -> None:
-    """Drop this process's copy and the version (tests roll the tables back under the same version)."""
-    global _current
-    _current = None
-    cache.delete(VERSION_KEY)
-
-
-def _bump() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)

@@ -6,7 +6,7 @@ from datetime import date
 import holidays
 from django.db import transaction
 
-from portal.workdays.calendar import calendar_changed
+from portal import cache as versioned
 from portal.workdays.models import CalendarException, Holiday
 
 
@@ -20,6 +20,7 @@ class SeedResult:
     working_days_created: int = 0
 
 
+@versioned.bumps_deferred()  # one bump for the whole seeding, not one per row
 @transaction.atomic
 def holidays_seed(*, first_year: int, last_year: int) -> SeedResult:
     """Bring the seeded holidays of these years in line with the ``holidays`` package's Vietnamese calendar (lunar
@@ -55,5 +56,4 @@ def holidays_seed(*, first_year: int, last_year: int) -> SeedResult:
             date=day, kind=CalendarException.Kind.WORKING_DAY, note="Làm bù theo lịch nghỉ lễ chính thức"
         )
         result.working_days_created += 1
-    calendar_changed()
     return result

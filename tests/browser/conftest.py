@@ -211,13 +211,10 @@ def _ensure_catalogue() -> None:
 
     from django.core.management import call_command
 
-    from portal.catalog.search_index import catalog_version_bump
-
     out = io.StringIO()
     call_command("load_units", stdout=out)
     call_command("load_agencies", stdout=out)
     call_command("import_procedures", quiet_incomplete=True, stdout=out, stderr=out)
-    catalog_version_bump()
 
 
 @pytest.fixture

@@ -26,7 +26,6 @@ def receiver_page(new_context, make_user, client, settings, tmp_path, monkeypatc
     """The commune's one-stop officer, signed in (second factor passed) in a browser, three dossiers in their queue
     waiting for reception (two at the counter, one by post), two dossiers to a page."""
     uploads_in(settings, tmp_path)
-    settings.PORTAL_DOSSIER_PAGE_CACHE_SECONDS = 0
     monkeypatch.setattr(selectors, "QUEUE_PAGE_SIZE", 2)
     staff = make_staff(make_user)
     staff.register(name="Nguyễn Văn An")

@@ -221,9 +221,7 @@ def test_an_htmx_request_gets_only_the_results(client, staff):
     )
 
 
-def test_a_queue_page_costs_the_same_number_of_queries_for_few_or_many_dossiers(client, staff, settings):
-    # Every request renders and counts (dossiers/page_cache.py).
-    settings.PORTAL_DOSSIER_PAGE_CACHE_SECONDS = 0
+def test_a_queue_page_costs_the_same_number_of_queries_for_few_or_many_dossiers(client, staff):
     staff_login(client, staff.receiver)
     for _ in range(2):
         staff.walk(staff.register(), S.RECEIVED)

@@ -11,7 +11,7 @@ from django.db import OperationalError
 from django.test import RequestFactory
 from django.utils import timezone
 
-from portal import cache as portal_cache
+from portal.cache import backend as portal_cache
 from portal.mail import services as mail_services
 from portal.mail.models import OutgoingMail
 from portal.mail.tasks import mail_sweep
@@ -36,7 +36,7 @@ def breaker_reset():
 def redis_down(settings, breaker_reset):
     settings.CACHES = {
         "default": {
-            "BACKEND": "portal.cache.PortalRedisCache",
+            "BACKEND": "portal.cache.backend.PortalRedisCache",
             "LOCATION": DEAD_REDIS,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
@@ -57,7 +57,7 @@ def test_a_cache_that_cannot_be_reached_misses_instead_of_failing(redis_down, ca
     cache.delete("any")
     with pytest.raises(ValueError):
         cache.incr("counter")  # a counter that is not there: the rate limits start it again
-    warnings = [r for r in caplog.records if r.name == "portal.cache"]
+    warnings = [r for r in caplog.records if r.name == "portal.cache.backend"]
     assert len(warnings) == 1 and "unreachable" in warnings[0].getMessage()  # logged once, not per call
 
 

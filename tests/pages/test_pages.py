@@ -50,7 +50,7 @@ def test_readyz_reports_each_dependency(client):
 def test_readyz_is_503_when_the_cache_is_unreachable(client, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "portal.cache.PortalRedisCache",
+            "BACKEND": "portal.cache.backend.PortalRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
             "OPTIONS": {"socket_connect_timeout": 0.5},
         }

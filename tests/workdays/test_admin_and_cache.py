@@ -90,7 +90,16 @@ def test_an_exception_that_changes_nothing_is_refused():
 
 def test_a_write_that_was_not_announced_shows_once_the_process_copy_is_too_old(monkeypatch):
     assert is_working_day(date(2026, 3, 10))
-    CalendarException.objects.create(date=date(2026, 3, 10), kind=CalendarException.Kind.DAY_OFF)
+    # bulk_create sends no signal: nothing bumps the calendar's version.
+    CalendarException.objects.bulk_create(
+        [CalendarException(date=date(2026, 3, 10), kind=CalendarException.Kind.DAY_OFF)]
+    )
     assert is_working_day(date(2026, 3, 10))  # served from this process's copy
     monkeypatch.setattr("portal.workdays.calendar.MAX_AGE_SECONDS", 0)
     assert not is_working_day(date(2026, 3, 10))
+
+
+def test_an_exception_saved_anywhere_is_noticed_at_once():
+    assert is_working_day(date(2026, 3, 10))
+    CalendarException.objects.create(date=date(2026, 3, 10), kind=CalendarException.Kind.DAY_OFF)
+    assert not is_working_day(date(2026, 3, 10))  # the workdays receivers bumped the version

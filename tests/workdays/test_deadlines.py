@@ -7,7 +7,6 @@ from django.test import override_settings
 from portal.workdays.calendar import (
     add_working_days,
     add_working_hours,
-    calendar_changed,
     extend_for_pause,
     handover_due,
     is_working_day,
@@ -69,7 +68,6 @@ def test_zero_days_means_within_the_day_or_the_next_working_day_when_received_on
 
 def test_a_compensatory_day_off_pushes_a_deadline_back_by_a_day():
     CalendarException.objects.create(date=date(2026, 3, 10), kind=CalendarException.Kind.DAY_OFF)
-    calendar_changed()
     assert not is_working_day(date(2026, 3, 10))
     assert add_working_days(at("2026-03-09 09:00"), 3) == at("2026-03-13 17:00")
 
@@ -77,13 +75,11 @@ def test_a_compensatory_day_off_pushes_a_deadline_back_by_a_day():
 def test_a_make_up_working_saturday_brings_a_deadline_forward():
     assert add_working_days(at("2026-03-12 09:00"), 2) == at("2026-03-16 17:00")
     CalendarException.objects.create(date=date(2026, 3, 14), kind=CalendarException.Kind.WORKING_DAY)
-    calendar_changed()
     assert add_working_days(at("2026-03-12 09:00"), 2) == at("2026-03-14 17:00")
 
 
 def test_a_make_up_working_day_wins_over_a_holiday():
     CalendarException.objects.create(date=date(2026, 4, 30), kind=CalendarException.Kind.WORKING_DAY)
-    calendar_changed()
     assert is_working_day(date(2026, 4, 30))
 
 

@@ -5,7 +5,6 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest
 
-from dossiers import page_cache
 from dossiers.selectors import Clock, queue_counts, queues_for
 
 
@@ -26,20 +25,8 @@ def request_queue_counts(request: HttpRequest, clock: Clock | None = None) -> di
     """The user's queue counts, computed once per request (the site header and the side navigation share them)."""
     counts = getattr(request, "_officer_queue_counts", None)
     if counts is None:
-        counts = _kept_queue_counts(request.user, clock)
+        counts = queue_counts(request.user, clock or Clock.at())
         request._officer_queue_counts = counts
-    return counts
-
-
-def _kept_queue_counts(user, clock: Clock | None) -> dict[str, int]:
-    """The counts shown in the header of every page a member of staff opens: kept under their agencies' tokens
-    (``page_cache``) within the minute, so most pages do not count again."""
-    scopes = _agency_scopes(user)
-    key = page_cache.entry_key("queue-counts", str(user.pk), user.role, ",".join(scopes), page_cache.minute())
-    counts, tokens, _found = page_cache.read(key, scopes)
-    if counts is None:
-        counts = queue_counts(user, clock or Clock.at())
-        page_cache.keep(key, tokens, counts)
     return counts
 
 
@@ -50,16 +37,3 @@ def queue_nav(request: HttpRequest, clock: Clock) -> dict:
         "nav_queues": [(queue, counts.get(queue.slug, 0)) for queue in queues_for(request.user)],
         "nav_overdue": counts.get("overdue", 0),
     }
-
-
-def officer_page_scopes(request: HttpRequest) -> list[str]:
-    """What a staff page shows: the dossiers of the user's agencies, their own notifications, procedure names."""
-    return [
-        *_agency_scopes(request.user),
-        page_cache.user_scope(request.user.pk),
-        "catalog",
-    ]
-
-
-def _agency_scopes(user) -> list[str]:
-    return [page_cache.agency_scope(agency_id) for agency_id in sorted(user.agency_ids())]

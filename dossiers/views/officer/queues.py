@@ -5,15 +5,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from dossiers.forms.queues import QueueFilterForm
-from dossiers.page_cache import personal_page_cache
 from dossiers.selectors import Clock, QueueFilters, deadline_counts, queue_get, queue_page
-from dossiers.views.officer.common import officer_page_scopes, officer_required, queue_nav
+from dossiers.views.officer.common import officer_required, queue_nav
 from portal.accounts.models import User
 
 
 @require_safe
 @officer_required
-@personal_page_cache(officer_page_scopes, per_minute=True)
 def officer_home(request: HttpRequest) -> HttpResponse:
     context = queue_nav(request, Clock.at())
     context["is_receiver"] = request.user.role == User.Role.ONESTOP_OFFICER
@@ -22,7 +20,6 @@ def officer_home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @officer_required
-@personal_page_cache(officer_page_scopes, per_minute=True)
 def queue_list(request: HttpRequest, slug: str) -> HttpResponse:
     """One queue; bad parameters get a 400 page that says which value is wrong. htmx asks for the results only: the
     list, then the short status for the page's one live region (swapped in out of band)."""

@@ -15,7 +15,7 @@ from django.core.exceptions import SuspiciousOperation
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from portal.accounts import identities
-from portal.accounts.backends import KeptUserMixin
+from portal.accounts.backends import ActiveUserMixin
 from portal.accounts.oidc.claims import MAX_KEY_LENGTH, claims_snapshot, profile_from_claims
 from portal.accounts.oidc.failures import Reason, SSOFailure
 from portal.audit import log as audit
@@ -56,7 +56,7 @@ def _matching_jwk(key_set: dict, header: dict) -> dict | None:
     return match
 
 
-class NationalSSOBackend(KeptUserMixin, OIDCAuthenticationBackend):
+class NationalSSOBackend(ActiveUserMixin, OIDCAuthenticationBackend):
     """Sign-in through the national portal's OpenID provider, keyed on issuer and subject (or TechID)."""
 
     def get_token(self, payload):

@@ -12,7 +12,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from portal.accounts import kept_user, selectors
+from portal.accounts import selectors
 from portal.accounts.models import AgencyMembership, User
 from portal.accounts.services import AccountError, fields_check, sessions_end
 from portal.agencies.models import Agency
@@ -91,7 +91,6 @@ def staff_create(
     except IntegrityError as error:
         raise AccountError(_("Tên đăng nhập này đã có người dùng.")) from error
     AgencyMembership.objects.bulk_create([AgencyMembership(user=user, agency=agency) for agency in agencies])
-    kept_user.accounts_changed([user.pk])  # bulk_create sends no signal
     audit.staff_created(request, actor=actor, user=user, role=role, agencies=agencies)
     link = request.build_absolute_uri(
         reverse(
@@ -153,7 +152,6 @@ def staff_memberships_set(
         return [], []
     AgencyMembership.objects.filter(pk__in=[m.pk for m in removed]).delete()
     AgencyMembership.objects.bulk_create([AgencyMembership(user=target, agency=agency) for agency in added])
-    kept_user.accounts_changed([target.pk])  # bulk_create sends no signal
     added_codes = sorted(agency.code for agency in added)
     removed_codes = sorted(m.agency.code for m in removed)
     audit.membership_changed(request, actor=actor, user=target, added=added_codes, removed=removed_codes)
