@@ -488,8 +488,8 @@ def _marked_words(text: str) -> list[str]:
 def _names() -> _Names:
     """Adjacent word pairs of procedure names and of the everyday phrases, and each name's words (folded); kept per
     catalogue version."""
-    from portal.catalog.models import Procedure
     from portal import cache as versioned
+    from portal.catalog.models import Procedure
     from portal.catalog.search_index import NAMESPACE
 
     global _kept

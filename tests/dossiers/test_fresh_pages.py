@@ -124,7 +124,9 @@ def test_the_tracking_answer_follows_the_dossier(client, staff):
 
 
 @pytest.mark.usefixtures("fresh_counters")
-def test_a_kept_tracking_answer_follows_the_dossier_and_is_never_shown_for_wrong_digits(client, staff, settings):
+def test_a_kept_tracking_answer_follows_the_dossier_and_is_never_shown_for_wrong_digits(
+    client, staff, settings
+):
     settings.PORTAL_PAGE_CACHE_SECONDS = 600  # anonymous answers kept, as deployed
     dossier = staff.register(applicant=staff.citizen)
     assert "Chờ tiếp nhận" in track(client, dossier.code, "5678").content.decode()
