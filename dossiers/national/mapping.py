@@ -144,12 +144,20 @@ def dossier_payload(dossier: Dossier, status: int) -> dict:
     }
 
 
+def _processor(actor, event: DossierEvent) -> str:
+    if actor is not None:
+        return actor.full_name or actor.username
+    return event.agency.name if event.agency is not None else "Hệ thống thông tin một cửa điện tử"
+
+
 def step_payload(dossier: Dossier, event: DossierEvent, status: int) -> dict:
     """CapNhatTienDoHoSoMC: one processing step (who, when, which unit, what, until when)."""
     actor = event.actor
     return {
         "MaHoSo": national_code(dossier),
-        "NguoiXuLy": (actor.full_name or actor.username) if actor is not None else "",
+        # Required by the portal: a step no person took (a dossier pulled from the national portal, a sweep) is the
+        # unit's.
+        "NguoiXuLy": _processor(actor, event),
         "ChucDanh": event.actor_title,
         "ThoiDiemXuLy": _date(event.at),
         "PhongBanXuLy": event.agency.name if event.agency is not None else "",

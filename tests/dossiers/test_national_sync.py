@@ -364,3 +364,13 @@ def test_high_volume_services_not_yet_synchronised_are_listed_first(staff):
     staff.register(name="Lê Thị Hoa")
     missing = coverage.missing_by_volume()
     assert missing[0]["code"] == procedure.code and missing[0]["volume"] == 2
+
+
+def test_a_step_no_person_took_names_the_unit_as_its_processor(staff):
+    dossier = staff.dossier_in(Dossier.State.PROCESSING)
+    event = dossier.events.order_by("-at", "-pk").first()
+    event.actor = None
+
+    assert step_payload(dossier, event, 4)["NguoiXuLy"] == (
+        event.agency.name if event.agency else "Hệ thống thông tin một cửa điện tử"
+    )
