@@ -239,7 +239,7 @@ def _about(text: str) -> frozenset[str]:
 
 
 def _build() -> AnswerIndex:
-    from portal.catalog.questions import EVERYDAY
+    from portal.catalog.question_words import EVERYDAY
     from portal.catalog.synonyms import SYNONYMS
 
     pairs: set[tuple[str, str]] = set()
