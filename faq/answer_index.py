@@ -9,8 +9,9 @@ own receivers replace its token) and shared by the threads of a worker. It holds
 * the vocabulary (document frequency of each folded word over entry questions and procedure names) and a table
   of one-letter deletions of its words, to correct a mistyped word to the most frequent word one edit away.
 
-Memory: about 3 MB per worker for the 1,162 demo entries and 1,601 procedures, about 60 MB for 50,000 entries
-(measured with tracemalloc by ``bench/faq_ask.py``).
+Memory: about 13 MB (tracemalloc) for the 1,162 demo entries and 1,601 procedures; a gunicorn worker's resident
+memory grew by 15 MB with 5,000 entries and by 233 MB with 50,000 (``bench/faq_ask.py``). Building it for 50,000
+entries takes minutes on a loaded machine: the first question after a change waits for it.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from faq.models import FaqEntry
 from faq.versioning import faq_version
 from portal import cache as versioned
 from portal.catalog.models import Procedure
-from portal.catalog.questions import question_parse
+from portal.catalog.questions import question_aspects, question_parse
 from portal.catalog.search import Document, SearchIndex, normalize
 from portal.catalog.search_index import NAMESPACE as CATALOG
 
@@ -239,7 +240,7 @@ def _about(text: str) -> frozenset[str]:
 
 
 def _build() -> AnswerIndex:
-    from portal.catalog.questions import EVERYDAY
+    from portal.catalog.question_words import EVERYDAY
     from portal.catalog.synonyms import SYNONYMS
 
     pairs: set[tuple[str, str]] = set()
@@ -292,7 +293,7 @@ def _build() -> AnswerIndex:
                 question=question,
                 answer="",  # read from the database for the answers shown
                 procedure_ids=pids,
-                aspects=question_parse(question).aspects,
+                aspects=question_aspects(question),
                 agency=agency_id or 0,
                 words=_unique(words),
                 marked=_unique(marked),

@@ -405,3 +405,19 @@ def answer(question: str) -> Reply:
         for kind, pk, score in picked
     ]
     return Reply(answered=True, answers=chosen, best=chosen[0])
+
+
+def entries_matching(question: str, limit: int = 200) -> list[int]:
+    """Published entries about ``question``, best first: the entries found and those on the procedures found (for
+    the public FAQ page's search box)."""
+    reason, ranked, _aspects = rank(question)
+    if reason:
+        return []
+    index = answer_index()
+    found: dict[int, None] = {}
+    for (kind, pk), _score in ranked:
+        for entry_id in [pk] if kind == "faq" else index.by_procedure.get(pk, ())[:ENTRIES_PER_PROCEDURE]:
+            found.setdefault(entry_id)
+        if len(found) >= limit:
+            break
+    return list(found)[:limit]

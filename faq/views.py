@@ -7,10 +7,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from faq import conf, selectors
-from faq.answer_index import answer_index
+from faq.answering import entries_matching
 from faq.forms import FaqFilterForm, NotHelpfulForm
 from faq.services import MESSAGES, QuestionRefused, answer_not_helpful, ask_counted, question_ask
-from portal.catalog.questions import catalog_query
 from portal.http import client_address
 from portal.security_headers import embeddable
 
@@ -33,8 +32,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
         field_slug=data["linh_vuc"], agency_code=data["co_quan"], procedure_code=data["thu_tuc"]
     )
     if data["q"].strip():
-        hits = answer_index().search.search(catalog_query(data["q"]), limit=200)
-        order = {hit.id: i for i, hit in enumerate(hits)}
+        order = {pk: i for i, pk in enumerate(entries_matching(data["q"]))}
         rows = {e.pk: e for e in entries.filter(pk__in=list(order))}
         entries = [rows[pk] for pk in sorted(rows, key=order.get)]
     page = Paginator(entries, PAGE_SIZE).get_page(data["page"] or 1)

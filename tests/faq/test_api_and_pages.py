@@ -131,6 +131,8 @@ def test_the_public_list_filters_by_field_agency_and_procedure_and_searches(clie
     assert "đăng ký kết hôn" in by_procedure and "khai sinh" not in by_procedure.split("câu hỏi</h2>")[1]
     searched = client.get("/hoi-dap/", {"q": "quen mat khau"}).content.decode()
     assert "Quên mật khẩu đăng nhập thì làm thế nào?" in searched
+    about_a_procedure = client.get("/hoi-dap/", {"q": "ket hon mat bao lau"}).content.decode()
+    assert "Giải quyết thủ tục đăng ký kết hôn mất bao lâu?" in about_a_procedure
     assert client.get("/hoi-dap/", {"linh_vuc": "<b>"}).status_code == 400
 
 
