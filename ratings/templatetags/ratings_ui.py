@@ -1,0 +1,22 @@
+from django import template
+
+from ratings.models import IndexWeight
+
+register = template.Library()
+
+
+@register.simple_tag
+def indicator(row, number: int) -> str:
+    """The row's average for indicator ``number``, or a dash when it has no data."""
+    value = row.indicators.get(number)
+    return "–" if value is None else str(value)
+
+
+@register.filter
+def index_label(component: str) -> str:
+    return str(dict(IndexWeight.Component.choices).get(component, component))
+
+
+@register.filter
+def other_scope(scope_slug: str) -> str:
+    return "co-quan" if scope_slug == "xa-phuong" else "xa-phuong"
