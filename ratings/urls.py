@@ -16,5 +16,6 @@ urlpatterns = [
         ranking.ranking_download,
         name="ranking_download",
     ),
+    path("can-bo/", ranking.officers_latest, name="officers_latest"),
     path("can-bo/<str:period>/", ranking.officers_page, name="officers"),
 ]

@@ -4,8 +4,9 @@ and CSV/JSON downloads; the officers' page shows a leader their officers' scores
 
 import csv
 
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -64,8 +65,6 @@ def ranking_page(request: HttpRequest, scope: str, period: str) -> HttpResponse:
 
 @require_safe
 def ranking_latest(request: HttpRequest, scope: str) -> HttpResponse:
-    from django.shortcuts import redirect
-
     if scope not in SCOPES:
         raise Http404
     return redirect("ratings:ranking", scope=scope, period=period_of(timezone.now()).slug)
@@ -123,9 +122,13 @@ def _csv_text(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def officers_page(request: HttpRequest, period: str) -> HttpResponse:
-    from django.contrib.auth.views import redirect_to_login
+@require_safe
+def officers_latest(request: HttpRequest) -> HttpResponse:
+    return redirect("ratings:officers", period=period_of(timezone.now()).slug)
 
+
+@require_safe
+def officers_page(request: HttpRequest, period: str) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not request.user.is_officer:

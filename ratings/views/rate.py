@@ -2,10 +2,13 @@
 e-mail (no sign-in), or at the counter on a kiosk page an officer opens for a dossier of their agency. Posting is
 limited per address; every refusal is a page saying why, with nothing written."""
 
+from functools import wraps
+
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -42,21 +45,12 @@ def _handle(request, *, dossier_id: int, source: str, user=None, nonce=None, kio
     dossier = dossier_selectors.dossier_label(dossier_id)
     if dossier is None:
         raise Http404
-    existing = selectors.rating_of(dossier_id)
+    # Only the signed-in applicant sees their earlier answers; a link or a kiosk starts empty.
+    existing = selectors.rating_of(dossier_id) if source == Rating.Source.PORTAL else None
     if request.method != "POST":
         if dossier["state"] != "returned":
             return _refusal(request, _("Hồ sơ chưa được trả kết quả nên chưa thể đánh giá."), 409)
         return _page(request, dossier=dossier, form=RatingForm(initial=_initial(existing)), kiosk=kiosk)
-    address = client_address(request)
-    if POSTS_PER_ADDRESS.exceeded(address):
-        response = _refusal(
-            request,
-            _("Có quá nhiều đánh giá gửi từ địa chỉ mạng này trong một giờ. Vui lòng thử lại sau."),
-            429,
-        )
-        response["Retry-After"] = str(POSTS_PER_ADDRESS.window)
-        return response
-    POSTS_PER_ADDRESS.hit(address)
     form = RatingForm(request.POST)
     if not form.is_valid():
         return _page(request, dossier=dossier, form=form, status=400, kiosk=kiosk)
@@ -73,9 +67,30 @@ def _handle(request, *, dossier_id: int, source: str, user=None, nonce=None, kio
     return redirect(done_url)
 
 
+def limited(view):
+    """Every rating POST counts against its address, whatever comes of it, before anything else is looked at."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method == "POST":
+            address = client_address(request)
+            if POSTS_PER_ADDRESS.exceeded(address):
+                message = _(
+                    "Có quá nhiều đánh giá gửi từ địa chỉ mạng này trong một giờ. Vui lòng thử lại sau."
+                )
+                response = _refusal(request, message, 429)
+                response["Retry-After"] = str(POSTS_PER_ADDRESS.window)
+                return response
+            POSTS_PER_ADDRESS.hit(address)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 @never_cache
-@login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@limited
+@login_required
 def rate_mine(request: HttpRequest, pk: int) -> HttpResponse:
     """The applicant's own dossier, signed in: rate it, or change the rating within 24 hours."""
     if not dossier_selectors.dossier_is_applicants(dossier_id=pk, user=request.user):
@@ -90,13 +105,12 @@ def rate_mine(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _done_url(pk: int) -> str:
-    from django.urls import reverse
-
     return reverse("ratings:thanks") + f"?ho_so={pk}"
 
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@limited
 def rate_link(request: HttpRequest, token: str) -> HttpResponse:
     """The signed single-use link from the return e-mail: no sign-in needed."""
     try:
@@ -114,14 +128,13 @@ def rate_link(request: HttpRequest, token: str) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@limited
 def kiosk(request: HttpRequest, pk: int) -> HttpResponse:
     """The counter's tablet: an officer of the receiving or handling agency opens it and hands it to the applicant."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not dossier_selectors.dossier_at_officers_counter(dossier_id=pk, user=request.user):
         raise Http404
-    from django.urls import reverse
-
     return _handle(
         request,
         dossier_id=pk,
