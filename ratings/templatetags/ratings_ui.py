@@ -1,4 +1,5 @@
 from django import template
+from django.utils import formats
 
 from ratings.models import IndexWeight
 
@@ -9,7 +10,7 @@ register = template.Library()
 def indicator(row, number: int) -> str:
     """The row's average for indicator ``number``, or a dash when it has no data."""
     value = row.indicators.get(number)
-    return "–" if value is None else str(value)
+    return "–" if value is None else formats.localize(value)
 
 
 @register.filter
