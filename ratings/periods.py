@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,9 @@ class Period:
 
     @property
     def label(self) -> str:
-        return f"Quý {self.quarter}/{self.year}" if self.quarter else f"Năm {self.year}"
+        if self.quarter:
+            return _("Quý %(quarter)s/%(year)s") % {"quarter": self.quarter, "year": self.year}
+        return _("Năm %(year)s") % {"year": self.year}
 
     def year_period(self) -> "Period":
         return Period(self.year, 0)
