@@ -10,7 +10,7 @@ from django.conf import settings
 from portal.accounts.models import User
 from portal.agencies.models import Agency
 from ratings.indicators import Evaluation, Rules, evaluate
-from ratings.models import AgencyPeriodFacts, Rating, RatingSummary
+from ratings.models import AgencyPeriodFacts, RankingPublication, Rating, RatingSummary
 from ratings.periods import Period
 
 Scope = RatingSummary.Scope
@@ -111,3 +111,12 @@ def officer_scores(*, user: User, period: Period) -> list[Row]:
 
 def rating_of(dossier_id: int) -> Rating | None:
     return Rating.objects.filter(dossier_id=dossier_id).first()
+
+
+def is_provincial_office(user: User) -> bool:
+    """Whether ``user`` belongs to the provincial office (``FEEDBACK_OFFICE_AGENCY_CODE``, Văn phòng UBND tỉnh)."""
+    return Agency.objects.filter(pk__in=user.agency_ids(), code=settings.FEEDBACK_OFFICE_AGENCY_CODE).exists()
+
+
+def publication_of(*, scope: str, period: Period) -> RankingPublication | None:
+    return RankingPublication.objects.filter(scope=scope, year=period.year, quarter=period.quarter).first()

@@ -16,6 +16,7 @@ urlpatterns = [
         ranking.ranking_download,
         name="ranking_download",
     ),
+    path("xep-hang/<slug:scope>/<str:period>/cong-bo/", ranking.publish, name="publish"),
     path("can-bo/", ranking.officers_latest, name="officers_latest"),
     path("can-bo/<str:period>/", ranking.officers_page, name="officers"),
 ]

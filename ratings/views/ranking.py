@@ -4,17 +4,20 @@ and CSV/JSON downloads; the officers' page shows a leader their officers' scores
 
 import csv
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
+from portal.accounts.models import User
+from ratings import selectors
 from ratings.indicators import AGENCY_BANDS, OFFICER_INDICATORS
 from ratings.periods import Period, period_of, period_parse
 from ratings.selectors import officer_scores, ranking
-from ratings.services import row_payload
+from ratings.services import ranking_publish, row_payload
 
 SCOPES = {"co-quan": "agency", "xa-phuong": "commune"}
 CHART_WIDTH, BAR_HEIGHT, BAR_GAP, LABEL_WIDTH = 640, 22, 8, 0
@@ -58,9 +61,38 @@ def ranking_page(request: HttpRequest, scope: str, period: str) -> HttpResponse:
         "bands": AGENCY_BANDS,
         "indicator_numbers": range(1, 10),
     }
+    context["may_publish"] = may_publish(request.user)
+    if context["may_publish"]:
+        context["publication"] = selectors.publication_of(scope=SCOPES[scope], period=selected)
     response = render(request, "ratings/ranking.html", context)
-    response["Cache-Control"] = "public, max-age=300"
+    if not request.user.is_authenticated:
+        response["Cache-Control"] = "public, max-age=300"
     return response
+
+
+def may_publish(user) -> bool:
+    """Province admins and the provincial office (which publishes evaluations, DOMAIN.md §1)."""
+    if not (user.is_authenticated and user.is_officer):
+        return False
+    return user.role == User.Role.PROVINCE_ADMIN or selectors.is_provincial_office(user)
+
+
+@require_POST
+def publish(request: HttpRequest, scope: str, period: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if scope not in SCOPES or not may_publish(request.user):
+        raise Http404
+    selected = _period_or_404(period)
+    publication = ranking_publish(scope=SCOPES[scope], period=selected, actor=request.user)
+    messages.success(
+        request,
+        _(
+            "Đã công bố kết quả xếp hạng (lần %(revision)s) và đưa vào hàng đợi gửi Cổng Dịch vụ công quốc gia."
+        )
+        % {"revision": publication.revision},
+    )
+    return redirect("ratings:ranking", scope=scope, period=selected.slug)
 
 
 @require_safe

@@ -150,3 +150,38 @@ def test_leaders_see_their_officers_and_an_officer_only_themself(client, staff):
     rows = own.text.split("<tbody>")[1]
     assert rows.count("<tr>") == 1
     assert RatingSummary.objects.filter(scope="officer", key=staff.receiver.pk).exists()
+
+
+def test_a_province_admin_publishes_the_ranking_and_others_cannot(client, staff):
+    from ratings.models import RankingPublication, RatingOutbox
+
+    period = _rated(staff, 1)
+    url = reverse("ratings:publish", args=["co-quan", period.slug])
+    staff_login(client, staff.leader)
+    assert client.post(url).status_code == 404
+    assert (
+        "Công bố kết quả kỳ này"
+        not in client.get(reverse("ratings:ranking", args=["co-quan", period.slug])).text
+    )
+    staff_login(client, staff.province_admin)
+    page = client.get(reverse("ratings:ranking", args=["co-quan", period.slug]))
+    assert "Kết quả kỳ này chưa được công bố." in page.text and "public" not in page.get("Cache-Control", "")
+    response = client.post(url, follow=True)
+    assert "Đã công bố kết quả xếp hạng (lần 1)" in response.text
+    assert RankingPublication.objects.get().revision == 1
+    assert RatingOutbox.objects.filter(kind="ranking").count() == 1
+
+
+def test_the_rebuild_command_writes_the_summaries_again(staff):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    period = _rated(staff, 2)
+    before = RatingSummary.objects.get(scope="agency", key=staff.justice.pk, year=period.year, quarter=0)
+    RatingSummary.objects.all().delete()
+    out = StringIO()
+    call_command("rebuild_rating_summaries", stdout=out)
+    after = RatingSummary.objects.get(scope="agency", key=staff.justice.pk, year=period.year, quarter=0)
+    assert (after.rated, after.s1, after.s7) == (before.rated, before.s1, before.s7) == (2, 4, 4)
+    assert "summary rows written" in out.getvalue()
