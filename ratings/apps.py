@@ -7,4 +7,5 @@ class RatingsConfig(AppConfig):
     verbose_name = _("Đánh giá, xếp hạng")
 
     def ready(self) -> None:
-        from ratings import receivers  # noqa: F401  (the invitation when a dossier's result is returned)
+        # The invitation when a dossier's result is returned; kept pages made stale by a changed rule.
+        from ratings import page_cache, receivers  # noqa: F401

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Count, IntegerField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
+from ratings import page_cache
 from ratings.models import AgencyPeriodFacts, Rating, RatingOfficer, RatingSummary
 from ratings.periods import Period
 from ratings.services import agency_facts_refresh
@@ -72,4 +73,5 @@ def summaries_rebuild(*, refresh_facts: bool = True) -> int:
         for row in rows:
             if row.scope in (Scope.AGENCY, Scope.COMMUNE):
                 agency_facts_refresh(agency_id=row.key, period=Period(row.year, row.quarter))
+    page_cache.everything_changed()
     return len(rows)

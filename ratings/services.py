@@ -18,7 +18,7 @@ from dossiers import selectors as dossier_selectors
 from feedback.selectors import feedback_figures
 from portal.agencies.models import Agency
 from portal.catalog.models import Procedure, ProcedureAgency
-from ratings import indicators
+from ratings import indicators, page_cache
 from ratings.errors import RatingError
 from ratings.models import (
     AgencyPeriodFacts,
@@ -182,6 +182,7 @@ def agency_facts_refresh(*, agency_id: int, period: Period, now=None) -> AgencyP
             "refreshed_at": timezone.now(),
         },
     )
+    page_cache.years_changed([period.year])
     return facts
 
 
@@ -253,6 +254,7 @@ def rating_record(
         existing.save()
         _summaries_change(existing, before, officer_ids)
         _outbox_rating(existing, facts["code"])
+        page_cache.years_changed([existing.year])
         return existing
     rating = Rating.objects.create(
         dossier_id=dossier_id,
@@ -271,6 +273,7 @@ def rating_record(
         for each in (period, period.year_period()):
             agency_facts_refresh(agency_id=agency_id, period=each, now=now)
     _outbox_rating(rating, facts["code"])
+    page_cache.years_changed([rating.year])
     return rating
 
 

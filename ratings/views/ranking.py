@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from portal.accounts.models import User
-from ratings import selectors
+from ratings import page_cache, selectors
 from ratings.indicators import AGENCY_BANDS, OFFICER_INDICATORS
 from ratings.periods import Period, period_of, period_parse
 from ratings.selectors import officer_scores, ranking
@@ -51,6 +51,11 @@ def ranking_page(request: HttpRequest, scope: str, period: str) -> HttpResponse:
     if scope not in SCOPES:
         raise Http404
     selected = _period_or_404(period)
+    key = page_cache.entry_key("page", scope, selected.slug)
+    return page_cache.kept(request, key, selected.year, lambda: _ranking_page(request, scope, selected))
+
+
+def _ranking_page(request: HttpRequest, scope: str, selected: Period) -> HttpResponse:
     table = ranking(scope=SCOPES[scope], period=selected)
     context = {
         "table": table,
@@ -107,6 +112,11 @@ def ranking_download(request: HttpRequest, scope: str, period: str, fmt: str) ->
     if scope not in SCOPES or fmt not in ("csv", "json"):
         raise Http404
     selected = _period_or_404(period)
+    key = page_cache.entry_key("download", scope, selected.slug, fmt)
+    return page_cache.kept(request, key, selected.year, lambda: _download(scope, selected, fmt))
+
+
+def _download(scope: str, selected: Period, fmt: str) -> HttpResponse:
     table = ranking(scope=SCOPES[scope], period=selected)
     name = f"xep-hang-{scope}-{selected.slug}"
     if fmt == "json":

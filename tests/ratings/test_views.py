@@ -185,3 +185,29 @@ def test_the_rebuild_command_writes_the_summaries_again(staff):
     after = RatingSummary.objects.get(scope="agency", key=staff.justice.pk, year=period.year, quarter=0)
     assert (after.rated, after.s1, after.s7) == (before.rated, before.s1, before.s7) == (2, 4, 4)
     assert "summary rows written" in out.getvalue()
+
+
+def test_an_anonymous_ranking_page_is_kept_until_a_rating_arrives_in_its_year(client, staff, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.RATINGS_MINIMUM_RATED = 1
+    period = _rated(staff, 1)
+    url = reverse("ratings:ranking", args=["co-quan", period.slug])
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url)
+    assert again.content == first.content and len(queries) == 0
+    dossier = staff.dossier_in(S.RETURNED)
+    services.rating_record(
+        dossier_id=dossier.pk, answers=answers(), source=Rating.Source.PORTAL, user=staff.citizen
+    )
+    fresh = client.get(url).text.split("<tbody>")[1]
+    assert "<td>2</td>" in fresh  # two ratings now
+    from ratings.models import IndicatorRule
+
+    rule = IndicatorRule.objects.get(indicator=8)
+    rule.save()  # an edited threshold makes every kept page stale
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    assert len(queries) > 0
