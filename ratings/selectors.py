@@ -3,12 +3,15 @@ summaries, the agencies' facts and names, and the rules), officers' scores for t
 dossier's rating."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils import timezone
 
 from portal.accounts.models import User
 from portal.agencies.models import Agency
+from portal.catalog.models import Field
 from ratings.indicators import Evaluation, Rules, evaluate
 from ratings.models import AgencyPeriodFacts, RankingPublication, Rating, RatingSummary
 from ratings.periods import Period
@@ -57,7 +60,7 @@ def _ordered(rows: list[Row]) -> list[Row]:
 
 
 def ranking(*, scope: str, period: Period, minimum: int | None = None) -> Ranking:
-    """The ranking of agencies (``agency``) or communes (``commune``) in ``period``."""
+    """The ranking of agencies (``agency``), communes (``commune``) or fields (``field``) in ``period``."""
     minimum = settings.RATINGS_MINIMUM_RATED if minimum is None else minimum
     summaries = list(RatingSummary.objects.filter(scope=scope, year=period.year, quarter=period.quarter))
     keys = [summary.key for summary in summaries]
@@ -67,10 +70,9 @@ def ranking(*, scope: str, period: Period, minimum: int | None = None) -> Rankin
             agency_id__in=keys, year=period.year, quarter=period.quarter
         )
     }
-    names = {
-        pk: (name, code)
-        for pk, name, code in Agency.objects.filter(pk__in=keys).values_list("pk", "name", "code")
-    }
+    named = Field.objects.filter(pk__in=keys) if scope == Scope.FIELD else Agency.objects.filter(pk__in=keys)
+    code = "slug" if scope == Scope.FIELD else "code"
+    names = {pk: (name, code) for pk, name, code in named.values_list("pk", "name", code)}
     rows = _rows(summaries, facts, Rules(period.end), minimum=minimum)
     for row in rows:
         row.name, row.code = names.get(row.key, ("", ""))
@@ -120,3 +122,9 @@ def is_provincial_office(user: User) -> bool:
 
 def publication_of(*, scope: str, period: Period) -> RankingPublication | None:
     return RankingPublication.objects.filter(scope=scope, year=period.year, quarter=period.quarter).first()
+
+
+def rating_changeable(rating: Rating, now=None) -> bool:
+    """Whether the rating may still be changed (within ``RATINGS_CHANGE_HOURS`` of its first answer)."""
+    now = now or timezone.now()
+    return now - rating.created_at <= timedelta(hours=settings.RATINGS_CHANGE_HOURS)

@@ -16,8 +16,3 @@ def indicator(row, number: int) -> str:
 @register.filter
 def index_label(component: str) -> str:
     return str(dict(IndexWeight.Component.choices).get(component, component))
-
-
-@register.filter
-def other_scope(scope_slug: str) -> str:
-    return "co-quan" if scope_slug == "xa-phuong" else "xa-phuong"

@@ -19,7 +19,7 @@ from ratings.periods import Period, period_of, period_parse
 from ratings.selectors import officer_scores, ranking
 from ratings.services import ranking_publish, row_payload
 
-SCOPES = {"co-quan": "agency", "xa-phuong": "commune"}
+SCOPES = {"co-quan": "agency", "xa-phuong": "commune", "linh-vuc": "field"}
 CHART_WIDTH, BAR_HEIGHT, BAR_GAP, LABEL_WIDTH = 640, 22, 8, 0
 MAX_SCORE = 18
 

@@ -45,12 +45,16 @@ def _handle(request, *, dossier_id: int, source: str, user=None, nonce=None, kio
     dossier = dossier_selectors.dossier_label(dossier_id)
     if dossier is None:
         raise Http404
-    # Only the signed-in applicant sees their earlier answers; a link or a kiosk starts empty.
-    existing = selectors.rating_of(dossier_id) if source == Rating.Source.PORTAL else None
+    existing = selectors.rating_of(dossier_id)
     if request.method != "POST":
         if dossier["state"] != "returned":
             return _refusal(request, _("Hồ sơ chưa được trả kết quả nên chưa thể đánh giá."), 409)
-        return _page(request, dossier=dossier, form=RatingForm(initial=_initial(existing)), kiosk=kiosk)
+        if existing is not None and not selectors.rating_changeable(existing):
+            message = _("Hồ sơ này đã được đánh giá; đánh giá chỉ sửa được trong 24 giờ sau khi gửi.")
+            return _refusal(request, message, 409)
+        # Only the signed-in applicant sees their earlier answers; a link or a kiosk starts empty.
+        initial = _initial(existing) if source == Rating.Source.PORTAL else {}
+        return _page(request, dossier=dossier, form=RatingForm(initial=initial), kiosk=kiosk)
     form = RatingForm(request.POST)
     if not form.is_valid():
         return _page(request, dossier=dossier, form=form, status=400, kiosk=kiosk)

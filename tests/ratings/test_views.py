@@ -211,3 +211,25 @@ def test_an_anonymous_ranking_page_is_kept_until_a_rating_arrives_in_its_year(cl
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
     assert len(queries) > 0
+
+
+def test_the_results_by_field(client, staff):
+    period = _rated(staff, 1)
+    page = client.get(reverse("ratings:ranking", args=["linh-vuc", period.slug]))
+    assert page.status_code == 200 and staff.birth.field.name in page.text
+
+
+def test_after_24_hours_the_form_says_the_rating_can_no_longer_change(client, staff):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    dossier = staff.dossier_in(S.RETURNED)
+    services.rating_record(
+        dossier_id=dossier.pk, answers=answers(), source=Rating.Source.PORTAL, user=staff.citizen
+    )
+    Rating.objects.update(created_at=timezone.now() - timedelta(hours=25))
+    client.force_login(staff.citizen)
+    page = client.get(reverse("ratings:rate_mine", args=[dossier.pk]))
+    assert page.status_code == 409 and "24 giờ" in page.text
+    assert client.post(reverse("ratings:rate_mine", args=[dossier.pk]), GOOD).status_code == 409
