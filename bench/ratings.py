@@ -15,7 +15,10 @@
    baseline) and at the year's and a quarter's ranking of agencies, the year's ranking of communes and its JSON
    download, each for ``--duration`` seconds in turn. p95 is divided by the ``/healthz`` p95 of the same run (goal
    ≤ 3).
-3. In process: SQL queries per page, and that the summaries equal a direct computation over the ratings.
+   The pages are kept once rendered for anonymous visitors until a rating arrives in their year
+   (``ratings/page_cache.py``), so this measures what most requests cost.
+3. In process: each page rendered anew (its tokens replaced first, as a new rating does) and kept, time and SQL
+   queries of each, and that the summaries equal a direct computation over the ratings.
 
 Prints a table and writes ``bench/results/ratings-latest.json``. Sends traffic to 127.0.0.1 only; every step is
 bounded in time and gunicorn is always stopped.
@@ -102,7 +105,15 @@ def print_report(report: dict) -> None:
             f"{row['p99_ms']:>9.1f}{row['p95_ratio']:>10.2f}  {row['errors'] or '-'}"
         )
     print()
-    print("SQL queries per page:", ", ".join(f"{k} {v}" for k, v in report["checks"]["queries"].items()))
+    checks = report["checks"]
+    print(
+        "In process, one request alone (median of 10): rendered (after a rating) / kept; SQL queries rendered / kept"
+    )
+    for path, rendered in checks["render_ms_median"].items():
+        print(
+            f"  {path:<48}{rendered:>8.1f} ms /{checks['kept_ms_median'][path]:>6.1f} ms   "
+            f"{checks['queries'][path]} / {checks['kept_queries'][path]} queries"
+        )
     print("summaries equal a direct computation:", report["checks"]["summaries_equal"])
     if report["generation"]:
         g = report["generation"]
@@ -280,18 +291,33 @@ def phase_checks(paths_json: str) -> dict:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from ratings import page_cache
     from ratings.models import RatingSummary
     from ratings.rebuild import summaries_computed
     from ratings.services import SUMS
 
     client = Client()
-    queries = {}
+    queries, kept_queries, miss_ms, kept_ms = {}, {}, {}, {}
     for path in json.loads(paths_json):
         client.get(path)
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(path)
-        assert response.status_code == 200, (path, response.status_code)
-        queries[path] = len(captured.captured_queries)
+        misses, hits = [], []
+        for _round in range(10):
+            page_cache.everything_changed()  # as after a rating: the next request renders the page again
+            t0 = time.perf_counter()
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(path)
+            misses.append((time.perf_counter() - t0) * 1000)
+            assert response.status_code == 200, (path, response.status_code)
+            queries[path] = len(captured.captured_queries)
+            t0 = time.perf_counter()
+            with CaptureQueriesContext(connection) as captured:
+                client.get(path)
+            hits.append((time.perf_counter() - t0) * 1000)
+            kept_queries[path] = len(captured.captured_queries)
+        miss_ms[path], kept_ms[path] = (
+            round(common.percentile(misses, 0.5), 1),
+            round(common.percentile(hits, 0.5), 1),
+        )
 
     def as_rows(rows):
         return sorted((r.scope, r.key, r.year, r.quarter, *(getattr(r, c) for c in SUMS)) for r in rows)
