@@ -326,6 +326,9 @@ def phase_checks(paths_json: str) -> dict:
     equal = as_rows(RatingSummary.objects.all()) == as_rows(summaries_computed())
     return {
         "queries": queries,
+        "kept_queries": kept_queries,
+        "render_ms_median": miss_ms,
+        "kept_ms_median": kept_ms,
         "summaries_equal": equal,
         "direct_computation_s": round(time.monotonic() - t0, 1),
     }
