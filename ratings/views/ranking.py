@@ -18,6 +18,7 @@ from ratings.indicators import AGENCY_BANDS, OFFICER_INDICATORS
 from ratings.periods import Period, period_of, period_parse
 from ratings.selectors import officer_scores, ranking
 from ratings.services import ranking_publish, row_payload
+from ratings.tables import ranking_rows_html
 
 SCOPES = {"co-quan": "agency", "xa-phuong": "commune", "linh-vuc": "field"}
 CHART_WIDTH, BAR_HEIGHT, BAR_GAP, LABEL_WIDTH = 640, 22, 8, 0
@@ -65,6 +66,7 @@ def _ranking_page(request: HttpRequest, scope: str, selected: Period) -> HttpRes
         "chart": _chart(table.rows),
         "bands": AGENCY_BANDS,
         "indicator_numbers": range(1, 10),
+        "table_rows": ranking_rows_html(table.rows, range(1, 10)),
     }
     context["may_publish"] = may_publish(request.user)
     if context["may_publish"]:
