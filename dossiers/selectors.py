@@ -15,7 +15,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from dossiers.access import consultations_open_to
-from dossiers.models import Dossier, DossierEvent, Notification
+from dossiers.models import Dossier, DossierEvent, DossierFile, Notification
 from dossiers.workflow import PAUSED_STATES
 from portal.accounts.models import User
 from portal.agencies.models import Agency
@@ -429,3 +429,92 @@ def personal_data_of(user: User) -> dict:
             for notification in user.notifications.select_related("dossier").order_by("created_at", "pk")
         ],
     }
+
+
+def dossier_rating_facts(dossier_id: int) -> dict | None:
+    """For the ratings app: what a rating of one submitted dossier needs, read-only. Its state and applicant, where it
+    was received and handled (and whether the receiving agency is a commune), its procedure and field, whether it was
+    filed online, returned by its due date and has an approved electronic result, how its steps' outcomes went
+    (early / on time / late) and the staff who took a step. None when no submitted dossier has that id."""
+    row = (
+        Dossier.objects.filter(pk=dossier_id)
+        .exclude(state=S.DRAFT)
+        .values(
+            "pk",
+            "code",
+            "state",
+            "applicant_id",
+            "applicant_email",
+            "receiving_agency_id",
+            "receiving_agency__kind",
+            "handling_agency_id",
+            "handling_agency__kind",
+            "procedure_id",
+            "procedure__field_id",
+            "channel",
+            "due_at",
+            "returned_at",
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    outcomes = dict(
+        DossierEvent.objects.filter(dossier_id=dossier_id)
+        .exclude(outcome="")
+        .values_list("outcome")
+        .annotate(n=Count("pk"))
+        .values_list("outcome", "n")
+    )
+    officers = sorted(
+        set(
+            DossierEvent.objects.filter(dossier_id=dossier_id, actor__role__in=User.STAFF_ROLES).values_list(
+                "actor_id", flat=True
+            )
+        )
+    )
+    returned, due = row["returned_at"], row["due_at"]
+    return {
+        **row,
+        "online": row["channel"] in (Dossier.Channel.ONLINE, Dossier.Channel.NATIONAL_PORTAL),
+        "on_time": returned is not None and (due is None or returned <= due),
+        "digitised": DossierFile.objects.filter(
+            dossier_id=dossier_id, kind=DossierFile.Kind.RESULT, approved_at__isnull=False
+        ).exists(),
+        "steps_early": outcomes.get(DossierEvent.Outcome.EARLY, 0),
+        "steps_on_time": outcomes.get(DossierEvent.Outcome.ON_TIME, 0),
+        "steps_late": outcomes.get(DossierEvent.Outcome.LATE, 0),
+        "officer_ids": officers,
+    }
+
+
+def dossier_is_applicants(*, dossier_id: int, user: User) -> bool:
+    """Whether ``user`` is the account that filed the (submitted) dossier."""
+    return (
+        user.is_authenticated
+        and Dossier.objects.filter(pk=dossier_id, applicant=user).exclude(state=S.DRAFT).exists()
+    )
+
+
+def dossier_at_officers_counter(*, dossier_id: int, user: User) -> bool:
+    """Whether the dossier was received or is handled by one of ``user``'s agencies (a counter may open it)."""
+    if not (user.is_authenticated and user.is_officer):
+        return False
+    agencies = user.agency_ids()
+    return (
+        Dossier.objects.filter(pk=dossier_id)
+        .filter(Q(receiving_agency_id__in=agencies) | Q(handling_agency_id__in=agencies))
+        .exclude(state=S.DRAFT)
+        .exists()
+    )
+
+
+def dossier_label(dossier_id: int) -> dict | None:
+    """The code, procedure name and return date of a submitted dossier, for a page that names it (no personal
+    data)."""
+    return (
+        Dossier.objects.filter(pk=dossier_id)
+        .exclude(state=S.DRAFT)
+        .values("pk", "code", "state", "procedure__name", "returned_at")
+        .first()
+    )

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     # Load-test data (manage.py generate_dossiers, refused in production); no models, no URLs.
     "loadtest",
     "faq",
+    "ratings",
 ]
 
 MIDDLEWARE = [
@@ -372,6 +373,10 @@ PORTAL_UPLOAD_MAX_FILES = env.int("PORTAL_UPLOAD_MAX_FILES", 50)
 FEEDBACK_ROUTING_WORKING_DAYS = env.int("FEEDBACK_ROUTING_WORKING_DAYS", 5)
 FEEDBACK_ANSWER_WORKING_DAYS = env.int("FEEDBACK_ANSWER_WORKING_DAYS", 20)
 FEEDBACK_OFFICE_AGENCY_CODE = env.str("FEEDBACK_OFFICE_AGENCY_CODE", "000.00.02.H01")
+# Ratings (ratings/): no agency is ranked below this many rated dossiers in a period; how long a signed link lasts.
+RATINGS_MINIMUM_RATED = env.int("RATINGS_MINIMUM_RATED", 30)
+RATINGS_LINK_DAYS = env.int("RATINGS_LINK_DAYS", 30)
+RATINGS_CHANGE_HOURS = env.int("RATINGS_CHANGE_HOURS", 24)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
