@@ -349,6 +349,14 @@ DVCQG_PASSWORD = env.str("DVCQG_PASSWORD", "")
 DVCQG_AGENCY_CODE = env.str("DVCQG_AGENCY_CODE", "")
 DVCQG_TIMEOUT = env.floats("DVCQG_TIMEOUT", (3.05, 15.0))
 
+# The national population database through the provincial data-sharing platform (integrations/population; OAuth2
+# client credentials). Without them the draft form has no pre-fill and says so. Agency code defaults to the province's.
+POPULATION_LGSP_URL = env.str("POPULATION_LGSP_URL", "")
+POPULATION_CLIENT_ID = env.str("POPULATION_CLIENT_ID", "")
+POPULATION_CLIENT_SECRET = env.str("POPULATION_CLIENT_SECRET", "")
+POPULATION_AGENCY_CODE = env.str("POPULATION_AGENCY_CODE", "")
+POPULATION_TIMEOUT = env.floats("POPULATION_TIMEOUT", (2.0, 5.0))
+
 # Dossier uploads: limits shown on the filing form and enforced by content, not by name.
 PORTAL_UPLOAD_MAX_FILE_MB = env.int("PORTAL_UPLOAD_MAX_FILE_MB", 10)
 PORTAL_UPLOAD_MAX_DOSSIER_MB = env.int("PORTAL_UPLOAD_MAX_DOSSIER_MB", 50)

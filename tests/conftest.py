@@ -103,3 +103,19 @@ def dvcqg_settings(settings, standin):
     settings.DVCQG_AGENCY_CODE = "000.00.00.H01"
     settings.DVCQG_TIMEOUT = (2.0, 2.0)
     return settings
+
+
+@pytest.fixture
+def population_settings(settings, standin):
+    """The portal's POPULATION_* settings pointed at the stand-in population database (through its LGSP)."""
+    settings.POPULATION_LGSP_URL = standin.lgsp_url
+    settings.POPULATION_CLIENT_ID = "cong-tinh"
+    settings.POPULATION_CLIENT_SECRET = "khoa-bi-mat-thu-nghiem"
+    settings.POPULATION_AGENCY_CODE = "000.00.00.H01"
+    settings.POPULATION_TIMEOUT = (1.0, 1.0)
+    standin.population_configure(clients={"cong-tinh": "khoa-bi-mat-thu-nghiem"}, agency="000.00.00.H01")
+    from integrations.population.client import population_clients_forget
+
+    population_clients_forget()
+    yield settings
+    population_clients_forget()

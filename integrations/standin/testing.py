@@ -45,6 +45,11 @@ class Standin:
         """The national portal's base address on this stand-in (DVCQG_BASE_URL)."""
         return f"{self.url}/dvcqg"
 
+    @property
+    def lgsp_url(self) -> str:
+        """The provincial data-sharing platform's base address on this stand-in (POPULATION_LGSP_URL)."""
+        return f"{self.url}/lgsp"
+
     # --- control ---------------------------------------------------------------------------------------------
 
     def _get(self, path: str, **params):
@@ -117,6 +122,27 @@ class Standin:
     def seed_catalogue(self, records: list[dict], *, replace: bool = False) -> int:
         """Add (or, with replace, set) procedures in the national catalogue format; returns the catalogue's size."""
         return self._post("/_control/dvcqg/catalogue", {"records": records, "replace": replace})["catalogue"]
+
+    # --- population database (population.py) ------------------------------------------------------------------
+
+    def population_configure(self, **config) -> dict:
+        """clients {id: secret}, agency, token_ttl (seconds), blocked (every lookup refused with 101)."""
+        return self._post("/_control/population/config", config)
+
+    def population_add(self, *people: dict) -> int:
+        """Add (or replace) people, records as the platform answers them (SoDinhDanh, HoVaTen, ...)."""
+        return self._post("/_control/population/people", {"people": list(people)})["people"]
+
+    def population_people(self, limit: int = 20) -> list[dict]:
+        """The first people of the seeded population."""
+        return self._get("/_control/population/people", limit=limit)
+
+    def population_expire_tokens(self) -> int:
+        return self._post("/_control/population/expire-tokens")["expired"]
+
+    def population_received(self) -> list[dict]:
+        """Each lookup that reached the database: {SoDinhDanh, outcome}."""
+        return self._get("/_control/population/received")
 
     def stats(self) -> dict:
         return self._get("/_control/stats")

@@ -23,7 +23,10 @@ def test_a_province_admin_sees_a_refused_event_and_sends_it_again(
     staff = make_staff(make_user)
     dossier = staff.register()
     OutboxEvent.objects.filter(dossier=dossier).update(
-        state=OutboxEvent.State.PARKED, last_error="validation", error_field="MaTTHC", error_detail="Mã không có"
+        state=OutboxEvent.State.PARKED,
+        last_error="validation",
+        error_field="MaTTHC",
+        error_detail="Mã không có",
     )
     staff.register(name="Trần Thị Bình")
     staff_login(client, staff.province_admin)
