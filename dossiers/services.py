@@ -465,6 +465,20 @@ def dossier_financial_done(
 
 
 @transaction.atomic
+def dossier_fee_paid(*, dossier: Dossier, payment_ref: str) -> DossierEvent | None:
+    """The applicant paid the fees online (the payment platform's verified notification): a dossier waiting for its
+    financial obligation goes back to processing, as when an officer records it, with the payment on the history.
+    In any other state nothing changes here (the payment itself is kept by ``payments``); None then."""
+    dossier = dossier_lock(dossier)
+    if dossier.state != S.FINANCIAL:
+        return None
+    changes = {"paused_at": None}
+    if dossier.paused_at and dossier.due_at:
+        changes["due_at"] = workdays.extend_for_pause(dossier.due_at, dossier.paused_at, timezone.now())
+    return _apply(dossier, "financial_done", None, _handling_step(dossier, payment=payment_ref), **changes)
+
+
+@transaction.atomic
 def dossier_propose(
     *,
     dossier: Dossier,

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "portal.mail",
     "dossiers",
     "feedback",
+    "payments",
 ]
 
 MIDDLEWARE = [
@@ -161,6 +162,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.int("PORTAL_MAIL_SWEEP_SECONDS", 60),
     },
     "feedback-reminders": {"task": "feedback.tasks.feedback_reminders_sweep", "schedule": 24 * 60 * 60},
+    # Yesterday's online payments against the payment platform's list (payments/reconcile.py); safe to re-run.
+    "payments-reconcile": {"task": "payments.tasks.payments_reconcile_yesterday", "schedule": 24 * 60 * 60},
     "dossier-follow-up-sweep": {
         "task": "dossiers.tasks.follow_up_sweep",
         "schedule": env.int("PORTAL_FOLLOW_UP_SWEEP_SECONDS", 120),
@@ -356,6 +359,13 @@ POPULATION_CLIENT_ID = env.str("POPULATION_CLIENT_ID", "")
 POPULATION_CLIENT_SECRET = env.str("POPULATION_CLIENT_SECRET", "")
 POPULATION_AGENCY_CODE = env.str("POPULATION_AGENCY_CODE", "")
 POPULATION_TIMEOUT = env.floats("POPULATION_TIMEOUT", (2.0, 5.0))
+
+# The national payment platform (integrations/payment): merchant code and the shared secret of the signatures.
+# Without them dossiers with fees show how to pay at the office instead of the online button.
+PAYMENT_BASE_URL = env.str("PAYMENT_BASE_URL", "")
+PAYMENT_MERCHANT_CODE = env.str("PAYMENT_MERCHANT_CODE", "")
+PAYMENT_SECRET = env.str("PAYMENT_SECRET", "")
+PAYMENT_TIMEOUT = env.floats("PAYMENT_TIMEOUT", (3.05, 15.0))
 
 # Dossier uploads: limits shown on the filing form and enforced by content, not by name.
 PORTAL_UPLOAD_MAX_FILE_MB = env.int("PORTAL_UPLOAD_MAX_FILE_MB", 10)

@@ -119,3 +119,14 @@ def population_settings(settings, standin):
     population_clients_forget()
     yield settings
     population_clients_forget()
+
+
+@pytest.fixture
+def payment_settings(settings, standin):
+    """The portal's PAYMENT_* settings pointed at the stand-in payment platform, with a merchant it knows."""
+    settings.PAYMENT_BASE_URL = standin.payment_url
+    settings.PAYMENT_MERCHANT_CODE = "CONG-TINH"
+    settings.PAYMENT_SECRET = "bi-mat-chung-thu-nghiem"
+    settings.PAYMENT_TIMEOUT = (2.0, 2.0)
+    standin.payment_configure(merchants={"CONG-TINH": "bi-mat-chung-thu-nghiem"})
+    return settings

@@ -8,6 +8,7 @@ import sys
 import threading
 
 from integrations.standin.dvcqg import NationalPortal
+from integrations.standin.payment import PaymentPlatform
 from integrations.standin.population import PopulationDatabase
 from integrations.standin.server import StandinCore, make_server
 
@@ -24,7 +25,12 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     standin = StandinCore(
-        seed=args.seed, systems=[NationalPortal(keep=args.keep), PopulationDatabase(seed=args.seed)]
+        seed=args.seed,
+        systems=[
+            NationalPortal(keep=args.keep),
+            PopulationDatabase(seed=args.seed),
+            PaymentPlatform(),
+        ],
     )
     server = make_server(standin, args.host, args.port, verbose=args.verbose)
 

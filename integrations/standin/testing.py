@@ -50,6 +50,11 @@ class Standin:
         """The provincial data-sharing platform's base address on this stand-in (POPULATION_LGSP_URL)."""
         return f"{self.url}/lgsp"
 
+    @property
+    def payment_url(self) -> str:
+        """The payment platform's base address on this stand-in (PAYMENT_BASE_URL)."""
+        return f"{self.url}/thanh-toan"
+
     # --- control ---------------------------------------------------------------------------------------------
 
     def _get(self, path: str, **params):
@@ -143,6 +148,28 @@ class Standin:
     def population_received(self) -> list[dict]:
         """Each lookup that reached the database: {SoDinhDanh, outcome}."""
         return self._get("/_control/population/received")
+
+    # --- payment platform (payment.py) -------------------------------------------------------------------------
+
+    def payment_configure(self, *, merchants: dict[str, str]) -> dict:
+        return self._post("/_control/payment/config", {"merchants": merchants})
+
+    def payment_order(self, order_id: str) -> dict:
+        """An order as the platform saw it on its payment page (404 → StandinError when it never did)."""
+        return self._get(f"/_control/payment/orders/{quote(order_id, safe='')}")
+
+    def payment_pay(self, order_id: str) -> dict:
+        """Pay an order as the citizen would on the payment page: {notice, return_query} (the notice is also sent to
+        the order's notify address)."""
+        return self._post(f"/_control/payment/orders/{quote(order_id, safe='')}/pay")
+
+    def payment_notifications(self) -> list[dict]:
+        """Each notification sent: {url, notice, answer: {status, body}}."""
+        return self._get("/_control/payment/notifications")
+
+    def payment_add_transaction(self, **row) -> dict:
+        """A transaction on the platform's list (order_id, amount, paid_at yyyyMMddHHmmss, transaction_id?)."""
+        return self._post("/_control/payment/transactions", row)
 
     def stats(self) -> dict:
         return self._get("/_control/stats")
