@@ -131,7 +131,10 @@ def test_a_second_press_reuses_the_open_order(client, citizen, dossier, payment_
     assert Payment.objects.count() == 1
 
 
-def notice_for(order_id: str, code: str, amount=FEE, secret="bi-mat-chung-thu-nghiem", **changes) -> dict:
+SHARED_SECRET = "bi-mat-chung-thu-nghiem"  # noqa: S105 (the stand-in merchant's test secret)
+
+
+def notice_for(order_id: str, code: str, amount=FEE, secret=SHARED_SECRET, **changes) -> dict:
     notice = {
         "merchant": "CONG-TINH",
         "order_id": order_id,
