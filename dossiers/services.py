@@ -368,6 +368,22 @@ def dossier_return_result(
     return event
 
 
+@transaction.atomic
+def dossier_delivered_by_post(*, dossier: Dossier, tracking_number: str) -> DossierEvent | None:
+    """The postal service delivered the result: the return is complete, as when the counter hands it over, with the
+    tracking number on the history. None when the dossier is no longer waiting for its return."""
+    dossier = dossier_lock(dossier)
+    if dossier.state != S.AWAITING_RETURN:
+        return None
+    results_to_vault(dossier)
+    step = Step(
+        agency=dossier.receiving_agency, step_deadline=dossier.due_at, params={"post": tracking_number}
+    )
+    event = _apply(dossier, "return_result", None, step, returned_at=timezone.now())
+    notifications.form_requested(dossier, "05")
+    return event
+
+
 # --- handling officer and leader ----------------------------------------------------------------------------------
 
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "dossiers",
     "feedback",
     "payments",
+    "postal",
 ]
 
 MIDDLEWARE = [
@@ -164,6 +165,11 @@ CELERY_BEAT_SCHEDULE = {
     "feedback-reminders": {"task": "feedback.tasks.feedback_reminders_sweep", "schedule": 24 * 60 * 60},
     # Yesterday's online payments against the payment platform's list (payments/reconcile.py); safe to re-run.
     "payments-reconcile": {"task": "payments.tasks.payments_reconcile_yesterday", "schedule": 24 * 60 * 60},
+    # Shipments of results by post: their status from the postal service ("delivered" completes the return).
+    "postal-track": {
+        "task": "postal.tasks.shipments_track",
+        "schedule": env.int("POSTAL_TRACK_SECONDS", 15 * 60),
+    },
     "dossier-follow-up-sweep": {
         "task": "dossiers.tasks.follow_up_sweep",
         "schedule": env.int("PORTAL_FOLLOW_UP_SWEEP_SECONDS", 120),
@@ -366,6 +372,13 @@ PAYMENT_BASE_URL = env.str("PAYMENT_BASE_URL", "")
 PAYMENT_MERCHANT_CODE = env.str("PAYMENT_MERCHANT_CODE", "")
 PAYMENT_SECRET = env.str("PAYMENT_SECRET", "")
 PAYMENT_TIMEOUT = env.floats("PAYMENT_TIMEOUT", (3.05, 15.0))
+
+# The public postal service (integrations/postal, VNPost): results sent by post and their tracking. Without them an
+# officer returns results by post by hand, as before. Customer code defaults to the province's agency code.
+POSTAL_BASE_URL = env.str("POSTAL_BASE_URL", "")
+POSTAL_API_KEY = env.str("POSTAL_API_KEY", "")
+POSTAL_CUSTOMER_CODE = env.str("POSTAL_CUSTOMER_CODE", "")
+POSTAL_TIMEOUT = env.floats("POSTAL_TIMEOUT", (3.05, 15.0))
 
 # Dossier uploads: limits shown on the filing form and enforced by content, not by name.
 PORTAL_UPLOAD_MAX_FILE_MB = env.int("PORTAL_UPLOAD_MAX_FILE_MB", 10)

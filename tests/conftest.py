@@ -130,3 +130,14 @@ def payment_settings(settings, standin):
     settings.PAYMENT_TIMEOUT = (2.0, 2.0)
     standin.payment_configure(merchants={"CONG-TINH": "bi-mat-chung-thu-nghiem"})
     return settings
+
+
+@pytest.fixture
+def postal_settings(settings, standin):
+    """The portal's POSTAL_* settings pointed at the stand-in postal service."""
+    settings.POSTAL_BASE_URL = standin.postal_url
+    settings.POSTAL_API_KEY = "khoa-buu-chinh-thu-nghiem"
+    settings.POSTAL_CUSTOMER_CODE = "KH-TINH"
+    settings.POSTAL_TIMEOUT = (2.0, 2.0)
+    standin.postal_configure(keys=["khoa-buu-chinh-thu-nghiem"], fee=32000)
+    return settings

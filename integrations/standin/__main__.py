@@ -10,6 +10,7 @@ import threading
 from integrations.standin.dvcqg import NationalPortal
 from integrations.standin.payment import PaymentPlatform
 from integrations.standin.population import PopulationDatabase
+from integrations.standin.postal import PostalService
 from integrations.standin.server import StandinCore, make_server
 
 
@@ -30,6 +31,7 @@ def main(argv=None) -> int:
             NationalPortal(keep=args.keep),
             PopulationDatabase(seed=args.seed),
             PaymentPlatform(),
+            PostalService(),
         ],
     )
     server = make_server(standin, args.host, args.port, verbose=args.verbose)

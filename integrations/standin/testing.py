@@ -55,6 +55,11 @@ class Standin:
         """The payment platform's base address on this stand-in (PAYMENT_BASE_URL)."""
         return f"{self.url}/thanh-toan"
 
+    @property
+    def postal_url(self) -> str:
+        """The postal service's base address on this stand-in (POSTAL_BASE_URL)."""
+        return f"{self.url}/buu-chinh"
+
     # --- control ---------------------------------------------------------------------------------------------
 
     def _get(self, path: str, **params):
@@ -170,6 +175,19 @@ class Standin:
     def payment_add_transaction(self, **row) -> dict:
         """A transaction on the platform's list (order_id, amount, paid_at yyyyMMddHHmmss, transaction_id?)."""
         return self._post("/_control/payment/transactions", row)
+
+    # --- postal service (postal.py) ----------------------------------------------------------------------------
+
+    def postal_configure(self, **config) -> dict:
+        """keys [accepted API keys], fee (đồng per shipment)."""
+        return self._post("/_control/postal/config", config)
+
+    def postal_shipments(self) -> list[dict]:
+        return self._get("/_control/postal/shipments")
+
+    def postal_move(self, number: str, status: str) -> dict:
+        """Move a shipment on: picked_up, in_transit, delivered or returned."""
+        return self._post(f"/_control/postal/shipments/{quote(number, safe='')}/status", {"status": status})
 
     def stats(self) -> dict:
         return self._get("/_control/stats")
