@@ -54,7 +54,6 @@ class PaymentPlatform:
         self.keep = keep
         self.standin = None
         self.lock = threading.RLock()
-        self._http = requests.Session()
         self.reset()
 
     def attach(self, standin) -> None:
@@ -186,7 +185,8 @@ class PaymentPlatform:
 
     def _deliver(self, url: str, notice: dict) -> None:
         try:
-            response = self._http.post(url, json=notice, timeout=(2, 10))
+            # One connection per notification, closed after it (as a platform calling many merchants would).
+            response = requests.post(url, json=notice, timeout=(2, 10), headers={"Connection": "close"})
             answer = {"status": response.status_code, "body": response.text[:500]}
         except requests.RequestException as exc:
             answer = {"status": None, "body": type(exc).__name__}

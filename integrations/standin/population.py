@@ -47,11 +47,24 @@ WARDS = [
 STREETS = ["Nguyễn Trung Trực", "Lạc Hồng", "Trần Phú", "Mạc Cửu", "Lâm Quang Ky", "Ngô Quyền", "Hùng Vương"]
 
 
+# The demo's citizen account (portal/accounts/services.py DEMO_PERSONAL_ID) is always in the population.
+DEMO_PERSON = {
+    "SoDinhDanh": "091090000001",
+    "HoVaTen": "Nguyễn Văn An",
+    "NgayThangNamSinh": "19900512",
+    "GioiTinh": 1,
+    "NoiThuongTru": "Số 12 đường Nguyễn Trung Trực, Phường Rạch Giá, tỉnh An Giang",
+    "NoiOHienTai": "Số 12 đường Nguyễn Trung Trực, Phường Rạch Giá, tỉnh An Giang",
+    "ChuHo": {"HoVaTen": "Nguyễn Văn An", "SoDinhDanh": "091090000001", "QuanHe": "Chủ hộ"},
+}
+
+
 def seeded_people(seed: int, count: int = SEEDED) -> dict[str, dict]:
-    """``count`` fake people, the same for the same seed: personal id → record as the platform answers it."""
+    """``count`` fake people, the same for the same seed, and the demo's citizen: personal id → record as the
+    platform answers it."""
     rng = random.Random(f"population|{seed}")
-    people: dict[str, dict] = {}
-    while len(people) < count:
+    people: dict[str, dict] = {DEMO_PERSON["SoDinhDanh"]: DEMO_PERSON}
+    while len(people) < count + 1:
         male = rng.random() < 0.5
         year = rng.randint(1950, 2006)
         century = (0 if male else 1) + (2 if year >= 2000 else 0)
