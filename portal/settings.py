@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "feedback",
     "payments",
     "postal",
+    "signing",
 ]
 
 MIDDLEWARE = [
@@ -165,6 +166,11 @@ CELERY_BEAT_SCHEDULE = {
     "feedback-reminders": {"task": "feedback.tasks.feedback_reminders_sweep", "schedule": 24 * 60 * 60},
     # Yesterday's online payments against the payment platform's list (payments/reconcile.py); safe to re-run.
     "payments-reconcile": {"task": "payments.tasks.payments_reconcile_yesterday", "schedule": 24 * 60 * 60},
+    # Results waiting for the leader's signature in the document-management system, when no callback came.
+    "signing-pull": {
+        "task": "signing.tasks.signing_pull",
+        "schedule": env.int("DOCUMENTS_PULL_SECONDS", 10 * 60),
+    },
     # Shipments of results by post: their status from the postal service ("delivered" completes the return).
     "postal-track": {
         "task": "postal.tasks.shipments_track",
@@ -379,6 +385,14 @@ POSTAL_BASE_URL = env.str("POSTAL_BASE_URL", "")
 POSTAL_API_KEY = env.str("POSTAL_API_KEY", "")
 POSTAL_CUSTOMER_CODE = env.str("POSTAL_CUSTOMER_CODE", "")
 POSTAL_TIMEOUT = env.floats("POSTAL_TIMEOUT", (3.05, 15.0))
+
+# The province's document-management system (integrations/documents): draft results sent for the leader's signature,
+# the signed decision back by a signed callback (shared secret) or a pull. Without them results are signed and
+# uploaded by hand, as before.
+DOCUMENTS_BASE_URL = env.str("DOCUMENTS_BASE_URL", "")
+DOCUMENTS_API_KEY = env.str("DOCUMENTS_API_KEY", "")
+DOCUMENTS_CALLBACK_SECRET = env.str("DOCUMENTS_CALLBACK_SECRET", "")
+DOCUMENTS_TIMEOUT = env.floats("DOCUMENTS_TIMEOUT", (3.05, 30.0))
 
 # Dossier uploads: limits shown on the filing form and enforced by content, not by name.
 PORTAL_UPLOAD_MAX_FILE_MB = env.int("PORTAL_UPLOAD_MAX_FILE_MB", 10)

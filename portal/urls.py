@@ -36,6 +36,7 @@ urlpatterns += i18n_patterns(
     path("phan-anh/", include("feedback.urls")),
     path("thanh-toan/", include("payments.urls")),
     path("buu-chinh/", include("postal.urls")),
+    path("trinh-ky/", include("signing.urls")),
     path("", include("portal.catalog.urls")),
     path("tai-khoan/", include("portal.accounts.urls")),
     path("tai-khoan/", include("portal.accounts.allauth_urls")),

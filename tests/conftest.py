@@ -141,3 +141,14 @@ def postal_settings(settings, standin):
     settings.POSTAL_TIMEOUT = (2.0, 2.0)
     standin.postal_configure(keys=["khoa-buu-chinh-thu-nghiem"], fee=32000)
     return settings
+
+
+@pytest.fixture
+def documents_settings(settings, standin):
+    """The portal's DOCUMENTS_* settings pointed at the stand-in document-management system."""
+    settings.DOCUMENTS_BASE_URL = standin.documents_url
+    settings.DOCUMENTS_API_KEY = "khoa-qlvb-thu-nghiem"
+    settings.DOCUMENTS_CALLBACK_SECRET = "bi-mat-goi-lai-thu-nghiem"
+    settings.DOCUMENTS_TIMEOUT = (2.0, 5.0)
+    standin.documents_configure(keys=["khoa-qlvb-thu-nghiem"], secret="bi-mat-goi-lai-thu-nghiem")
+    return settings

@@ -7,6 +7,7 @@ import signal
 import sys
 import threading
 
+from integrations.standin.documents import DocumentManagement
 from integrations.standin.dvcqg import NationalPortal
 from integrations.standin.payment import PaymentPlatform
 from integrations.standin.population import PopulationDatabase
@@ -32,6 +33,7 @@ def main(argv=None) -> int:
             PopulationDatabase(seed=args.seed),
             PaymentPlatform(),
             PostalService(),
+            DocumentManagement(),
         ],
     )
     server = make_server(standin, args.host, args.port, verbose=args.verbose)

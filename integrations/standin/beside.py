@@ -1,6 +1,6 @@
 """``python -m integrations.standin.beside [--port N] -- COMMAND …``: run COMMAND (the portal) with the stand-in
 state systems beside it, the portal's settings of each system that has no address of its own (``DVCQG_*``,
-``POPULATION_*``, ``PAYMENT_*``, ``POSTAL_*``) pointed at the stand-in, and the stand-in stopped when the command
+``POPULATION_*``, ``PAYMENT_*``, ``POSTAL_*``, ``DOCUMENTS_*``) pointed at the stand-in, and the stand-in stopped when the command
 ends (Ctrl-C, SIGTERM, or the command exiting). When every system already has an address (real systems), the
 command runs alone. ``make run`` uses it for the demo."""
 
@@ -14,6 +14,7 @@ from integrations.standin.testing import StandinError, standin_start, stop_with_
 
 DEMO_CREDENTIALS = {"DVCQG_USERNAME": "cong-tinh-demo", "DVCQG_PASSWORD": "demo-standin"}
 DEMO_MERCHANT = ("CONG-TINH-DEMO", "demo-standin-payment-secret")
+DEMO_DOCUMENTS_SECRET = "demo-standin-documents-secret"  # noqa: S105 (the demo stand-in's, never production's)
 # Each system: the setting that says it is configured, and the demo settings pointing it at the stand-in.
 SYSTEMS = {
     "DVCQG_BASE_URL": lambda standin: {"DVCQG_BASE_URL": standin.dvcqg_url, **DEMO_CREDENTIALS},
@@ -66,6 +67,7 @@ def main(argv=None) -> int:
         flush=True,
     )
     standin.payment_configure(merchants=dict([DEMO_MERCHANT]))
+    standin.documents_configure(secret=DEMO_DOCUMENTS_SECRET)
     env = dict(os.environ)
     for name in missing:
         env.update(SYSTEMS[name](standin))

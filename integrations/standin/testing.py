@@ -60,6 +60,11 @@ class Standin:
         """The postal service's base address on this stand-in (POSTAL_BASE_URL)."""
         return f"{self.url}/buu-chinh"
 
+    @property
+    def documents_url(self) -> str:
+        """The document-management system's base address on this stand-in (DOCUMENTS_BASE_URL)."""
+        return f"{self.url}/qlvb"
+
     # --- control ---------------------------------------------------------------------------------------------
 
     def _get(self, path: str, **params):
@@ -188,6 +193,19 @@ class Standin:
     def postal_move(self, number: str, status: str) -> dict:
         """Move a shipment on: picked_up, in_transit, delivered or returned."""
         return self._post(f"/_control/postal/shipments/{quote(number, safe='')}/status", {"status": status})
+
+    # --- document management (documents.py) --------------------------------------------------------------------
+
+    def documents_configure(self, **config) -> dict:
+        """keys [accepted API keys], secret (the callbacks' shared signing secret)."""
+        return self._post("/_control/documents/config", config)
+
+    def documents(self) -> list[dict]:
+        return self._get("/_control/documents")
+
+    def document_sign(self, doc_id: str, **options) -> dict:
+        """The leader signs: options signer, number, deliver (send the callback; default true)."""
+        return self._post(f"/_control/documents/{quote(doc_id, safe='')}/sign", options)
 
     def stats(self) -> dict:
         return self._get("/_control/stats")
