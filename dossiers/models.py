@@ -549,3 +549,26 @@ class Notification(models.Model):
             return ""
         name = "dossiers:officer_dossier" if self.kind.startswith("work:") else "dossiers:citizen_detail"
         return reverse(name, args=[self.dossier_id])
+
+
+class PopulationCheck(models.Model):
+    """What the national population database said about a dossier's applicant, asked with their consent for the
+    personal id their sign-on gave: the registered record, which of the dossier's fields matched it, and where what
+    the applicant typed differed (kept as typed, never replaced without their say)."""
+
+    dossier = models.OneToOneField(
+        Dossier, verbose_name=_("hồ sơ"), on_delete=models.CASCADE, related_name="population_check"
+    )
+    personal_id = models.CharField(_("số định danh đã tra cứu"), max_length=12)
+    consent_at = models.DateTimeField(_("đồng ý tra cứu lúc"))
+    checked_at = models.DateTimeField(_("xác thực lúc"))
+    registered = models.JSONField(_("thông tin trong CSDL quốc gia về dân cư"), default=dict)
+    verified_fields = models.JSONField(_("trường đã xác thực"), default=list)
+    mismatches = models.JSONField(_("khác với CSDL"), default=list)
+
+    class Meta:
+        verbose_name = _("xác thực CSDL quốc gia về dân cư")
+        verbose_name_plural = _("xác thực CSDL quốc gia về dân cư")
+
+    def __str__(self) -> str:
+        return f"{self.dossier} · {self.checked_at:%d/%m/%Y %H:%M}"

@@ -15,6 +15,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from dossiers.access import consultations_open_to
+from dossiers.access import dossier_get_for_user as dossier_get_for_user  # for other apps (payments)
 from dossiers.models import Dossier, DossierEvent, DossierFile, Notification
 from dossiers.workflow import PAUSED_STATES
 from portal.accounts.models import User

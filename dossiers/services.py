@@ -368,6 +368,22 @@ def dossier_return_result(
     return event
 
 
+@transaction.atomic
+def dossier_delivered_by_post(*, dossier: Dossier, tracking_number: str) -> DossierEvent | None:
+    """The postal service delivered the result: the return is complete, as when the counter hands it over, with the
+    tracking number on the history. None when the dossier is no longer waiting for its return."""
+    dossier = dossier_lock(dossier)
+    if dossier.state != S.AWAITING_RETURN:
+        return None
+    results_to_vault(dossier)
+    step = Step(
+        agency=dossier.receiving_agency, step_deadline=dossier.due_at, params={"post": tracking_number}
+    )
+    event = _apply(dossier, "return_result", None, step, returned_at=timezone.now())
+    notifications.form_requested(dossier, "05")
+    return event
+
+
 # --- handling officer and leader ----------------------------------------------------------------------------------
 
 
@@ -462,6 +478,20 @@ def dossier_financial_done(
     if dossier.paused_at and dossier.due_at:
         changes["due_at"] = workdays.extend_for_pause(dossier.due_at, dossier.paused_at, timezone.now())
     return _apply(dossier, "financial_done", actor, _handling_step(dossier), **changes)
+
+
+@transaction.atomic
+def dossier_fee_paid(*, dossier: Dossier, payment_ref: str) -> DossierEvent | None:
+    """The applicant paid the fees online (the payment platform's verified notification): a dossier waiting for its
+    financial obligation goes back to processing, as when an officer records it, with the payment on the history.
+    In any other state nothing changes here (the payment itself is kept by ``payments``); None then."""
+    dossier = dossier_lock(dossier)
+    if dossier.state != S.FINANCIAL:
+        return None
+    changes = {"paused_at": None}
+    if dossier.paused_at and dossier.due_at:
+        changes["due_at"] = workdays.extend_for_pause(dossier.due_at, dossier.paused_at, timezone.now())
+    return _apply(dossier, "financial_done", None, _handling_step(dossier, payment=payment_ref), **changes)
 
 
 @transaction.atomic

@@ -10,8 +10,10 @@ from portal import cache as versioned
 
 
 def answer_namespaces(code: str) -> tuple[str, ...]:
-    """What a tracking answer shows: the dossier, its procedure's name and its receiving agency's name."""
-    return (f"dossier:{code}", "catalog", "agencies")
+    """What a tracking answer shows: the dossier, its procedure's name, its receiving agency's name, and what
+    other apps add to it under their own namespace (the postal shipment of its result: ``delivery:<code>``, bumped
+    by the postal app)."""
+    return (f"dossier:{code}", f"delivery:{code}", "catalog", "agencies")
 
 
 @receiver([post_save, post_delete], sender=Dossier, dispatch_uid="dossier_tracking_answer_stale")

@@ -12,6 +12,7 @@ urlpatterns = [
     path("nop/<code:code>/", citizen.dossier_start, name="start"),
     path("<int:pk>/", citizen.dossier_detail, name="citizen_detail"),
     path("<int:pk>/soan/", citizen.dossier_draft, name="draft"),
+    path("<int:pk>/dan-cu/", citizen.dossier_population, name="draft_population"),
     path("<int:pk>/kiem-tra/", citizen.dossier_review, name="review"),
     path("<int:pk>/xoa/", citizen.dossier_draft_delete, name="draft_delete"),
     path("<int:pk>/rut/", citizen.dossier_withdraw, name="withdraw"),

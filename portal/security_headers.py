@@ -41,15 +41,20 @@ class PermissionsPolicyMiddleware:
 
 
 def provider_origins() -> list[str]:
-    """The national sign-on's origins that forms end at: linking an identity is a form posted here and redirected to
-    the provider's authorisation endpoint, signing out one redirected to its end-session endpoint."""
-    endpoints = (settings.OIDC_OP_AUTHORIZATION_ENDPOINT, settings.OIDC_OP_LOGOUT_ENDPOINT)
+    """The outside origins that forms end at: linking an identity is a form posted here and redirected to the national
+    sign-on's authorisation endpoint, signing out one redirected to its end-session endpoint, and paying a fee one
+    redirected to the national payment platform's page (``PAYMENT_BASE_URL``)."""
+    endpoints = (
+        settings.OIDC_OP_AUTHORIZATION_ENDPOINT,
+        settings.OIDC_OP_LOGOUT_ENDPOINT,
+        getattr(settings, "PAYMENT_BASE_URL", ""),
+    )
     parts = [urlsplit(endpoint) for endpoint in endpoints if endpoint]
     return sorted({f"{p.scheme}://{p.netloc}" for p in parts if p.scheme in ("http", "https") and p.netloc})
 
 
 def site_policy() -> dict:
-    """``SECURE_CSP``, forms allowed to end at the national sign-on too."""
+    """``SECURE_CSP``, forms allowed to end at the national sign-on and the payment platform too."""
     policy = dict(settings.SECURE_CSP)
     form_action = list(policy.get("form-action", [CSP.SELF]))
     policy["form-action"] = form_action + [o for o in provider_origins() if o not in form_action]

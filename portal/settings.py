@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "loadtest",
     "faq",
     "ratings",
+    "payments",
+    "postal",
+    "signing",
 ]
 
 MIDDLEWARE = [
@@ -163,6 +166,18 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.int("PORTAL_MAIL_SWEEP_SECONDS", 60),
     },
     "feedback-reminders": {"task": "feedback.tasks.feedback_reminders_sweep", "schedule": 24 * 60 * 60},
+    # Yesterday's online payments against the payment platform's list (payments/reconcile.py); safe to re-run.
+    "payments-reconcile": {"task": "payments.tasks.payments_reconcile_yesterday", "schedule": 24 * 60 * 60},
+    # Results waiting for the leader's signature in the document-management system, when no callback came.
+    "signing-pull": {
+        "task": "signing.tasks.signing_pull",
+        "schedule": env.int("DOCUMENTS_PULL_SECONDS", 10 * 60),
+    },
+    # Shipments of results by post: their status from the postal service ("delivered" completes the return).
+    "postal-track": {
+        "task": "postal.tasks.shipments_track",
+        "schedule": env.int("POSTAL_TRACK_SECONDS", 15 * 60),
+    },
     "dossier-follow-up-sweep": {
         "task": "dossiers.tasks.follow_up_sweep",
         "schedule": env.int("PORTAL_FOLLOW_UP_SWEEP_SECONDS", 120),
@@ -362,6 +377,36 @@ DVCQG_USERNAME = env.str("DVCQG_USERNAME", "")
 DVCQG_PASSWORD = env.str("DVCQG_PASSWORD", "")
 DVCQG_AGENCY_CODE = env.str("DVCQG_AGENCY_CODE", "")
 DVCQG_TIMEOUT = env.floats("DVCQG_TIMEOUT", (3.05, 15.0))
+
+# The national population database through the provincial data-sharing platform (integrations/population; OAuth2
+# client credentials). Without them the draft form has no pre-fill and says so. Agency code defaults to the province's.
+POPULATION_LGSP_URL = env.str("POPULATION_LGSP_URL", "")
+POPULATION_CLIENT_ID = env.str("POPULATION_CLIENT_ID", "")
+POPULATION_CLIENT_SECRET = env.str("POPULATION_CLIENT_SECRET", "")
+POPULATION_AGENCY_CODE = env.str("POPULATION_AGENCY_CODE", "")
+POPULATION_TIMEOUT = env.floats("POPULATION_TIMEOUT", (2.0, 5.0))
+
+# The national payment platform (integrations/payment): merchant code and the shared secret of the signatures.
+# Without them dossiers with fees show how to pay at the office instead of the online button.
+PAYMENT_BASE_URL = env.str("PAYMENT_BASE_URL", "")
+PAYMENT_MERCHANT_CODE = env.str("PAYMENT_MERCHANT_CODE", "")
+PAYMENT_SECRET = env.str("PAYMENT_SECRET", "")
+PAYMENT_TIMEOUT = env.floats("PAYMENT_TIMEOUT", (3.05, 15.0))
+
+# The public postal service (integrations/postal, VNPost): results sent by post and their tracking. Without them an
+# officer returns results by post by hand, as before. Customer code defaults to the province's agency code.
+POSTAL_BASE_URL = env.str("POSTAL_BASE_URL", "")
+POSTAL_API_KEY = env.str("POSTAL_API_KEY", "")
+POSTAL_CUSTOMER_CODE = env.str("POSTAL_CUSTOMER_CODE", "")
+POSTAL_TIMEOUT = env.floats("POSTAL_TIMEOUT", (3.05, 15.0))
+
+# The province's document-management system (integrations/documents): draft results sent for the leader's signature,
+# the signed decision back by a signed callback (shared secret) or a pull. Without them results are signed and
+# uploaded by hand, as before.
+DOCUMENTS_BASE_URL = env.str("DOCUMENTS_BASE_URL", "")
+DOCUMENTS_API_KEY = env.str("DOCUMENTS_API_KEY", "")
+DOCUMENTS_CALLBACK_SECRET = env.str("DOCUMENTS_CALLBACK_SECRET", "")
+DOCUMENTS_TIMEOUT = env.floats("DOCUMENTS_TIMEOUT", (3.05, 30.0))
 
 # Dossier uploads: limits shown on the filing form and enforced by content, not by name.
 PORTAL_UPLOAD_MAX_FILE_MB = env.int("PORTAL_UPLOAD_MAX_FILE_MB", 10)

@@ -92,3 +92,52 @@ def dvcqg_settings(settings, standin):
     settings.DVCQG_AGENCY_CODE = "000.00.00.H01"
     settings.DVCQG_TIMEOUT = (2.0, 2.0)
     return settings
+
+
+@pytest.fixture
+def population_settings(settings, standin):
+    """The portal's POPULATION_* settings pointed at the stand-in population database (through its LGSP)."""
+    settings.POPULATION_LGSP_URL = standin.lgsp_url
+    settings.POPULATION_CLIENT_ID = "cong-tinh"
+    settings.POPULATION_CLIENT_SECRET = "khoa-bi-mat-thu-nghiem"
+    settings.POPULATION_AGENCY_CODE = "000.00.00.H01"
+    settings.POPULATION_TIMEOUT = (1.0, 1.0)
+    standin.population_configure(clients={"cong-tinh": "khoa-bi-mat-thu-nghiem"}, agency="000.00.00.H01")
+    from integrations.population.client import population_clients_forget
+
+    population_clients_forget()
+    yield settings
+    population_clients_forget()
+
+
+@pytest.fixture
+def payment_settings(settings, standin):
+    """The portal's PAYMENT_* settings pointed at the stand-in payment platform, with a merchant it knows."""
+    settings.PAYMENT_BASE_URL = standin.payment_url
+    settings.PAYMENT_MERCHANT_CODE = "CONG-TINH"
+    settings.PAYMENT_SECRET = "bi-mat-chung-thu-nghiem"
+    settings.PAYMENT_TIMEOUT = (2.0, 2.0)
+    standin.payment_configure(merchants={"CONG-TINH": "bi-mat-chung-thu-nghiem"})
+    return settings
+
+
+@pytest.fixture
+def postal_settings(settings, standin):
+    """The portal's POSTAL_* settings pointed at the stand-in postal service."""
+    settings.POSTAL_BASE_URL = standin.postal_url
+    settings.POSTAL_API_KEY = "khoa-buu-chinh-thu-nghiem"
+    settings.POSTAL_CUSTOMER_CODE = "KH-TINH"
+    settings.POSTAL_TIMEOUT = (2.0, 2.0)
+    standin.postal_configure(keys=["khoa-buu-chinh-thu-nghiem"], fee=32000)
+    return settings
+
+
+@pytest.fixture
+def documents_settings(settings, standin):
+    """The portal's DOCUMENTS_* settings pointed at the stand-in document-management system."""
+    settings.DOCUMENTS_BASE_URL = standin.documents_url
+    settings.DOCUMENTS_API_KEY = "khoa-qlvb-thu-nghiem"
+    settings.DOCUMENTS_CALLBACK_SECRET = "bi-mat-goi-lai-thu-nghiem"
+    settings.DOCUMENTS_TIMEOUT = (2.0, 5.0)
+    standin.documents_configure(keys=["khoa-qlvb-thu-nghiem"], secret="bi-mat-goi-lai-thu-nghiem")
+    return settings

@@ -262,3 +262,22 @@ class VaultDocumentForm(forms.Form):
             "empty": _("Tệp đã chọn rỗng (0 byte)."),
         },
     )
+
+
+class PopulationConsentForm(forms.Form):
+    """The applicant's consent to fill the draft from the national population database; ``thay_the`` asks to
+    replace what they typed with the registered values."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    consent = forms.BooleanField(
+        label=_(
+            "Tôi đồng ý để Cổng lấy thông tin của tôi (họ tên, ngày sinh, giới tính, nơi thường trú, nơi ở hiện "
+            "tại, chủ hộ) từ CSDL quốc gia về dân cư để điền vào hồ sơ này."
+        ),
+        error_messages={
+            "required": _("Vui lòng đánh dấu đồng ý trước khi lấy thông tin từ CSDL quốc gia về dân cư.")
+        },
+    )
+
+    def replace(self) -> bool:
+        return self.data.get("thay_the") == "1"

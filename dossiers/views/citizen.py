@@ -22,12 +22,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from dossiers import access, filing, notifications, selectors, services
+from dossiers import population as population_prefill
 from dossiers.completeness import dossier_completeness
 from dossiers.deadlines import time_limit_unclear
 from dossiers.errors import ConcurrentChange, DossierError
 from dossiers.forms.citizen import (
     DraftDetailsForm,
     Intent,
+    PopulationConsentForm,
     ReviewForm,
     StartForm,
     VaultDocumentForm,
@@ -152,8 +154,16 @@ def _draft_page(
     *,
     problems: list[filing.Problem] = (),
     status: int = 200,
+    consent_form: PopulationConsentForm | None = None,
+    population_error: str = "",
 ) -> HttpResponse:
     rows, other_files, used = _document_rows(dossier)
+    check = population_prefill.population_check_view(dossier)
+    if check is not None:
+        mark = _("Đã xác thực từ CSDL quốc gia về dân cư")
+        for name in check.verified:
+            if name in form.fields:
+                form.fields[name].help_text = mark
     completeness = dossier_completeness(dossier)
     missing = {document.pk for document in completeness.missing}
     context = {
@@ -169,6 +179,12 @@ def _draft_page(
         "max_dossier_mb": settings.PORTAL_UPLOAD_MAX_DOSSIER_MB,
         "used_mb": round(used / (1024 * 1024), 1),
         "more_errors": [(problem.anchor, problem.message) for problem in problems],
+        "population": {
+            "available": population_prefill.population_available_for(request.user),
+            "check": check,
+            "form": consent_form or PopulationConsentForm(initial={"expected_version": dossier.version}),
+            "error": population_error,
+        },
     }
     return render(request, "dossiers/citizen/draft.html", context, status=status)
 
@@ -184,6 +200,46 @@ def dossier_draft(request: HttpRequest, pk: int) -> HttpResponse:
     if dossier.state != S.DRAFT:
         return redirect(dossier)
     return _draft_page(request, dossier, DraftDetailsForm(initial=_details_initial(dossier)))
+
+
+@login_required
+@never_cache
+@require_POST
+def dossier_population(request: HttpRequest, pk: int) -> HttpResponse:
+    """With the applicant's consent, fill the draft from the national population database (looked up by the
+    personal id of their sign-on); a mismatch is shown, not replaced, until they ask for it."""
+    dossier = _own_dossier(request, pk)
+    if dossier.state != S.DRAFT:
+        return _detail_page(request, dossier, error=_submitted_already(dossier), status=400)
+    form = PopulationConsentForm(request.POST)
+    details = DraftDetailsForm(initial=_details_initial(dossier))
+    if not form.is_valid():
+        problems = [filing.Problem(f"id_{name}", str(errors[0])) for name, errors in form.errors.items()]
+        return _draft_page(request, dossier, details, problems=problems, consent_form=form, status=400)
+    try:
+        done = population_prefill.dossier_population_prefill(
+            dossier=dossier,
+            user=request.user,
+            expected_version=form.cleaned_data["expected_version"],
+            replace=form.replace(),
+        )
+    except population_prefill.PrefillRefused as refused:
+        # The page itself works (the applicant fills the form by hand): shown with the reason, not as an error page.
+        return _draft_page(request, dossier, details, population_error=refused.message)
+    except DossierError as error:
+        dossier = _reload(dossier)
+        details = DraftDetailsForm(initial=_details_initial(dossier))
+        return _draft_page(request, dossier, details, population_error=_message(error), status=409)
+    if done.mismatches:
+        messages.info(
+            request,
+            _(
+                "Đã lấy thông tin từ CSDL quốc gia về dân cư. Một số thông tin bạn đã nhập khác với CSDL: xem bên dưới."
+            ),
+        )
+    else:
+        messages.success(request, _("Đã điền thông tin từ CSDL quốc gia về dân cư."))
+    return redirect(reverse("dossiers:draft", args=[dossier.pk]) + "#dan-cu")
 
 
 def _draft_save(request: HttpRequest, dossier: Dossier) -> HttpResponse:

@@ -7,7 +7,11 @@ import signal
 import sys
 import threading
 
+from integrations.standin.documents import DocumentManagement
 from integrations.standin.dvcqg import NationalPortal
+from integrations.standin.payment import PaymentPlatform
+from integrations.standin.population import PopulationDatabase
+from integrations.standin.postal import PostalService
 from integrations.standin.server import StandinCore, make_server
 
 
@@ -22,7 +26,16 @@ def main(argv=None) -> int:
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
     args = parser.parse_args(argv)
 
-    standin = StandinCore(seed=args.seed, systems=[NationalPortal(keep=args.keep)])
+    standin = StandinCore(
+        seed=args.seed,
+        systems=[
+            NationalPortal(keep=args.keep),
+            PopulationDatabase(seed=args.seed),
+            PaymentPlatform(),
+            PostalService(),
+            DocumentManagement(),
+        ],
+    )
     server = make_server(standin, args.host, args.port, verbose=args.verbose)
 
     def stop(signum, frame):

@@ -1,7 +1,8 @@
 """``python -m integrations.standin.beside [--port N] -- COMMAND …``: run COMMAND (the portal) with the stand-in
-state systems beside it, the portal's ``DVCQG_*`` settings pointed at the stand-in, and the stand-in stopped when
-the command ends (Ctrl-C, SIGTERM, or the command exiting). When ``DVCQG_BASE_URL`` is already set (a real
-national portal), the command runs alone. ``make run`` uses it for the demo."""
+state systems beside it, the portal's settings of each system that has no address of its own (``DVCQG_*``,
+``POPULATION_*``, ``PAYMENT_*``, ``POSTAL_*``, ``DOCUMENTS_*``) pointed at the stand-in, and the stand-in stopped when the command
+ends (Ctrl-C, SIGTERM, or the command exiting). When every system already has an address (real systems), the
+command runs alone. ``make run`` uses it for the demo."""
 
 import argparse
 import os
@@ -12,6 +13,26 @@ import sys
 from integrations.standin.testing import StandinError, standin_start, stop_with_parent
 
 DEMO_CREDENTIALS = {"DVCQG_USERNAME": "cong-tinh-demo", "DVCQG_PASSWORD": "demo-standin"}
+DEMO_MERCHANT = ("CONG-TINH-DEMO", "demo-standin-payment-secret")
+DEMO_DOCUMENTS_SECRET = "demo-standin-documents-secret"  # noqa: S105 (the demo stand-in's, never production's)
+# Each system: the setting that says it is configured, and the demo settings pointing it at the stand-in.
+SYSTEMS = {
+    "DVCQG_BASE_URL": lambda standin: {"DVCQG_BASE_URL": standin.dvcqg_url, **DEMO_CREDENTIALS},
+    "POPULATION_LGSP_URL": lambda standin: {
+        "POPULATION_LGSP_URL": standin.lgsp_url,
+        "POPULATION_CLIENT_ID": "cong-tinh-demo",
+        "POPULATION_CLIENT_SECRET": "demo-standin",
+    },
+    "PAYMENT_BASE_URL": lambda standin: {
+        "PAYMENT_BASE_URL": standin.payment_url,
+        "PAYMENT_MERCHANT_CODE": DEMO_MERCHANT[0],
+        "PAYMENT_SECRET": DEMO_MERCHANT[1],
+    },
+    "POSTAL_BASE_URL": lambda standin: {
+        "POSTAL_BASE_URL": standin.postal_url,
+        "POSTAL_API_KEY": "demo-standin",
+    },
+}
 
 
 def main(argv=None) -> int:
@@ -31,7 +52,8 @@ def main(argv=None) -> int:
     if not command:
         print("no command after --", file=sys.stderr)
         return 2
-    if os.environ.get("DVCQG_BASE_URL"):
+    missing = [name for name in SYSTEMS if not os.environ.get(name)]
+    if not missing:
         return subprocess.call(command)
 
     try:
@@ -40,10 +62,15 @@ def main(argv=None) -> int:
         print(f"Không khởi động được hệ thống giả lập (stand-in): {exc}", file=sys.stderr)
         return 1
     print(
-        f"Cổng DVCQG giả lập (stand-in): {standin.dvcqg_url}  (điều khiển: {standin.url}/_control/stats)",
+        f"Hệ thống giả lập (stand-in) cho {', '.join(missing)}: {standin.url}  "
+        f"(điều khiển: {standin.url}/_control/stats)",
         flush=True,
     )
-    env = {**os.environ, "DVCQG_BASE_URL": standin.dvcqg_url, **DEMO_CREDENTIALS}
+    standin.payment_configure(merchants=dict([DEMO_MERCHANT]))
+    standin.documents_configure(secret=DEMO_DOCUMENTS_SECRET)
+    env = dict(os.environ)
+    for name in missing:
+        env.update(SYSTEMS[name](standin))
     try:
         child = subprocess.Popen(
             command, env=env, preexec_fn=stop_with_parent if sys.platform == "linux" else None

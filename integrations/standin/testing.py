@@ -45,6 +45,26 @@ class Standin:
         """The national portal's base address on this stand-in (DVCQG_BASE_URL)."""
         return f"{self.url}/dvcqg"
 
+    @property
+    def lgsp_url(self) -> str:
+        """The provincial data-sharing platform's base address on this stand-in (POPULATION_LGSP_URL)."""
+        return f"{self.url}/lgsp"
+
+    @property
+    def payment_url(self) -> str:
+        """The payment platform's base address on this stand-in (PAYMENT_BASE_URL)."""
+        return f"{self.url}/thanh-toan"
+
+    @property
+    def postal_url(self) -> str:
+        """The postal service's base address on this stand-in (POSTAL_BASE_URL)."""
+        return f"{self.url}/buu-chinh"
+
+    @property
+    def documents_url(self) -> str:
+        """The document-management system's base address on this stand-in (DOCUMENTS_BASE_URL)."""
+        return f"{self.url}/qlvb"
+
     # --- control ---------------------------------------------------------------------------------------------
 
     def _get(self, path: str, **params):
@@ -125,6 +145,75 @@ class Standin:
     def seed_catalogue(self, records: list[dict], *, replace: bool = False) -> int:
         """Add (or, with replace, set) procedures in the national catalogue format; returns the catalogue's size."""
         return self._post("/_control/dvcqg/catalogue", {"records": records, "replace": replace})["catalogue"]
+
+    # --- population database (population.py) ------------------------------------------------------------------
+
+    def population_configure(self, **config) -> dict:
+        """clients {id: secret}, agency, token_ttl (seconds), blocked (every lookup refused with 101)."""
+        return self._post("/_control/population/config", config)
+
+    def population_add(self, *people: dict) -> int:
+        """Add (or replace) people, records as the platform answers them (SoDinhDanh, HoVaTen, ...)."""
+        return self._post("/_control/population/people", {"people": list(people)})["people"]
+
+    def population_people(self, limit: int = 20) -> list[dict]:
+        """The first people of the seeded population."""
+        return self._get("/_control/population/people", limit=limit)
+
+    def population_expire_tokens(self) -> int:
+        return self._post("/_control/population/expire-tokens")["expired"]
+
+    def population_received(self) -> list[dict]:
+        """Each lookup that reached the database: {SoDinhDanh, outcome}."""
+        return self._get("/_control/population/received")
+
+    # --- payment platform (payment.py) -------------------------------------------------------------------------
+
+    def payment_configure(self, *, merchants: dict[str, str]) -> dict:
+        return self._post("/_control/payment/config", {"merchants": merchants})
+
+    def payment_order(self, order_id: str) -> dict:
+        """An order as the platform saw it on its payment page (404 → StandinError when it never did)."""
+        return self._get(f"/_control/payment/orders/{quote(order_id, safe='')}")
+
+    def payment_pay(self, order_id: str) -> dict:
+        """Pay an order as the citizen would on the payment page: {notice, return_query} (the notice is also sent to
+        the order's notify address)."""
+        return self._post(f"/_control/payment/orders/{quote(order_id, safe='')}/pay")
+
+    def payment_notifications(self) -> list[dict]:
+        """Each notification sent: {url, notice, answer: {status, body}}."""
+        return self._get("/_control/payment/notifications")
+
+    def payment_add_transaction(self, **row) -> dict:
+        """A transaction on the platform's list (order_id, amount, paid_at yyyyMMddHHmmss, transaction_id?)."""
+        return self._post("/_control/payment/transactions", row)
+
+    # --- postal service (postal.py) ----------------------------------------------------------------------------
+
+    def postal_configure(self, **config) -> dict:
+        """keys [accepted API keys], fee (đồng per shipment)."""
+        return self._post("/_control/postal/config", config)
+
+    def postal_shipments(self) -> list[dict]:
+        return self._get("/_control/postal/shipments")
+
+    def postal_move(self, number: str, status: str) -> dict:
+        """Move a shipment on: picked_up, in_transit, delivered or returned."""
+        return self._post(f"/_control/postal/shipments/{quote(number, safe='')}/status", {"status": status})
+
+    # --- document management (documents.py) --------------------------------------------------------------------
+
+    def documents_configure(self, **config) -> dict:
+        """keys [accepted API keys], secret (the callbacks' shared signing secret)."""
+        return self._post("/_control/documents/config", config)
+
+    def documents(self) -> list[dict]:
+        return self._get("/_control/documents")
+
+    def document_sign(self, doc_id: str, **options) -> dict:
+        """The leader signs: options signer, number, deliver (send the callback; default true)."""
+        return self._post(f"/_control/documents/{quote(doc_id, safe='')}/sign", options)
 
     def stats(self) -> dict:
         return self._get("/_control/stats")

@@ -24,6 +24,10 @@ DEMO_NAMES = {
     "admin": "Quản trị hệ thống",
 }
 
+# The demo citizen stands for an account of the national sign-on: its personal id is in the stand-in population
+# database (integrations/standin/population.py DEMO_PERSON), so the draft form can be pre-filled in the demo.
+DEMO_PERSONAL_ID = "091090000001"
+
 
 @transaction.atomic
 def demo_accounts_create(*, password: str) -> list[User]:
@@ -33,6 +37,8 @@ def demo_accounts_create(*, password: str) -> list[User]:
         user, _ = User.objects.get_or_create(username=username)
         user.role = role
         user.full_name = DEMO_NAMES[username]
+        if role == User.Role.CITIZEN:
+            user.personal_id = DEMO_PERSONAL_ID
         user.email = f"{username}@example.invalid"
         user.is_superuser = is_superuser
         # Django's admin is where department admins keep their catalogue in this first version.

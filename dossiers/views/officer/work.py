@@ -17,6 +17,7 @@ from dossiers.forms.actions import ACTION_FORMS, ActionForm, ConsultReplyForm, h
 from dossiers.models import Dossier
 from dossiers.national.mapping import national_code
 from dossiers.national.overview import dossier_sync_state
+from dossiers.population import population_check_view
 from dossiers.selectors import Clock
 from dossiers.services import SERVICES
 from dossiers.views.officer.common import officer_required, queue_nav
@@ -100,6 +101,7 @@ def _render(
         else None,
         "national_sync": dossier_sync_state(dossier.pk),
         "national_code": national_code(dossier),
+        "population_check": population_check_view(dossier),
     }
     return render(request, "dossiers/officer/work.html", context, status=status)
 

@@ -1,0 +1,1 @@
+"""The national population database, reached through the provincial data-sharing platform (LGSP)."""

@@ -1,0 +1,1 @@
+"""The public postal service (VNPost): results sent to applicants and paper dossiers collected, with tracking."""

@@ -1,0 +1,32 @@
+"""The electronic receipt (biên lai điện tử) of an online payment, rendered by the portal's one PDF module."""
+
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from dossiers.pdf.qr import qr_svg, tracking_url
+from payments.models import Payment
+from portal.pdf.render import render_pdf
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def receipt_pdf(payment: Payment) -> bytes:
+    """The receipt of a paid payment, the same bytes' content every time it is asked for."""
+    if payment.state != Payment.State.PAID:
+        raise ValueError("only a paid payment has a receipt")
+    dossier = payment.dossier
+    paid_at = timezone.localtime(payment.paid_at, VIETNAM)
+    context = {
+        "title": "Biên lai thu phí, lệ phí",
+        "form_code": "BL-ĐT",
+        "payment": payment,
+        "dossier": dossier,
+        "procedure": dossier.procedure,
+        "agency": dossier.receiving_agency,
+        "issued": f"ngày {paid_at:%d} tháng {paid_at:%m} năm {paid_at:%Y}",
+        "paid_at": f"{paid_at:%H:%M %d/%m/%Y}",
+        "track_url": tracking_url(dossier.code) if dossier.code else "",
+        "qr_svg": qr_svg(tracking_url(dossier.code)) if dossier.code else "",
+    }
+    return render_pdf("payments/receipt_pdf.html", context)

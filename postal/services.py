@@ -1,0 +1,100 @@
+"""Sending a dossier's result by post and following the shipment.
+
+``shipment_send_result`` asks the postal service for a shipment to the address the applicant chose (our reference is
+the dossier's code, so a repeated request answers the same shipment) and stores its tracking number and fee;
+``shipment_refresh`` reads its status; "delivered" completes the dossier's return
+(``dossiers.services.dossier_delivered_by_post``), "returned" is shown for the counter to act on.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dossiers.models import Dossier
+from dossiers.services import dossier_delivered_by_post
+from integrations.postal.client import PostalError, PostalRefused, postal_client
+from postal.models import Shipment
+
+logger = logging.getLogger("postal")
+
+
+class ShipmentRefused(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def shipment_send_result(*, dossier: Dossier, officer) -> Shipment:
+    """The shipment of the dossier's result to the applicant (the existing one when it was already made)."""
+    existing = Shipment.objects.filter(dossier=dossier, kind=Shipment.Kind.RESULT).first()
+    if existing is not None:
+        return existing
+    if dossier.delivery != Dossier.Delivery.POST or not dossier.delivery_address.strip():
+        raise ShipmentRefused(_("Người nộp không chọn nhận kết quả qua bưu chính."))
+    if dossier.state != Dossier.State.AWAITING_RETURN:
+        raise ShipmentRefused(_("Chỉ gửi kết quả khi hồ sơ đã có kết quả, chờ trả."))
+    agency = dossier.receiving_agency
+    try:
+        made = postal_client().shipment_create(
+            reference=f"{dossier.code}-KQ",
+            service="tra-ket-qua",
+            sender={"HoTen": agency.name, "DiaChi": agency.address, "DienThoai": agency.phone},
+            receiver_name=dossier.applicant_name,
+            receiver_phone=dossier.applicant_phone,
+            receiver_address=dossier.delivery_address,
+        )
+    except PostalRefused as refused:
+        raise ShipmentRefused(
+            _("Bưu điện từ chối tạo vận đơn (%(field)s): %(message)s")
+            % {"field": refused.field, "message": refused.message}
+        ) from None
+    except PostalError:
+        raise ShipmentRefused(
+            _("Chưa kết nối được dịch vụ bưu chính; vui lòng thử lại sau ít phút.")
+        ) from None
+    try:
+        with transaction.atomic():
+            return Shipment.objects.create(
+                dossier=dossier,
+                kind=Shipment.Kind.RESULT,
+                tracking_number=made.number,
+                fee=made.fee,
+                address=dossier.delivery_address,
+                status=made.status,
+                history=[[made.status, timezone.now().strftime("%Y%m%d%H%M%S")]],
+                created_by=officer,
+            )
+    except IntegrityError:  # two officers pressed at once: the service answered both with the same shipment
+        return Shipment.objects.get(dossier=dossier, kind=Shipment.Kind.RESULT)
+
+
+def shipment_refresh(shipment: Shipment) -> Shipment:
+    """The shipment's status as the postal service reports it now; a delivered result completes the return."""
+    if shipment.status in Shipment.FINAL:
+        return shipment
+    reported = postal_client().shipment_status(shipment.tracking_number)
+    with transaction.atomic():
+        shipment = Shipment.objects.select_for_update().select_related("dossier").get(pk=shipment.pk)
+        shipment.status = reported.status
+        shipment.history = [list(item) for item in reported.history] or shipment.history
+        shipment.checked_at = timezone.now()
+        shipment.save(update_fields=["status", "history", "checked_at"])
+        if shipment.status == Shipment.Status.DELIVERED and shipment.kind == Shipment.Kind.RESULT:
+            dossier_delivered_by_post(dossier=shipment.dossier, tracking_number=shipment.tracking_number)
+    return shipment
+
+
+def shipments_track() -> int:
+    """Refresh every shipment still on its way; one that cannot be read now is tried at the next run."""
+    done = 0
+    for shipment in Shipment.objects.exclude(status__in=Shipment.FINAL).order_by("checked_at", "pk")[:500]:
+        try:
+            shipment_refresh(shipment)
+            done += 1
+        except PostalError as exc:
+            logger.warning("postal tracking shipment=%s failed: %s", shipment.pk, exc)
+    return done

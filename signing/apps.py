@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SigningConfig(AppConfig):
+    name = "signing"
+    verbose_name = "Trình ký qua hệ thống quản lý văn bản"
+    default_auto_field = "django.db.models.BigAutoField"
