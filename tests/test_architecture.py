@@ -12,7 +12,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FEATURE_APPS = frozenset(
-    {"dossiers", "feedback", "ratings", "faq", "statistics", "loadtest", "payments", "postal", "signing", "eforms"}
+    {
+        "dossiers",
+        "feedback",
+        "ratings",
+        "faq",
+        "statistics",
+        "loadtest",
+        "payments",
+        "postal",
+        "signing",
+        "eforms",
+    }
 )
 APP_PACKAGES = ("portal", "integrations", *sorted(FEATURE_APPS))
 # The project's wiring: settings, root URLs, the API router, the Celery and WSGI/gunicorn entry points assemble the

@@ -96,6 +96,9 @@ def test_a_citizen_fills_the_draft_from_the_population_database_with_consent(
     page.get_by_label("Tôi đồng ý để Cổng lấy thông tin").check()
     page.get_by_role("button", name="Dùng thông tin trong CSDL thay cho thông tin đã nhập").click()
     expect(page.get_by_label("Họ và tên (hoặc tên tổ chức)")).to_have_value("Trần Thị Mỹ Lan")
+    # No request of the page may still be on the server's (shared) connection when the test's transaction ends.
+    page.wait_for_load_state("networkidle")
+    page.close()
     draft.refresh_from_db()
     assert draft.applicant_address == PERSON["NoiOHienTai"]
 

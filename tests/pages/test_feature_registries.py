@@ -21,12 +21,12 @@ def test_the_dossiers_app_fills_the_menu_and_the_export():
 
 
 def test_a_menu_entry_registered_twice_is_shown_once_and_an_unknown_place_is_refused(saved_registries):
-    navigation.nav_register("account", "feedback/nav/_account.html")
-    navigation.nav_register("account", "feedback/nav/_account.html")
-    assert navigation.nav_templates("account")[-1:] == ("feedback/nav/_account.html",)
-    assert navigation.nav_templates("account").count("feedback/nav/_account.html") == 1
+    navigation.nav_register("account", "tests/nav/_account.html")
+    navigation.nav_register("account", "tests/nav/_account.html")
+    assert navigation.nav_templates("account")[-1:] == ("tests/nav/_account.html",)
+    assert navigation.nav_templates("account").count("tests/nav/_account.html") == 1
     with pytest.raises(ValueError, match="footer"):
-        navigation.nav_register("footer", "feedback/nav/_footer.html")
+        navigation.nav_register("footer", "tests/nav/_footer.html")
 
 
 def test_two_apps_may_not_claim_the_same_section_of_the_export(saved_registries):
