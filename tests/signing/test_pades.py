@@ -154,3 +154,49 @@ def test_checks_from_one_address_are_rate_limited(client, agency_ca, settings, p
 def test_the_page_says_when_the_portal_signs_nothing(client, settings):
     settings.SIGNING_CERT_PATH = ""
     assert "chưa cấu hình chứng thư ký số" in client.get(VERIFY).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_payment_receipt_the_portal_issues_is_signed(agency_ca, make_user, settings, tmp_path):
+    from django.utils import timezone
+
+    from dossiers import filing, services
+    from payments.models import Payment
+    from payments.receipt import receipt_pdf
+    from portal.agencies.models import Agency
+    from portal.catalog.models import Procedure
+    from tests.people import BIRTH, attach_required, uploads_in
+
+    uploads_in(settings, tmp_path)
+    citizen = make_user("hoa", full_name="Nguyễn Thị Hoa", phone="0912345678")
+    commune = Agency.objects.filter(kind=Agency.Kind.COMMUNE).order_by("code").first()
+    draft = filing.dossier_draft_create(
+        user=citizen, procedure=Procedure.objects.get(code=BIRTH), receiving_agency=commune
+    )
+    attach_required(draft, citizen)
+    services.dossier_submit(dossier=draft, actor=citizen)
+    payment = Payment.objects.create(
+        dossier=draft,
+        payer=citizen,
+        order_id="DH-KY-SO-1",
+        amount=50000,
+        description="Lệ phí",
+        state=Payment.State.PAID,
+        paid_at=timezone.now(),
+        receipt_number="BL-1",
+    )
+    result = verify_pdf(receipt_pdf(payment))
+    assert result.valid and result.intact
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_damaged_signed_file_is_answered_never_with_a_server_error(client, agency_ca, plain_pdf, seed):
+    import random
+
+    rnd = random.Random(seed)
+    signed = bytearray(sign_pdf(plain_pdf))
+    for _ in range(40):
+        signed[rnd.randrange(len(signed))] = rnd.randrange(256)
+    response = _upload(client, bytes(signed[: rnd.randrange(len(signed) // 2, len(signed))]))
+    assert response.status_code in (200, 400)
+    assert "Chữ ký số hợp lệ" not in response.content.decode()
