@@ -7,7 +7,9 @@ PDF against the authority of ``SIGNING_CA_PATH``: the signature itself, that its
 authority, and that the file is unchanged since (the signature covers the whole file).
 """
 
+import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from io import BytesIO
@@ -45,6 +47,17 @@ class Verification:
     reason: str
 
 
+def _off_the_event_loop(function, *args, **kwargs):
+    """pyHanko's synchronous calls run their own event loop (``asyncio.run``), which fails inside a running one
+    (an async caller, Playwright's sync API in tests): there the call runs in a short-lived thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
+
+
 def signing_configured() -> bool:
     """True when the settings name a certificate and key that exist, so issued PDFs are signed."""
     cert, key = getattr(settings, "SIGNING_CERT_PATH", ""), getattr(settings, "SIGNING_KEY_PATH", "")
@@ -77,7 +90,7 @@ def sign_pdf(content: bytes, *, reason: str = "Văn bản do Cổng dịch vụ 
         subfilter=fields.SigSeedSubFilter.PADES,
     )
     signer = signers.PdfSigner(metadata, signer=_signer(), new_field_spec=fields.SigFieldSpec(FIELD_NAME))
-    return signer.sign_pdf(writer).getvalue()
+    return _off_the_event_loop(signer.sign_pdf, writer).getvalue()
 
 
 def authority_configured() -> bool:
@@ -119,7 +132,7 @@ def verify_pdf(content: bytes) -> Verification:
         return Verification(False, "", None, False, "no_authority")
     context = ValidationContext(trust_roots=[root], allow_fetching=False, revocation_mode="soft-fail")
     try:
-        status = validate_pdf_signature(signatures[-1], context)
+        status = _off_the_event_loop(validate_pdf_signature, signatures[-1], context)
     except Exception as error:  # a damaged signature dictionary or stream (zlib, unknown filter, bad CMS)
         logger.info("signature check failed: %s", error)
         return Verification(False, "", None, False, "invalid")
