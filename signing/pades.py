@@ -80,8 +80,15 @@ def _signer() -> signers.SimpleSigner:
 
 def sign_pdf(content: bytes, *, reason: str = "Văn bản do Cổng dịch vụ công phát hành") -> bytes:
     """The PDF with the agency's PAdES signature (an invisible field, the signing time among the signed
-    attributes); the bytes unchanged when no signing certificate is configured."""
+    attributes); the bytes unchanged when no signing certificate is configured. A key or certificate that cannot
+    be read (a wrong password, a damaged file) is logged as an error and the document goes out unsigned: the
+    citizen still gets it, the verify page shows it has no signature, and operators see why."""
     if not signing_configured():
+        return content
+    try:
+        agency = _signer()
+    except (SigningError, ValueError, OSError) as error:
+        logger.error("the agency's signing key or certificate cannot be used, PDF issued unsigned: %s", error)
         return content
     writer = IncrementalPdfFileWriter(BytesIO(content))
     metadata = signers.PdfSignatureMetadata(
@@ -89,7 +96,7 @@ def sign_pdf(content: bytes, *, reason: str = "Văn bản do Cổng dịch vụ 
         reason=reason,
         subfilter=fields.SigSeedSubFilter.PADES,
     )
-    signer = signers.PdfSigner(metadata, signer=_signer(), new_field_spec=fields.SigFieldSpec(FIELD_NAME))
+    signer = signers.PdfSigner(metadata, signer=agency, new_field_spec=fields.SigFieldSpec(FIELD_NAME))
     return _off_the_event_loop(signer.sign_pdf, writer).getvalue()
 
 

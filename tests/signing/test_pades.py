@@ -200,3 +200,11 @@ def test_a_damaged_signed_file_is_answered_never_with_a_server_error(client, age
     response = _upload(client, bytes(signed[: rnd.randrange(len(signed) // 2, len(signed))]))
     assert response.status_code in (200, 400)
     assert "Chữ ký số hợp lệ" not in response.content.decode()
+
+
+def test_a_key_that_cannot_be_read_leaves_the_pdf_unsigned_and_logs_an_error(
+    agency_ca, settings, plain_pdf, caplog
+):
+    settings.SIGNING_KEY_PASSWORD = "sai-mat-khau"
+    assert sign_pdf(plain_pdf) == plain_pdf
+    assert any(record.levelname == "ERROR" and "unsigned" in record.getMessage() for record in caplog.records)
