@@ -1,4 +1,5 @@
-"""The electronic receipt (biên lai điện tử) of an online payment, rendered by the portal's one PDF module."""
+"""The electronic receipt (biên lai điện tử) of an online payment, rendered by the portal's one PDF module and
+signed with the agency's certificate (PAdES, ``signing/pades.py``) when one is configured."""
 
 from zoneinfo import ZoneInfo
 
@@ -7,12 +8,13 @@ from django.utils import timezone
 from dossiers.pdf.qr import qr_svg, tracking_url
 from payments.models import Payment
 from portal.pdf.render import render_pdf
+from signing.pades import sign_pdf
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def receipt_pdf(payment: Payment) -> bytes:
-    """The receipt of a paid payment, the same bytes' content every time it is asked for."""
+    """The receipt of a paid payment, the same content every time it is asked for, signed anew each time."""
     if payment.state != Payment.State.PAID:
         raise ValueError("only a paid payment has a receipt")
     dossier = payment.dossier
@@ -29,4 +31,4 @@ def receipt_pdf(payment: Payment) -> bytes:
         "track_url": tracking_url(dossier.code) if dossier.code else "",
         "qr_svg": qr_svg(tracking_url(dossier.code)) if dossier.code else "",
     }
-    return render_pdf("payments/receipt_pdf.html", context)
+    return sign_pdf(render_pdf("payments/receipt_pdf.html", context), reason="Biên lai thu phí, lệ phí")

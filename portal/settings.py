@@ -408,6 +408,19 @@ DOCUMENTS_API_KEY = env.str("DOCUMENTS_API_KEY", "")
 DOCUMENTS_CALLBACK_SECRET = env.str("DOCUMENTS_CALLBACK_SECRET", "")
 DOCUMENTS_TIMEOUT = env.floats("DOCUMENTS_TIMEOUT", (3.05, 30.0))
 
+# PAdES signatures on the PDFs the portal issues itself (signing/pades.py): the agency's certificate and key (PEM),
+# the key's password and the authority the verify page (/trinh-ky/kiem-tra/) trusts. By default the test authority
+# `manage.py signing_demo_ca` writes under PORTAL_VAR_DIR/signing; set them empty (or leave the files absent) and
+# issued PDFs are not signed, which the verify page says. Production sets the agency's real certificate and CA.
+_SIGNING_DIR = VAR_DIR / "signing"
+SIGNING_CERT_PATH = env.str("SIGNING_CERT_PATH", str(_SIGNING_DIR / "agency.crt"))
+SIGNING_KEY_PATH = env.str("SIGNING_KEY_PATH", str(_SIGNING_DIR / "agency.key"))
+SIGNING_KEY_PASSWORD = env.str("SIGNING_KEY_PASSWORD", "")
+SIGNING_CA_PATH = env.str("SIGNING_CA_PATH", str(_SIGNING_DIR / "ca.crt"))
+# The verify page: largest upload, and checks per address per hour.
+SIGNING_VERIFY_MAX_MB = env.int("SIGNING_VERIFY_MAX_MB", 10)
+SIGNING_VERIFY_PER_HOUR = env.int("SIGNING_VERIFY_PER_HOUR", 30)
+
 # Dossier uploads: limits shown on the filing form and enforced by content, not by name.
 PORTAL_UPLOAD_MAX_FILE_MB = env.int("PORTAL_UPLOAD_MAX_FILE_MB", 10)
 PORTAL_UPLOAD_MAX_DOSSIER_MB = env.int("PORTAL_UPLOAD_MAX_DOSSIER_MB", 50)
