@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from dossiers.models import Dossier, DossierFile, VaultDocument
 from portal.accounts.models import User
+from portal.pdf.pades import sign_pdf, signing_configured
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,26 @@ def result_store(dossier: Dossier, officer: User, result: ResultDocument) -> Dos
     stored.file.save(f"{uuid.uuid4().hex}.{result.extension}", ContentFile(result.content), save=False)
     stored.save()
     return stored
+
+
+def results_approve(dossier: Dossier, now) -> None:
+    """The draft results become the result, approved ``now``; each PDF among them is signed with the agency's
+    certificate (PAdES, ``portal/pdf/pades.py``) when one is configured, so the citizen's download carries the
+    signature. Call inside the transaction that locks the dossier."""
+    for stored in dossier.files.filter(kind=DossierFile.Kind.RESULT, approved_at__isnull=True):
+        fields = ["approved_at"]
+        if stored.content_type == "application/pdf" and signing_configured():
+            with stored.file.open("rb") as handle:
+                content = handle.read()
+            signed = sign_pdf(content)
+            if signed != content:
+                old, storage = stored.file.name, stored.file.storage
+                stored.file.save(f"{uuid.uuid4().hex}.pdf", ContentFile(signed), save=False)
+                stored.size, stored.sha256 = len(signed), hashlib.sha256(signed).hexdigest()
+                fields += ["file", "size", "sha256"]
+                transaction.on_commit(lambda name=old, storage=storage: storage.delete(name))
+        stored.approved_at = now
+        stored.save(update_fields=fields)
 
 
 def vault_copy(stored: DossierFile, *, owner_id: int, source: str, **details) -> VaultDocument:

@@ -19,13 +19,12 @@ from dossiers.models import (
     Consultation,
     Dossier,
     DossierEvent,
-    DossierFile,
     NationalStatus,
     OutboxEvent,
     SupplementRequest,
 )
 from dossiers.national.mapping import event_payload
-from dossiers.results import ResultDocument, result_store, results_to_vault
+from dossiers.results import ResultDocument, result_store, results_approve, results_to_vault
 from dossiers.workflow import TRANSITIONS, Actor
 from portal.accounts.models import User
 from portal.agencies.models import Agency
@@ -531,7 +530,7 @@ def dossier_approve(
     dossier = dossier_lock(dossier)
     _check(dossier, "approve", actor, expected_version)
     now = timezone.now()
-    dossier.files.filter(kind=DossierFile.Kind.RESULT, approved_at__isnull=True).update(approved_at=now)
+    results_approve(dossier, now)
     return _apply(dossier, "approve", actor, _handling_step(dossier, note), finished_at=now)
 
 

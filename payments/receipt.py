@@ -1,5 +1,5 @@
 """The electronic receipt (biên lai điện tử) of an online payment, rendered by the portal's one PDF module and
-signed with the agency's certificate (PAdES, ``signing/pades.py``) when one is configured."""
+signed with the agency's certificate (PAdES, ``portal/pdf/pades.py``) when one is configured."""
 
 from zoneinfo import ZoneInfo
 
@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from dossiers.pdf.qr import qr_svg, tracking_url
 from payments.models import Payment
+from portal.pdf.pades import sign_pdf
 from portal.pdf.render import render_pdf
-from signing.pades import sign_pdf
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 

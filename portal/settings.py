@@ -408,7 +408,7 @@ DOCUMENTS_API_KEY = env.str("DOCUMENTS_API_KEY", "")
 DOCUMENTS_CALLBACK_SECRET = env.str("DOCUMENTS_CALLBACK_SECRET", "")
 DOCUMENTS_TIMEOUT = env.floats("DOCUMENTS_TIMEOUT", (3.05, 30.0))
 
-# PAdES signatures on the PDFs the portal issues itself (signing/pades.py): the agency's certificate and key (PEM),
+# PAdES signatures on the PDFs the portal issues itself (portal/pdf/pades.py): the agency's certificate and key (PEM),
 # the key's password and the authority the verify page (/trinh-ky/kiem-tra/) trusts. By default the test authority
 # `manage.py signing_demo_ca` writes under PORTAL_VAR_DIR/signing; set them empty (or leave the files absent) and
 # issued PDFs are not signed, which the verify page says. Production sets the agency's real certificate and CA.

@@ -16,8 +16,9 @@ from dossiers import selectors as dossier_selectors
 from dossiers.views.officer.common import officer_required
 from integrations.documents.client import NotConfigured
 from portal.http import client_address
+from portal.pdf import pades
 from portal.ratelimit import Limit
-from signing import pades, services
+from signing import services
 
 
 @require_POST

@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from portal.pdf.pades import sign_pdf
 from portal.pdf.render import html_to_pdf
 from signing.demo_ca import demo_ca_create
-from signing.pades import sign_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 

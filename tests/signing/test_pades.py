@@ -7,9 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
+from portal.pdf.pades import sign_pdf, signing_configured, verify_pdf
 from portal.pdf.render import html_to_pdf
 from signing.demo_ca import demo_ca_create
-from signing.pades import sign_pdf, signing_configured, verify_pdf
 
 VERIFY = reverse("signing:verify")
 
@@ -208,3 +208,33 @@ def test_a_key_that_cannot_be_read_leaves_the_pdf_unsigned_and_logs_an_error(
     settings.SIGNING_KEY_PASSWORD = "sai-mat-khau"
     assert sign_pdf(plain_pdf) == plain_pdf
     assert any(record.levelname == "ERROR" and "unsigned" in record.getMessage() for record in caplog.records)
+
+
+@pytest.mark.django_db
+def test_a_result_the_leader_approves_in_the_portal_carries_the_agencys_signature(
+    staff, agency_ca, plain_pdf, settings, tmp_path
+):
+    from dossiers import filing, services
+    from dossiers.models import Dossier, DossierFile
+    from dossiers.results import ResultDocument
+    from portal.catalog.models import Channel
+    from tests.people import BIRTH, uploads_in
+
+    uploads_in(settings, tmp_path)
+    # The catalogue's birth registration states "1" without a unit; read as working days here (tests/dossiers too).
+    Channel.objects.filter(procedure__code=BIRTH, duration_unit="").update(duration_unit="working_day")
+    dossier = staff.dossier_in(Dossier.State.PROCESSING)
+    filing.dossier_result_add(
+        dossier=dossier,
+        officer=staff.handler,
+        result=ResultDocument("Giấy khai sinh", plain_pdf, "application/pdf", "pdf"),
+    )
+    services.dossier_propose(dossier=dossier, actor=staff.handler, note="")
+    services.dossier_approve(dossier=dossier, actor=staff.leader)
+
+    (result,) = DossierFile.objects.filter(dossier=dossier, kind=DossierFile.Kind.RESULT)
+    with result.file.open("rb") as handle:
+        content = handle.read()
+    check = verify_pdf(content)
+    assert result.approved_at is not None and check.valid and check.intact
+    assert result.size == len(content) and content != plain_pdf
