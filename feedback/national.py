@@ -6,17 +6,12 @@ row's stored payload alone, so every attempt sends the same content."""
 import logging
 from datetime import datetime
 
-from django.db import transaction
-from django.utils import timezone
-
 from feedback.models import FeedbackOutbox
 from integrations.dvcqg.client import DvcqgClient, dvcqg_client, dvcqg_configured
 from integrations.dvcqg.dates import format_datetime
-from integrations.dvcqg.errors import PermanentError, TemporaryError
+from integrations.dvcqg.outbox import BATCH_SIZE, outbox_rows_send
 
 logger = logging.getLogger(__name__)
-
-BATCH_SIZE = 50
 
 
 def _date(value: str) -> str:
@@ -46,37 +41,8 @@ def feedback_outbox_drain(*, client: DvcqgClient | None = None, batch_size: int 
             logger.info("feedback outbox: national portal not configured, nothing sent")
             return {"configured": False}
         client = dvcqg_client()
-    counts = {"configured": True, "sent": 0, "retried": 0, "parked": 0}
-    with transaction.atomic():
-        rows = list(
-            FeedbackOutbox.objects.select_for_update(skip_locked=True)
-            .filter(sent_at__isnull=True, parked_at__isnull=True)
-            .order_by("pk")[:batch_size]
-        )
-        for row in rows:
-            counts[_send(client, row)] += 1
-    return counts
 
-
-def _send(client: DvcqgClient, row: FeedbackOutbox) -> str:
-    now = timezone.now()
-    row.attempts += 1
-    try:
+    def send(row: FeedbackOutbox) -> None:
         client.feedback_publish(national_feedback(row.payload), idempotency_key=row.idempotency_key)
-    except TemporaryError as error:
-        row.last_error = getattr(error, "reason", "") or "temporary"
-        row.save(update_fields=["attempts", "last_error"])
-        logger.warning("feedback outbox: row %s temporary failure %s", row.pk, row.last_error)
-        return "retried"
-    except (PermanentError, KeyError, ValueError) as error:
-        field = getattr(error, "field", "")
-        row.last_error = (
-            f"{field}: {getattr(error, 'reason', '') or error}"[:500] if field else str(error)[:500]
-        )
-        row.parked_at = now
-        row.save(update_fields=["attempts", "last_error", "parked_at"])
-        logger.warning("feedback outbox: row %s refused (%s)", row.pk, row.last_error)
-        return "parked"
-    row.sent_at, row.last_error = now, ""
-    row.save(update_fields=["attempts", "last_error", "sent_at"])
-    return "sent"
+
+    return outbox_rows_send(FeedbackOutbox.objects.all(), send, batch_size=batch_size)

@@ -195,6 +195,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "feedback.tasks.feedback_national_drain",
         "schedule": env.int("PORTAL_NATIONAL_DRAIN_SECONDS", 30) * 10,
     },
+    "ratings-national-drain": {
+        "task": "ratings.tasks.ratings_national_drain",
+        "schedule": env.int("PORTAL_NATIONAL_DRAIN_SECONDS", 30) * 10,
+    },
     "national-catalogue-pull": {
         "task": "portal.catalog.tasks.national_catalogue_pull",
         "schedule": 7 * 24 * 60 * 60,

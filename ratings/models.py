@@ -206,6 +206,8 @@ class RatingOutbox(models.Model):
     idempotency_key = models.CharField(max_length=120, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Refused by the national portal (the reason in last_error): not sent again until someone looks at it.
+    parked_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
 
