@@ -429,3 +429,10 @@ def personal_data_of(user: User) -> dict:
             for notification in user.notifications.select_related("dossier").order_by("created_at", "pk")
         ],
     }
+
+
+def dossier_file_of(*, dossier_id: int, file_id: int):
+    """One file of one dossier, or None (the electronic declaration finds the PDF it attached)."""
+    from dossiers.models import DossierFile
+
+    return DossierFile.objects.filter(dossier_id=dossier_id, pk=file_id).first()

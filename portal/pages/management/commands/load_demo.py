@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from portal.accounts.demo import DEMO_ACCOUNTS, demo_accounts_create
 from portal.catalog.models import Procedure
+from portal.pages.signals import demo_data_loaded
 
 
 def _generated_password() -> str:
@@ -40,6 +41,7 @@ class Command(BaseCommand):
             password_file.write_text(password + "\n")
             password_file.chmod(0o600)
         demo_accounts_create(password=password)
+        demo_data_loaded.send(sender=self.__class__, stdout=self.stdout)
         self.stdout.write(f"\nTài khoản mẫu (mật khẩu chung: {password}):")
         for username, role, _agency, _is_superuser in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<11} {role.label}")
