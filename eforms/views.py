@@ -53,7 +53,7 @@ def _sections(answer_set: AnswerSet) -> list[dict]:
 def declaration_overview(request: HttpRequest, pk: int) -> HttpResponse:
     answer_set = _own_draft_answers(request, pk)
     if answer_set is None:
-        return redirect("dossiers:detail", pk=pk)
+        return redirect("dossiers:citizen_detail", pk=pk)
     return _overview_page(request, answer_set)
 
 
@@ -99,7 +99,7 @@ def _next_url(answer_set: AnswerSet, section_id: str) -> str:
 def declaration_section(request: HttpRequest, pk: int, section_id: str) -> HttpResponse:
     answer_set = _own_draft_answers(request, pk)
     if answer_set is None:
-        return redirect("dossiers:detail", pk=pk)
+        return redirect("dossiers:citizen_detail", pk=pk)
     section = _section_or_404(answer_set, section_id)
     if request.method != "POST":
         return _section_page(request, answer_set, section)
@@ -163,7 +163,7 @@ def _section_page(request, answer_set, section, *, problems=(), error="", status
 def declaration_finish(request: HttpRequest, pk: int) -> HttpResponse:
     answer_set = _own_draft_answers(request, pk)
     if answer_set is None:
-        return redirect("dossiers:detail", pk=pk)
+        return redirect("dossiers:citizen_detail", pk=pk)
     try:
         problems = services.declaration_finish(answer_set=answer_set, user=request.user)
     except EformError as error:

@@ -173,13 +173,14 @@ def test_a_changed_definition_leaves_the_citizen_on_the_version_they_started(cli
     client.force_login(people.citizen)
     client.post(_url(draft, "tre"), {"tre_ho_ten": "Nguyễn Minh Khang"})
     changed = definition_export(birth_form)
-    changed["sections"] = [s for s in changed["sections"] if s["id"] != "tre"]
+    changed["sections"][1]["fields"][0]["label"] = "Họ và tên của trẻ (mẫu mới)"
     newer, created = definition_import(data=changed)
     assert created and newer.version == birth_form.version + 1
     page = client.get(_url(draft, "tre"))
     assert page.status_code == 200
     text = page.content.decode()
     assert "Bạn tiếp tục với phiên bản 1" in text and 'value="Nguyễn Minh Khang"' in text
+    assert "mẫu mới" not in text
     assert AnswerSet.objects.get(dossier=draft).definition_id == birth_form.pk
 
 
