@@ -191,8 +191,8 @@ def definition_preview(request: HttpRequest, definition_id: int) -> HttpResponse
     for section in schema["sections"]:
         answers = {section["id"]: [{}]} if "repeat" in section else {}
         widgets, items = section_widgets(schema, section, answers, [])
-        for widget in widgets:
-            widget.shown = True
+        for widget in [*widgets, *(w for item in items for w in item.widgets)]:
+            widget.shown, widget.controls = True, False  # everything visible; nothing posts from a preview
         sections.append((section, widgets, items))
     context = {
         "definition": definition,
