@@ -90,20 +90,17 @@ DATE_PARTS = ("ngay", "thang", "nam")
 
 def personal_id_problem(value: str) -> str | None:
     """Why ``value`` is not a personal identification number (12 digits: the province of birth registration, a digit
-    for century and sex, the two last digits of the birth year, six more), or None."""
+    for century and sex, the two last digits of the birth year, six more), as the end of a sentence that starts with
+    the field's label; None when it is one."""
     if not value.isdigit() or not value.isascii():
-        return _("Số định danh cá nhân chỉ gồm chữ số.")
+        return _("chỉ gồm chữ số.")
     if len(value) != 12:
-        return _("Số định danh cá nhân gồm đúng 12 chữ số (bạn đã nhập %(n)d chữ số).") % {"n": len(value)}
+        return _("gồm đúng 12 chữ số (bạn đã nhập %(n)d chữ số).") % {"n": len(value)}
     if value[:3] not in PROVINCE_PREFIXES:
-        return _(
-            "Số định danh cá nhân không hợp lệ: 3 chữ số đầu phải là mã tỉnh, thành phố nơi đăng ký khai sinh."
-        )
+        return _("không hợp lệ: 3 chữ số đầu phải là mã tỉnh, thành phố nơi đăng ký khai sinh.")
     year = 1900 + 100 * (int(value[3]) // 2) + int(value[4:6])
     if year > timezone.localdate().year:
-        return _(
-            "Số định danh cá nhân không hợp lệ: chữ số thứ 4 đến thứ 6 cho năm sinh %(year)d, sau năm nay."
-        ) % {"year": year}
+        return _("không hợp lệ: chữ số thứ 4 đến thứ 6 cho năm sinh %(year)d, sau năm nay.") % {"year": year}
     return None
 
 
@@ -247,7 +244,7 @@ def field_problem(field: dict, value, unit_codes) -> str | None:
         return None
     if kind == "personal_id":
         problem = personal_id_problem(value)
-        return f"{label}: {problem}" if problem else None
+        return f"{label} {problem}" if problem else None
     if kind == "phone" and not PHONE.match(value.replace(" ", "").replace(".", "")):
         return _("%(label)s: số điện thoại gồm 10 hoặc 11 chữ số, bắt đầu bằng 0 (ví dụ 0912345678).") % {
             "label": label
