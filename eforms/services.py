@@ -53,7 +53,9 @@ def _check_draft(dossier, user) -> None:
 def answer_set_start(*, dossier, user, definition: FormDefinition) -> AnswerSet:
     """The dossier's answer set: the one started already (with the version it started with), or a new one on
     ``definition``, prefilled (see ``eforms.prefill``)."""
-    existing = AnswerSet.objects.select_for_update().filter(dossier=dossier).first()
+    # Two first visits at once (two tabs) must not both create one: the dossier's row is the lock.
+    type(dossier).objects.select_for_update(no_key=True).filter(pk=dossier.pk).first()
+    existing = AnswerSet.objects.filter(dossier=dossier).first()
     if existing is not None:
         return existing
     _check_draft(dossier, user)

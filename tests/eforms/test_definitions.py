@@ -118,3 +118,14 @@ def test_a_department_admin_edits_only_their_procedures_forms_and_each_save_is_a
     refused = client.post(admin_url, {"definition_json": json.dumps(data, ensure_ascii=False)})
     assert refused.status_code == 200 and "phải là một trong" in refused.content.decode()
     assert FormDefinition.objects.filter(procedure__code="1.001193").count() == 2
+
+
+def test_load_demo_loads_the_shipped_forms_through_the_demo_signal():
+    from io import StringIO
+
+    from portal.pages.signals import demo_data_loaded
+
+    out = StringIO()
+    demo_data_loaded.send(sender=None, stdout=out)
+    assert FormDefinition.objects.filter(is_current=True).count() == len(FILES)
+    assert "Tờ khai đăng ký khai sinh" in out.getvalue()

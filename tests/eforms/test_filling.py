@@ -11,6 +11,7 @@ from dossiers import filing, services
 from dossiers.models import Dossier, DossierFile
 from eforms.models import AnswerSet
 from eforms.selectors import declaration_for_dossier
+from tests.accounts.mfa import staff_login
 from tests.people import attach_required
 
 pytestmark = pytest.mark.django_db
@@ -106,6 +107,13 @@ def test_a_citizen_fills_resumes_finishes_and_submits_with_the_pdf_attached(
     assert draft.state == Dossier.State.SUBMITTED
     # The section pages of a filed dossier lead back to the dossier.
     assert other.get(_url(draft, "tre")).status_code == 302
+
+    # The receiving officer reads the answers as data, with the version they were filed with.
+    officer = client.__class__()
+    staff_login(officer, people.receiver)
+    work = officer.get(reverse("dossiers:officer_dossier", args=[draft.pk])).content.decode()
+    assert "Tờ khai điện tử" in work and "Người nộp điền theo phiên bản 1" in work
+    assert "Nguyễn Minh Khang" in work and "03/10/2026" in work
 
 
 def test_bad_input_gets_clear_messages_and_nothing_typed_is_lost(client, people, birth_form, commune_code):
@@ -212,3 +220,20 @@ def test_repeatable_groups_add_and_remove_items_without_javascript(client, peopl
     assert len(AnswerSet.objects.get(dossier=draft).answers[group["id"]]) == 2
     client.post(url, {"hanh_dong": "xoa_0", f"{group['id']}-so_muc": "2"})
     assert len(AnswerSet.objects.get(dossier=draft).answers[group["id"]]) == 1
+
+
+def test_a_hostile_post_is_answered_without_a_server_error(client, people, birth_form):
+    draft = _draft(people)
+    client.force_login(people.citizen)
+    assert client.get(_url(draft, "khong_co_phan_nay")).status_code == 404
+    response = client.post(_url(draft, "tre"), {"hanh_dong": "xoa_abc"})
+    assert response.status_code == 400
+    assert client.post(_url(draft, "tre"), {"tre_ngay_sinh__ngay": "\x00" * 50}).status_code == 400
+    response = client.post(_url(draft, "tre"), {"tre_ngay_sinh__ngay": "99", "tre_ho_ten": "A" * 100000})
+    assert response.status_code == 400
+    saved = AnswerSet.objects.get(dossier=draft).answers["tre"]
+    assert len(saved["tre_ho_ten"]) == 100  # cut to the field's length, kept
+    response = client.post(
+        _url(draft, "tre"), {"tre_sinh_o": "sao_hoa", "tre_noi_sinh_tinh__xa": "'; drop table"}
+    )
+    assert response.status_code == 400 and "lựa chọn không hợp lệ" in response.content.decode()
