@@ -146,6 +146,7 @@ def test_temporary_residence_declaration_with_people_added_and_removed(
     _save(page)
     expect(page.locator("h1")).to_have_text("Những người cùng thay đổi")
     page.get_by_role("button", name="Thêm người cùng thay đổi").click()
+    expect(page.locator("fieldset.repeat-item")).to_have_count(1)
     page.get_by_role("button", name="Thêm người cùng thay đổi").click()
     expect(page.locator("fieldset.repeat-item")).to_have_count(2)
     page.get_by_role("button", name="Xóa người cùng thay đổi 2").click()

@@ -237,3 +237,19 @@ def test_a_hostile_post_is_answered_without_a_server_error(client, people, birth
         _url(draft, "tre"), {"tre_sinh_o": "sao_hoa", "tre_noi_sinh_tinh__xa": "'; drop table"}
     )
     assert response.status_code == 400 and "lựa chọn không hợp lệ" in response.content.decode()
+
+
+def test_htmx_gets_only_the_section_form_back(client, people, birth_form):
+    draft = _draft(people)
+    client.force_login(people.citizen)
+    response = client.post(
+        _url(draft, "tre"), {"hanh_dong": "cap_nhat", "tre_sinh_o": "trong_nuoc"}, HTTP_HX_REQUEST="true"
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "<html" not in page and 'id="section-form"' in page
+    # The question that depends on the answer now shows; nothing was checked yet.
+    assert (
+        'id="truong-tre_noi_sinh_tinh__xa"' in page
+        and "hidden" not in page.split('id="truong-tre_noi_sinh_tinh__xa"')[0][-40:]
+    )
+    assert "errorlist" not in page
