@@ -519,3 +519,10 @@ def dossier_label(dossier_id: int) -> dict | None:
         .values("pk", "code", "state", "procedure__name", "returned_at")
         .first()
     )
+
+
+def dossier_file_of(*, dossier_id: int, file_id: int):
+    """One file of one dossier, or None (the electronic declaration finds the PDF it attached)."""
+    from dossiers.models import DossierFile
+
+    return DossierFile.objects.filter(dossier_id=dossier_id, pk=file_id).first()

@@ -26,6 +26,7 @@ from dossiers.models import (
 from dossiers.national.mapping import event_payload
 from dossiers.results import ResultDocument, result_store, results_approve, results_to_vault
 from dossiers.workflow import TRANSITIONS, Actor
+from eforms import selectors as eforms_selectors
 from portal.accounts.models import User
 from portal.agencies.models import Agency
 from portal.workdays import calendar as workdays
@@ -152,6 +153,9 @@ def submission_problems(dossier: Dossier) -> list[str]:
         problems.append(_("Hồ sơ chưa có giấy tờ nào. Vui lòng tải lên các thành phần hồ sơ trước khi nộp."))
     if not dossier.applicant_name.strip():
         problems.append(_("Vui lòng nhập họ tên chủ hồ sơ."))
+    declaration = eforms_selectors.declaration_problem(dossier)
+    if declaration:
+        problems.append(declaration)  # the procedure's electronic declaration is not finished
     if not (dossier.applicant_phone.strip() or dossier.applicant_id_number.strip()):
         problems.append(
             _("Vui lòng nhập số điện thoại hoặc số định danh: cần để tra cứu hồ sơ và nhận thông báo.")

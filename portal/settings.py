@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "portal.mail",
     "dossiers",
     "feedback",
+    "eforms",
     # Load-test data (manage.py generate_dossiers, refused in production); no models, no URLs.
     "loadtest",
     "faq",

@@ -38,6 +38,7 @@ urlpatterns += i18n_patterns(
     path("thanh-toan/", include("payments.urls")),
     path("buu-chinh/", include("postal.urls")),
     path("trinh-ky/", include("signing.urls")),
+    path("to-khai/", include("eforms.urls")),
     path("", include("portal.catalog.urls")),
     path("hoi-dap/", include("faq.urls")),
     path("tai-khoan/", include("portal.accounts.urls")),

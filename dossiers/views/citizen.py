@@ -40,6 +40,7 @@ from dossiers.forms.citizen import (
 from dossiers.models import Dossier, DossierFile
 from dossiers.pdf.qr import tracking_path
 from dossiers.workflow import TRANSITIONS, Actor
+from eforms import selectors as eforms
 from portal.catalog.models import Procedure
 from portal.catalog.selectors import procedure_receiving_agencies
 from portal.numbers import id_or_none
@@ -185,6 +186,8 @@ def _draft_page(
             "form": consent_form or PopulationConsentForm(initial={"expected_version": dossier.version}),
             "error": population_error,
         },
+        # The procedure's electronic declaration, filled on the portal in place of its document's upload slot.
+        "declaration": eforms.declaration_for_dossier(dossier),
     }
     return render(request, "dossiers/citizen/draft.html", context, status=status)
 
@@ -297,8 +300,13 @@ def _submission_problems(dossier: Dossier, *, details: bool = True) -> list[fili
     problems = []
     if details:
         problems = [
-            filing.Problem("thong-tin", str(message)) for message in services.submission_problems(dossier)
+            filing.Problem("to-khai" if message == declaration_problem else "thong-tin", str(message))
+            for message in services.submission_problems(dossier)
+            for declaration_problem in [eforms.declaration_problem(dossier)]
         ]
+    declaration = None if details else eforms.declaration_problem(dossier)  # else in submission_problems
+    if declaration:
+        problems.append(filing.Problem("to-khai", declaration))
     completeness = dossier_completeness(dossier)
     if completeness.complete or completeness.incomplete_allowed:
         return problems

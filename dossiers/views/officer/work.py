@@ -22,6 +22,7 @@ from dossiers.selectors import Clock
 from dossiers.services import SERVICES
 from dossiers.views.officer.common import officer_required, queue_nav
 from dossiers.workflow import TRANSITIONS, Actor, Transition, transitions_from
+from eforms import selectors as eforms_selectors
 
 
 @dataclass
@@ -102,6 +103,8 @@ def _render(
         "national_sync": dossier_sync_state(dossier.pk),
         "national_code": national_code(dossier),
         "population_check": population_check_view(dossier),
+        # The electronic declaration's answers as data, in the form version it was filed with.
+        "declaration": eforms_selectors.answers_for_dossier(dossier),
     }
     return render(request, "dossiers/officer/work.html", context, status=status)
 

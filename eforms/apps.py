@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EformsConfig(AppConfig):
+    name = "eforms"
+    verbose_name = _("Tờ khai điện tử")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from eforms.demo import shipped_definitions_load_for_demo
+        from portal.demo import demo_data_loading
+
+        demo_data_loading.connect(shipped_definitions_load_for_demo, dispatch_uid="eforms.demo")
