@@ -29,37 +29,11 @@ from portal import cache as versioned
 from portal.catalog.models import Procedure
 from portal.catalog.questions import question_aspects, question_parse
 from portal.catalog.search import Document, SearchIndex, normalize
+from portal.catalog.search.folding import Y_FOLD
 from portal.catalog.search_index import NAMESPACE as CATALOG
 
 _TOKEN_RE = re.compile(r"[^\W_]+")
-# A syllable whose final "y" follows its initial consonant is also written with "i" ("ký"/"kí", "lý"/"lí").
-_ONSETS = [
-    "b",
-    "c",
-    "ch",
-    "d",
-    "g",
-    "gh",
-    "h",
-    "k",
-    "kh",
-    "l",
-    "m",
-    "n",
-    "ng",
-    "nh",
-    "p",
-    "ph",
-    "qu",
-    "r",
-    "s",
-    "t",
-    "th",
-    "tr",
-    "v",
-    "x",
-]
-_Y_FOLD = {onset + "y": onset + "i" for onset in _ONSETS}
+_Y_FOLD = Y_FOLD  # the catalogue search's own "ky"→"ki" spelling fold
 # Name boilerplate that does not say what a procedure is about.
 _BOILERPLATE = frozenset({"thu", "tuc"})
 
