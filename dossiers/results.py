@@ -3,6 +3,7 @@ the applicant's vault when the dossier is returned. The services of ``services.p
 transactions."""
 
 import hashlib
+import logging
 import uuid
 from dataclasses import dataclass
 
@@ -13,6 +14,8 @@ from django.utils import timezone
 from dossiers.models import Dossier, DossierFile, VaultDocument
 from portal.accounts.models import User
 from portal.pdf.pades import sign_pdf, signing_configured
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,13 @@ def results_approve(dossier: Dossier, now) -> None:
         if stored.content_type == "application/pdf" and signing_configured():
             with stored.file.open("rb") as handle:
                 content = handle.read()
-            signed = sign_pdf(content)
+            try:
+                signed = sign_pdf(content)
+            except Exception:  # a PDF the signer cannot read: the approval stands, the file stays as uploaded
+                logger.warning(
+                    "result %s of dossier %s could not be signed", stored.pk, dossier.pk, exc_info=True
+                )
+                signed = content
             if signed != content:
                 old, storage = stored.file.name, stored.file.storage
                 stored.file.save(f"{uuid.uuid4().hex}.pdf", ContentFile(signed), save=False)
