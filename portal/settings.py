@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "portal.mail",
     "dossiers",
     "feedback",
+    "public_statistics",
     # Load-test data (manage.py generate_dossiers, refused in production); no models, no URLs.
     "loadtest",
 ]
@@ -499,3 +500,7 @@ MFA_TOTP_ISSUER = PORTAL_SITE_NAME
 # allauth refuses a second factor while an address is unconfirmed; here an unconfirmed sign-up cannot sign in at all,
 # and an administrator's account may carry an address nobody confirmed through allauth.
 MFA_ALLOW_UNVERIFIED_EMAIL = True
+
+# Public statistics (public_statistics/): how long a computed figure is served from the cache before it is recounted
+# from the summary tables (published figures may be that many seconds behind the dossiers).
+PORTAL_STATISTICS_CACHE_SECONDS = env.int("PORTAL_STATISTICS_CACHE_SECONDS", 300)

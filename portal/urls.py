@@ -34,6 +34,7 @@ urlpatterns += i18n_patterns(
     # Dossiers before the catalogue and accounts: their queues and tracking are the most requested pages.
     path("ho-so/", include("dossiers.urls")),
     path("phan-anh/", include("feedback.urls")),
+    path("thong-ke/", include("public_statistics.urls")),
     path("", include("portal.catalog.urls")),
     path("tai-khoan/", include("portal.accounts.urls")),
     path("tai-khoan/", include("portal.accounts.allauth_urls")),

@@ -11,7 +11,7 @@ from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FEATURE_APPS = frozenset({"dossiers", "feedback", "ratings", "faq", "statistics", "loadtest"})
+FEATURE_APPS = frozenset({"dossiers", "feedback", "ratings", "faq", "statistics", "public_statistics", "loadtest"})
 APP_PACKAGES = ("portal", "integrations", *sorted(FEATURE_APPS))
 # The project's wiring: settings, root URLs, the API router, the Celery and WSGI/gunicorn entry points assemble the
 # apps and may name any of them. Every other top-level module of portal/ is a shared helper (env, http, rate
