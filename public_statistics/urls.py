@@ -7,5 +7,4 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("theo/<slug:dimension>/", views.breakdown, name="breakdown"),
     path("ban-do/", views.commune_map, name="map"),
-    path("bao-cao-thang/", views.monthly_report, name="monthly_report"),
 ]
