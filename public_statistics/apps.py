@@ -8,8 +8,11 @@ class PublicStatisticsConfig(AppConfig):
     verbose_name = _("Thống kê công khai")
 
     def ready(self) -> None:
+        from portal.catalog.sections import procedure_section_register
         from portal.navigation import nav_register
         from public_statistics import receivers
+        from public_statistics.procedure_section import procedure_figures
 
         receivers.connect()
+        procedure_section_register("public_statistics/_procedure_section.html", procedure_figures)
         nav_register("public", "public_statistics/nav/_public.html")
