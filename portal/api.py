@@ -170,3 +170,7 @@ def procedure_get(request: HttpRequest, code: str):
         return selectors.procedure_get(code)
     except Http404:
         return Status(404, {"detail": "Không tìm thấy thủ tục."})
+
+
+# Feature apps' routers (wiring: the core's own modules import no feature app).
+api.add_router("/statistics/", "public_statistics.api.router")

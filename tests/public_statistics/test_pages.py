@@ -102,3 +102,16 @@ def test_a_procedure_page_shows_its_figures_and_processing_times(client, history
     assert "Tình hình giải quyết" in html
     assert "ngày làm việc" in html
     assert f"thu-tuc={procedure_id}" in html
+
+
+def test_the_api_gives_the_same_figures_and_is_in_the_openapi_document(client, history):
+    period = _last_year()
+    query = f"tu={period.first:%Y-%m}&den={period.last:%Y-%m}"
+    data = client.get(f"/api/v1/statistics/overview?{query}").json()
+    assert data["totals"]["received"] == selectors.figures(period, Filters()).received
+    rows = client.get(f"/api/v1/statistics/by/linh-vuc?{query}").json()["rows"]
+    assert sum(row["received"] for row in rows) == data["totals"]["received"]
+    assert client.get("/api/v1/statistics/overview?ky=2026-13").status_code == 400
+    assert client.get("/api/v1/statistics/by/nothing").status_code == 404
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert "/api/v1/statistics/overview" in paths and "/api/v1/statistics/by/{dimension}" in paths
