@@ -39,6 +39,7 @@ RESULT_FILE = common.RESULTS / "statistics-latest.json"
 def transition_cost() -> dict:
     import django
 
+    sys.path.insert(0, str(BENCH.parent))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     django.setup()
     from datetime import timedelta
