@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 from public_statistics import charts, selectors
 from public_statistics.exports import FORMATS, table_response
 from public_statistics.names import communes, names_of
+from public_statistics.page_cache import kept_page
 from public_statistics.periods import BadQuery, Filters, Period, filters_from, period_from
 
 DIMENSION_TITLES = {
@@ -102,6 +103,7 @@ def _feedback(period: Period, filters: Filters):
 
 
 @require_safe
+@kept_page
 def overview(request: HttpRequest) -> HttpResponse:
     try:
         period, filters, fmt = period_from(request.GET), filters_from(request.GET), _format(request)
@@ -186,6 +188,7 @@ def _sorted(rows: list[dict], sort: str, descending: bool) -> list[dict]:
 
 
 @require_safe
+@kept_page
 def breakdown(request: HttpRequest, dimension: str) -> HttpResponse:
     if dimension not in selectors.DIMENSIONS:
         raise Http404
@@ -261,6 +264,7 @@ def _shapes() -> dict:
 
 
 @require_safe
+@kept_page
 def commune_map(request: HttpRequest) -> HttpResponse:
     try:
         period, filters, fmt = period_from(request.GET), filters_from(request.GET), _format(request)

@@ -115,3 +115,16 @@ def test_the_api_gives_the_same_figures_and_is_in_the_openapi_document(client, h
     assert client.get("/api/v1/statistics/by/nothing").status_code == 404
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/statistics/overview" in paths and "/api/v1/statistics/by/{dimension}" in paths
+
+
+def test_an_anonymous_page_is_kept_for_the_configured_time_and_a_signed_in_one_is_not(
+    client, settings, make_user
+):
+    settings.PORTAL_STATISTICS_CACHE_SECONDS = 300
+    first = client.get(f"{OVERVIEW}?ky=2025").content
+    generate_dossiers(count=30, seed=2)
+    statistics_rebuild()
+    assert client.get(f"{OVERVIEW}?ky=2025").content == first  # kept, as the figures are
+    client.force_login(make_user("nguoi-xem"))
+    mine = client.get(f"{OVERVIEW}?ky=2025").content.decode()
+    assert "Đăng xuất" in mine  # rendered for them, not the anonymous copy
