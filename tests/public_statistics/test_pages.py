@@ -128,3 +128,16 @@ def test_an_anonymous_page_is_kept_for_the_configured_time_and_a_signed_in_one_i
     client.force_login(make_user("nguoi-xem"))
     mine = client.get(f"{OVERVIEW}?ky=2025").content.decode()
     assert "Đăng xuất" in mine  # rendered for them, not the anonymous copy
+
+
+def test_the_overview_shows_feedback_answered_on_time_from_the_feedback_app(client, settings):
+    from feedback.selectors import feedback_figures
+
+    settings.PORTAL_STATISTICS_CACHE_SECONDS = 0
+    period = _last_year()
+    figures = feedback_figures(period_start=period.first, period_end=period.end_day)
+    html = client.get(f"{OVERVIEW}?tu={period.first:%Y-%m}&den={period.last:%Y-%m}").content.decode()
+    if figures.answered:
+        assert f"{figures.answered_on_time} / {figures.answered}" in html
+    else:
+        assert "Phản ánh, kiến nghị trả lời đúng hạn</dt><dd>chưa có dữ liệu" in html
