@@ -144,8 +144,9 @@ def _assert_all_equal(rng: random.Random, settings) -> None:
 
 def test_the_rebuilt_and_the_live_tables_equal_a_direct_count_for_random_periods_and_filters(settings):
     rng = random.Random(15)
-    generate_dossiers(count=400, seed=15)  # bulk writes: no signal, the tables are empty until rebuilt
-    assert not MonthFigure.objects.exists()
+    before = MonthFigure.objects.count()
+    generate_dossiers(count=400, seed=15)  # bulk writes: no signal, nothing counted until the rebuild
+    assert MonthFigure.objects.count() == before
 
     statistics_rebuild(batch=97)
     rebuilt = _tables()
