@@ -526,3 +526,32 @@ def dossier_file_of(*, dossier_id: int, file_id: int):
     from dossiers.models import DossierFile
 
     return DossierFile.objects.filter(dossier_id=dossier_id, pk=file_id).first()
+
+
+STATISTICS_FIELDS = (
+    "id",
+    "procedure_id",
+    "receiving_agency_id",
+    "handling_agency_id",
+    "channel",
+    "state",
+    "received_at",
+    "due_at",
+    "finished_at",
+)
+
+
+def statistics_source(*, batch: int = 20_000):
+    """Every received dossier's fields the public statistics count (``public_statistics/facts.py``), in id order,
+    read in batches of ``batch`` rows by id (no long-held server cursor, no offset scans)."""
+    last = 0
+    while True:
+        rows = list(
+            Dossier.objects.filter(pk__gt=last, received_at__isnull=False)
+            .order_by("pk")
+            .values(*STATISTICS_FIELDS)[:batch]
+        )
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1]["id"]

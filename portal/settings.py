@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "dossiers",
     "feedback",
     "eforms",
+    "public_statistics",
     # Load-test data (manage.py generate_dossiers, refused in production); no models, no URLs.
     "loadtest",
     "faq",
@@ -289,7 +290,7 @@ PORTAL_ADDRESS = env.str("PORTAL_ADDRESS", "Trung tâm Phục vụ hành chính 
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 PORTAL_CATALOG_PAGE_SIZE = env.int("PORTAL_CATALOG_PAGE_SIZE", 20)
 # Endpoints feature apps add to /api/v1/ (prefix, dotted path of their ninja Router).
-PORTAL_API_ROUTERS = [("/faq", "faq.api.router")]
+PORTAL_API_ROUTERS = [("/faq", "faq.api.router"), ("/statistics/", "public_statistics.api.router")]
 # FAQ quotas (DOMAIN.md §9) and the answering service's limit per client address.
 PORTAL_FAQ_DEPARTMENT_QUOTA = env.int("PORTAL_FAQ_DEPARTMENT_QUOTA", 50)
 PORTAL_FAQ_COMMUNE_QUOTA = env.int("PORTAL_FAQ_COMMUNE_QUOTA", 100)
@@ -575,3 +576,7 @@ MFA_TOTP_ISSUER = PORTAL_SITE_NAME
 # allauth refuses a second factor while an address is unconfirmed; here an unconfirmed sign-up cannot sign in at all,
 # and an administrator's account may carry an address nobody confirmed through allauth.
 MFA_ALLOW_UNVERIFIED_EMAIL = True
+
+# Public statistics (public_statistics/): how long a computed figure is served from the cache before it is recounted
+# from the summary tables (published figures may be that many seconds behind the dossiers).
+PORTAL_STATISTICS_CACHE_SECONDS = env.int("PORTAL_STATISTICS_CACHE_SECONDS", 300)

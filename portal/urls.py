@@ -39,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("buu-chinh/", include("postal.urls")),
     path("trinh-ky/", include("signing.urls")),
     path("to-khai/", include("eforms.urls")),
+    path("thong-ke/", include("public_statistics.urls")),
     path("", include("portal.catalog.urls")),
     path("hoi-dap/", include("faq.urls")),
     path("tai-khoan/", include("portal.accounts.urls")),

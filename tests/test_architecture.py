@@ -23,6 +23,7 @@ FEATURE_APPS = frozenset(
         "postal",
         "signing",
         "eforms",
+        "public_statistics",
     }
 )
 APP_PACKAGES = ("portal", "integrations", *sorted(FEATURE_APPS))

@@ -10,6 +10,7 @@ from portal.catalog.collation import sort_key
 from portal.catalog.forms import CatalogFilterForm
 from portal.catalog.options import filter_options, with_selected
 from portal.catalog.questions import catalog_query
+from portal.catalog.sections import procedure_sections
 from portal.catalog.selectors import PUBLIC_NAMESPACES, CatalogFilters
 from portal.security_headers import embeddable
 
@@ -108,6 +109,7 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
             "competent_links": [link for link in links if link.role == "competent"],
             "implementing_links": [link for link in links if link.role == "implementing"],
             "receiving_agencies": selectors.procedure_receiving_agencies(procedure),
+            "sections": procedure_sections(procedure),
             # A time limit given as a bare number ("1"): the page shows it as published and says the unit is missing.
             "unit_unknown": any(
                 c.duration is not None and not c.time_limit_known() for c in procedure.channels.all()

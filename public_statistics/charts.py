@@ -1,0 +1,82 @@
+"""Server-rendered charts: the numbers a template needs to draw an SVG (the template writes the markup, escaped)."""
+
+import math
+from datetime import date
+
+from public_statistics.selectors import Figures
+
+WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 720, 260, 56, 40, 16
+
+
+def _nice_max(value: int) -> int:
+    if value <= 0:
+        return 1
+    magnitude = 10 ** int(math.floor(math.log10(value)))
+    for step in (1, 2, 2.5, 5, 10):
+        if value <= step * magnitude:
+            return int(step * magnitude) if step * magnitude >= 1 else 1
+    return value
+
+
+def trend_chart(trend: list[tuple[date, Figures]]) -> dict:
+    """Two bars a month, received and resolved, on a shared scale, with four gridlines."""
+    top = _nice_max(max([max(f.received, f.resolved) for _, f in trend] + [0]))
+    plot_w, plot_h = WIDTH - LEFT - 8, HEIGHT - BOTTOM - TOP
+    slot = plot_w / max(len(trend), 1)
+    bar = max(min(slot / 2 - 2, 24), 1)
+    months = []
+    for i, (month, f) in enumerate(trend):
+        x = LEFT + i * slot + (slot - 2 * bar) / 2
+        h_received, h_resolved = plot_h * f.received / top, plot_h * f.resolved / top
+        months.append(
+            {
+                "label": f"{month:%m/%Y}",
+                "short": f"{month:%m}" if len(trend) > 12 else f"{month:%m/%y}",
+                "received": f.received,
+                "resolved": f.resolved,
+                "x1": round(x, 1),
+                "x2": round(x + bar, 1),
+                "w": round(bar, 1),
+                "y1": round(TOP + plot_h - h_received, 1),
+                "h1": round(h_received, 1),
+                "y2": round(TOP + plot_h - h_resolved, 1),
+                "h2": round(h_resolved, 1),
+                "tx": round(LEFT + i * slot + slot / 2, 1),
+            }
+        )
+    grid = [{"y": round(TOP + plot_h - plot_h * k / 4, 1), "value": round(top * k / 4)} for k in range(5)]
+    return {
+        "width": WIDTH,
+        "height": HEIGHT,
+        "left": LEFT,
+        "right": WIDTH - 8,
+        "base": TOP + plot_h,
+        "label_y": HEIGHT - BOTTOM + 16,
+        "months": months,
+        "grid": grid,
+        "show_every": 1 if len(trend) <= 12 else 3,
+    }
+
+
+# Five classes from pale to dark (colour-blind safe sequential blues), with the text colour readable on each.
+PALETTE = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"]
+NO_DATA = "#e6e6e6"
+
+
+def classes(values: list[float], *, fixed: list[float] | None = None) -> list[float]:
+    """Upper bounds of five classes: ``fixed`` when given (rates), else quintiles of the values."""
+    if fixed:
+        return fixed
+    ordered = sorted(v for v in values if v is not None)
+    if not ordered:
+        return [0] * 5
+    return [ordered[min(len(ordered) - 1, math.ceil(len(ordered) * k / 5) - 1)] for k in range(1, 6)]
+
+
+def colour(value: float | None, bounds: list[float]) -> str:
+    if value is None:
+        return NO_DATA
+    for bound, fill in zip(bounds, PALETTE, strict=True):
+        if value <= bound:
+            return fill
+    return PALETTE[-1]
