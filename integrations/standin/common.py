@@ -54,3 +54,23 @@ def fault_response(name: str, plan: FaultPlan) -> Response:
     if name == "html":
         return Response(body=HTML_ERROR, content_type="text/html; charset=utf-8")
     return Response(body=b'{"error_code": 0, "message": "Th\xc3\xa0nh c\xc3\xb4ng", "data": {')
+
+
+def refusal(code: int, field: str, message: str, status: int = 200) -> Response:
+    """A system's refusal as the stand-ins answer it: its error code, the field at fault and why."""
+    return json_response({"error_code": code, "field": field, "message": message}, status=status)
+
+
+def api_key_guard(system, request, service: str) -> Response | None:
+    """Count the call, inject the transport fault the plan decides for it, then refuse a missing or unknown
+    ``X-Api-Key`` (``system.keys`` empty: any non-empty key is accepted). None when the call may proceed."""
+    with system.lock:
+        system.calls += 1
+        token = f"{service}|#{system.calls}"
+    fault = transport_fault(system.standin, service, token)
+    if fault is not None:
+        return fault
+    key = request.headers.get("x-api-key", "")
+    if not key or (system.keys and key not in system.keys):
+        return refusal(100, "X-Api-Key", "Khóa truy cập không hợp lệ", status=401)
+    return None

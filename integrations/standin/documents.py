@@ -22,14 +22,10 @@ from zoneinfo import ZoneInfo
 import requests
 
 from integrations.payment.signing import sign
-from integrations.standin.common import transport_fault
+from integrations.standin.common import api_key_guard, refusal
 from integrations.standin.server import BadRequest, Request, Response, json_response
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def refusal(code: int, field: str, message: str, status: int = 200) -> Response:
-    return json_response({"error_code": code, "field": field, "message": message}, status=status)
 
 
 class DocumentManagement:
@@ -61,16 +57,7 @@ class DocumentManagement:
             return {"documents": len(self.documents), "calls": self.calls}
 
     def _guard(self, request: Request, service: str) -> Response | None:
-        with self.lock:
-            self.calls += 1
-            token = f"{service}|#{self.calls}"
-        fault = transport_fault(self.standin, service, token)
-        if fault is not None:
-            return fault
-        key = request.headers.get("x-api-key", "")
-        if not key or (self.keys and key not in self.keys):
-            return refusal(100, "X-Api-Key", "Khóa truy cập không hợp lệ", status=401)
-        return None
+        return api_key_guard(self, request, service)
 
     def _submit(self, request: Request) -> Response:
         refused = self._guard(request, "TrinhKy")

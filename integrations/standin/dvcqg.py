@@ -33,6 +33,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from integrations.standin import dvcqg_schema as schema
+from integrations.standin.common import refusal
 from integrations.standin.faults import TRANSPORT_FAULTS, FaultPlan
 from integrations.standin.server import Request, Response, json_response
 
@@ -48,10 +49,6 @@ MAX_PAGE_SIZE = 500
 
 def now14() -> str:
     return datetime.now(VIETNAM).strftime("%Y%m%d%H%M%S")
-
-
-def refusal(code: int, field: str, message: str, status: int = 200) -> Response:
-    return json_response({"error_code": code, "field": field, "message": message}, status=status)
 
 
 def ok(result=None, **extra) -> Response:

@@ -24,7 +24,7 @@ import time
 from collections import Counter, deque
 from urllib.parse import parse_qs
 
-from integrations.standin.common import fires, slow_delay, transport_fault
+from integrations.standin.common import fires, refusal, slow_delay, transport_fault
 from integrations.standin.server import BadRequest, Request, Response, json_response
 
 SEEDED = 300
@@ -99,10 +99,6 @@ def seeded_people(seed: int, count: int = SEEDED) -> dict[str, dict]:
             },
         }
     return people
-
-
-def refusal(code: int, field: str, message: str, status: int = 200) -> Response:
-    return json_response({"error_code": code, "field": field, "message": message}, status=status)
 
 
 class PopulationDatabase:

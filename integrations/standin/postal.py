@@ -17,16 +17,12 @@ import threading
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from integrations.standin.common import slow_delay, transport_fault
+from integrations.standin.common import api_key_guard, refusal, slow_delay
 from integrations.standin.server import BadRequest, Request, Response, json_response
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 STATUSES = ("created", "picked_up", "in_transit", "delivered", "returned")
 SERVICES = {"tra-ket-qua", "thu-gom-ho-so"}
-
-
-def refusal(code: int, field: str, message: str, status: int = 200) -> Response:
-    return json_response({"error_code": code, "field": field, "message": message}, status=status)
 
 
 def now14() -> str:
@@ -62,16 +58,7 @@ class PostalService:
             return {"shipments": len(self.shipments), "calls": self.calls}
 
     def _guard(self, request: Request, service: str) -> Response | None:
-        with self.lock:
-            self.calls += 1
-            token = f"{service}|#{self.calls}"
-        fault = transport_fault(self.standin, service, token)
-        if fault is not None:
-            return fault
-        key = request.headers.get("x-api-key", "")
-        if not key or (self.keys and key not in self.keys):
-            return refusal(100, "X-Api-Key", "Khóa truy cập không hợp lệ", status=401)
-        return None
+        return api_key_guard(self, request, service)
 
     def _create(self, request: Request) -> Response:
         refused = self._guard(request, "TaoVanDon")

@@ -358,8 +358,7 @@ def test_only_a_province_admin_records_synchronised_services(staff, client):
 
 def test_high_volume_services_not_yet_synchronised_are_listed_first(staff):
     procedure = staff.birth
-    if procedure.online_scope == "":
-        pytest.skip("the vendored birth registration is not an online service")
+    assert procedure.online_scope != "", "the vendored birth registration is an online service"
     staff.register()
     staff.register(name="Lê Thị Hoa")
     missing = coverage.missing_by_volume()

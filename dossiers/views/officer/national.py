@@ -25,6 +25,7 @@ def national_sync(request: HttpRequest) -> HttpResponse:
 
 def _page(request: HttpRequest, form: ProcedureSyncForm, *, status: int = 200) -> HttpResponse:
     backlog = overview.outbox_backlog()
+    share = coverage.coverage_now()
     context = {
         **queue_nav(request, Clock.at()),
         "configured": dvcqg_configured(),
@@ -35,8 +36,8 @@ def _page(request: HttpRequest, form: ProcedureSyncForm, *, status: int = 200) -
         ],
         "parked": overview.parked_rows(request.user),
         "incoming": overview.incoming_summary(),
-        "coverage": coverage.coverage_now(),
-        "next_target": coverage.target_percent(coverage.coverage_now().year + 1),
+        "coverage": share,
+        "next_target": coverage.target_percent(share.year + 1),
         "missing": coverage.missing_by_volume(),
         "can_manage": request.user.is_province_admin,
         "form": form,
