@@ -387,6 +387,18 @@ def dossier_delivered_by_post(*, dossier: Dossier, tracking_number: str) -> Doss
     return event
 
 
+@transaction.atomic
+def dossier_paper_received(*, dossier: Dossier, tracking_number: str) -> DossierEvent | None:
+    """The postal service delivered the applicant's paper dossier to the receiving agency: a step of the history
+    within the current state (the national portal gets it as progress), once per shipment. None when it is
+    already recorded."""
+    dossier = dossier_lock(dossier)
+    if dossier.events.filter(action="paper_received", params__post=tracking_number).exists():
+        return None
+    step = Step(agency=dossier.receiving_agency, params={"post": tracking_number})
+    return _record(dossier, "paper_received", None, dossier.state, step, timezone.now())
+
+
 # --- handling officer and leader ----------------------------------------------------------------------------------
 
 

@@ -41,10 +41,17 @@ def moment(value: datetime | None, *, with_time: bool = True) -> str:
     )
 
 
+# Steps of the history that change no state and are no action of the workflow (recorded by a service for what another
+# system reported).
+OTHER_STEPS = {"paper_received": gettext_noop("Nhận hồ sơ giấy qua bưu chính")}
+
+
 def step_label(action: str) -> str:
     """The name of a history step: "receive" → "Tiếp nhận hồ sơ" (or "Receive the dossier")."""
     transition = TRANSITIONS.get(action)
-    return gettext(transition.label) if transition else action
+    if transition is None:
+        return gettext(OTHER_STEPS[action]) if action in OTHER_STEPS else action
+    return gettext(transition.label)
 
 
 def role_label(role: str) -> str:
@@ -87,6 +94,8 @@ def step_details(event: DossierEvent) -> SafeString:
         return format_html(
             gettext("Chuyển {agency} giải quyết"), agency=as_data(_agency_name(params["agency"]))
         )
+    if action == "paper_received" and params.get("post"):
+        return format_html(gettext("Bưu gửi số {number}"), number=params["post"])
     if action == "consult" and params.get("agency"):
         return format_html(gettext("Xin ý kiến {agency}"), agency=as_data(_agency_name(params["agency"])))
     if action == "apologise" and params.get("new_due"):

@@ -180,6 +180,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "postal.tasks.shipments_track",
         "schedule": env.int("POSTAL_TRACK_SECONDS", 15 * 60),
     },
+    # Paper dossiers to be collected by post whose request the postal service has not taken yet (postal/collections.py).
+    "postal-collections": {
+        "task": "postal.tasks.collections_send_due",
+        "schedule": env.int("POSTAL_COLLECTION_SECONDS", 60),
+    },
     "dossier-follow-up-sweep": {
         "task": "dossiers.tasks.follow_up_sweep",
         "schedule": env.int("PORTAL_FOLLOW_UP_SWEEP_SECONDS", 120),

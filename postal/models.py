@@ -49,3 +49,48 @@ class Shipment(models.Model):
 
     def __str__(self) -> str:
         return self.tracking_number
+
+
+class Collection(models.Model):
+    """A citizen's request that the postal service fetch the paper dossier from their address for the receiving
+    agency (thu gom hồ sơ giấy). Chosen on the draft with the fee the service quoted, it becomes a collection
+    shipment when the dossier is filed; while the service is down it waits and is tried again with growing delays
+    (``postal/collections.py``), and a refusal of the request itself is kept with its reason for the staff."""
+
+    class State(models.TextChoices):
+        CHOSEN = "chosen", _("Đã chọn, chờ nộp hồ sơ")
+        WAITING = "waiting", _("Chờ gửi yêu cầu tới bưu điện")
+        MADE = "made", _("Bưu điện đã nhận yêu cầu thu gom")
+        REFUSED = "refused", _("Bưu điện từ chối yêu cầu thu gom")
+        CANCELLED = "cancelled", _("Không thu gom (hồ sơ đã kết thúc)")
+
+    dossier = models.OneToOneField(
+        "dossiers.Dossier", verbose_name=_("hồ sơ"), on_delete=models.CASCADE, related_name="collection"
+    )
+    address = models.CharField(_("địa chỉ lấy hồ sơ"), max_length=300)
+    fee_quoted = models.PositiveBigIntegerField(_("cước phí báo trước (đồng)"))
+    state = models.CharField(_("trạng thái"), max_length=10, choices=State.choices, default=State.CHOSEN)
+    shipment = models.OneToOneField(
+        Shipment,
+        verbose_name=_("bưu gửi"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="collection",
+    )
+    chosen_at = models.DateTimeField(_("chọn lúc"), auto_now_add=True)
+    filed_at = models.DateTimeField(_("nộp hồ sơ lúc"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("gửi lại lúc"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("số lần đã gửi"), default=0)
+    # A reason code ("timeout", "http_503", "refused_100"…), the field the service named and its own message.
+    last_error = models.CharField(_("lỗi gần nhất"), max_length=40, blank=True)
+    error_field = models.CharField(_("trường bị từ chối"), max_length=60, blank=True)
+    error_detail = models.CharField(_("chi tiết lỗi"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("yêu cầu thu gom hồ sơ giấy")
+        verbose_name_plural = _("yêu cầu thu gom hồ sơ giấy")
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="collection_due")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} · {self.state}"

@@ -3,7 +3,9 @@
 ``shipment_send_result`` asks the postal service for a shipment to the address the applicant chose (our reference is
 the dossier's code, so a repeated request answers the same shipment) and stores its tracking number and fee;
 ``shipment_refresh`` reads its status; "delivered" completes the dossier's return
-(``dossiers.services.dossier_delivered_by_post``), "returned" is shown for the counter to act on.
+(``dossiers.services.dossier_delivered_by_post``), "returned" is shown for the counter to act on. A paper dossier
+collected by post (``postal/collections.py``) is followed the same way; its delivery to the agency is recorded on the
+dossier's history (``dossiers.services.dossier_paper_received``).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossiers.models import Dossier
-from dossiers.services import dossier_delivered_by_post
+from dossiers.services import dossier_delivered_by_post, dossier_paper_received
 from integrations.postal.client import PostalError, PostalRefused, postal_client
 from postal.models import Shipment
 
@@ -73,18 +75,24 @@ def shipment_send_result(*, dossier: Dossier, officer) -> Shipment:
 
 
 def shipment_refresh(shipment: Shipment) -> Shipment:
-    """The shipment's status as the postal service reports it now; a delivered result completes the return."""
+    """The shipment's status as the postal service reports it now; a delivered result completes the return, a
+    delivered paper dossier is recorded on the history (once, also when two refreshes meet)."""
     if shipment.status in Shipment.FINAL:
         return shipment
     reported = postal_client().shipment_status(shipment.tracking_number)
     with transaction.atomic():
         shipment = Shipment.objects.select_for_update().select_related("dossier").get(pk=shipment.pk)
+        if shipment.status in Shipment.FINAL:  # another refresh got there first
+            return shipment
         shipment.status = reported.status
         shipment.history = [list(item) for item in reported.history] or shipment.history
         shipment.checked_at = timezone.now()
         shipment.save(update_fields=["status", "history", "checked_at"])
-        if shipment.status == Shipment.Status.DELIVERED and shipment.kind == Shipment.Kind.RESULT:
-            dossier_delivered_by_post(dossier=shipment.dossier, tracking_number=shipment.tracking_number)
+        if shipment.status == Shipment.Status.DELIVERED:
+            arrived = (
+                dossier_delivered_by_post if shipment.kind == Shipment.Kind.RESULT else dossier_paper_received
+            )
+            arrived(dossier=shipment.dossier, tracking_number=shipment.tracking_number)
     return shipment
 
 

@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from integrations.postal.client import NotConfigured, postal_configured
+from postal import collections
 from postal.services import shipments_track as track
 
 
@@ -13,3 +14,15 @@ def shipments_track() -> int:
         return track()
     except NotConfigured:
         return 0
+
+
+@shared_task
+def collection_send(dossier_id: int) -> None:
+    """Ask for the collection shipment of a dossier just filed (idempotent: never a second shipment)."""
+    collections.collection_send(dossier_id=dossier_id)
+
+
+@shared_task
+def collections_send_due() -> int:
+    """Collections waiting for the postal service, tried again when their time has come."""
+    return collections.collections_send_due()

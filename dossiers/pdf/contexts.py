@@ -206,7 +206,8 @@ def apology_context(dossier: Dossier) -> dict:
 # Who hands what to whom at each step. The applicant hands the dossier in (online, or to the officer who takes it at
 # the counter), the agencies hand it on among themselves, and what the agency sends out (a refusal, a request, an
 # apology, the result) goes to the applicant.
-_APPLICANT_HANDS_IN = {"submit", "resubmit"}  # recorded by the applicant: received by whoever acts next
+# Recorded by the applicant (or, for paper sent by post, the postal service): received by whoever acts next.
+_APPLICANT_HANDS_IN = {"submit", "resubmit", "paper_received"}
 _OFFICER_TAKES_IN = {
     "register",
     "receive",
@@ -301,7 +302,7 @@ def _step_note(event: DossierEvent) -> str:
 
 def _action_label(action: str) -> str:
     """The step's name as the workflow table words it (the forms are Vietnamese documents)."""
-    return TRANSITIONS[action].label if action in TRANSITIONS else action
+    return TRANSITIONS[action].label if action in TRANSITIONS else wording.OTHER_STEPS.get(action, action)
 
 
 def control_slip_context(dossier: Dossier) -> dict:

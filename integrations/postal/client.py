@@ -1,7 +1,8 @@
 """A typed client for the public postal service (VNPost): create a shipment, follow it.
 
-``POST <base>/api/van-don`` creates a shipment (our reference ``MaDonHang`` makes a retried request answer the same
-shipment); ``GET <base>/api/van-don/<SoHieu>`` gives its status and history. ``X-Api-Key`` authenticates. The paths
+``POST <base>/api/cuoc-phi`` quotes the fee of a shipment before it is asked for; ``POST <base>/api/van-don`` creates
+a shipment (our reference ``MaDonHang`` makes a retried request answer the same shipment); ``GET
+<base>/api/van-don/<SoHieu>`` gives its status and history. ``X-Api-Key`` authenticates. The paths
 and fields are this project's convention, to be checked against VNPost's specification before production.
 Temporary failures (network, timeout, 5xx, 429, not JSON) may be retried; ``PostalRefused`` is the service's own
 refusal (its code and field), which a retry will not change.
@@ -56,6 +57,21 @@ class PostalClient:
 
     def __repr__(self) -> str:
         return f"PostalClient({self.base_url!r}, customer={self.customer_code!r})"
+
+    def fee_quote(self, *, service: str, sender_address: str, receiver_address: str) -> int:
+        """The fee in đồng the service charges for such a shipment now."""
+        body = {
+            "MaKhachHang": self.customer_code,
+            "LoaiDichVu": service,
+            "DiaChiGui": sender_address,
+            "DiaChiNhan": receiver_address,
+            "KhoiLuongGram": 200,
+        }
+        data = self._call("post", f"{self.base_url}/api/cuoc-phi", json=body)
+        try:
+            return int(data["CuocPhi"])
+        except (KeyError, TypeError, ValueError):
+            raise PostalTemporary("malformed") from None
 
     def shipment_create(
         self,

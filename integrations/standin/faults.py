@@ -24,7 +24,10 @@ DESCRIPTIONS = {
     "malformed": "HTTP 200, Content-Type JSON, truncated body",
     "slow": "the answer is delayed by slow_seconds (then answered normally)",
     "session_expired": "the session is dropped and the call answered HTTP 401 / error_code 401",
-    "invalid": "a valid write is refused (error_code 302, field MaTTHC): a permanent refusal, same key every time",
+    "invalid": (
+        "a valid write is refused (error_code 302; field MaTTHC at the national portal, NguoiGui.DiaChi at the postal "
+        "service): a permanent refusal, same key every time"
+    ),
     "duplicate": "the write is applied, then the answer is lost (HTTP 503): the retry is a duplicate delivery",
 }
 

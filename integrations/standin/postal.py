@@ -6,9 +6,16 @@ NguoiNhan: {HoTen, DienThoai, DiaChi}, KhoiLuongGram}``) → ``{error_code: 0, d
 request never makes two). ``GET /buu-chinh/api/van-don/<SoHieu>`` → ``{error_code: 0, data: {SoHieu, TrangThai,
 LichSu: [{TrangThai, ThoiGian}]}}``. Statuses: ``created``, ``picked_up``, ``in_transit``, ``delivered``,
 ``returned``; a test or the demo moves a shipment on through ``/_control/postal/shipments/<SoHieu>/status``.
+``POST /buu-chinh/api/cuoc-phi`` (``{MaKhachHang, LoaiDichVu, DiaChiGui, DiaChiNhan, KhoiLuongGram}``) →
+``{error_code: 0, data: {CuocPhi}}``: the fee quoted before a shipment is asked for. A collection
+(``LoaiDichVu`` ``thu-gom-ho-so``: the postman fetches a paper dossier from ``NguoiGui`` for the agency in
+``NguoiNhan``) needs the sender's name and address too.
 
 Refusals: 100 unknown API key (HTTP 401), 302 a missing or invalid field (``field`` names it), 404 unknown
-tracking number. Faults of the plan apply to ``TaoVanDon`` and ``TraCuuVanDon``.
+tracking number. Faults of the plan apply to ``TaoVanDon``, ``TraCuuVanDon`` and ``TinhCuoc``; on ``TaoVanDon``
+``invalid`` refuses the shipment (302, ``NguoiGui.DiaChi``, an address outside the service area: decided by the
+reference, so the same request is refused every time) and ``duplicate`` makes the shipment and loses the answer
+(HTTP 503), so the caller's retry meets the shipment already made.
 """
 
 from __future__ import annotations
@@ -17,12 +24,13 @@ import threading
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from integrations.standin.common import api_key_guard, refusal, slow_delay
+from integrations.standin.common import api_key_guard, fires, refusal, slow_delay
 from integrations.standin.server import BadRequest, Request, Response, json_response
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 STATUSES = ("created", "picked_up", "in_transit", "delivered", "returned")
 SERVICES = {"tra-ket-qua", "thu-gom-ho-so"}
+COLLECTION = "thu-gom-ho-so"
 
 
 def now14() -> str:
@@ -40,6 +48,7 @@ class PostalService:
     def attach(self, standin) -> None:
         self.standin = standin
         standin.route("POST", "/buu-chinh/api/van-don", self._create)
+        standin.route("POST", "/buu-chinh/api/cuoc-phi", self._quote)
         standin.route("GET", "/buu-chinh/api/van-don/{number}", self._track)
         standin.route("POST", "/_control/postal/config", self._control_config)
         standin.route("GET", "/_control/postal/shipments", self._control_list)
@@ -60,6 +69,25 @@ class PostalService:
     def _guard(self, request: Request, service: str) -> Response | None:
         return api_key_guard(self, request, service)
 
+    def _quote(self, request: Request) -> Response:
+        refused = self._guard(request, "TinhCuoc")
+        if refused is not None:
+            return refused
+        body = request.json()
+        if not isinstance(body, dict):
+            return refusal(302, "body", "Dữ liệu phải là đối tượng JSON")
+        problems = [
+            ("LoaiDichVu", body.get("LoaiDichVu") in SERVICES),
+            ("DiaChiGui", bool(str(body.get("DiaChiGui") or "").strip())),
+            ("DiaChiNhan", bool(str(body.get("DiaChiNhan") or "").strip())),
+        ]
+        for field, good in problems:
+            if not good:
+                return refusal(302, field, f"Thiếu hoặc sai trường {field}")
+        with self.lock:
+            fee = self.fee
+        return json_response({"error_code": 0, "message": "Thành công", "data": {"CuocPhi": fee}})
+
     def _create(self, request: Request) -> Response:
         refused = self._guard(request, "TaoVanDon")
         if refused is not None:
@@ -68,7 +96,8 @@ class PostalService:
         body = request.json()
         if not isinstance(body, dict):
             return refusal(302, "body", "Dữ liệu phải là đối tượng JSON")
-        receiver = body.get("NguoiNhan")
+        receiver, sender = body.get("NguoiNhan"), body.get("NguoiGui")
+        collection = body.get("LoaiDichVu") == COLLECTION
         problems = [
             ("MaDonHang", isinstance(body.get("MaDonHang"), str) and 0 < len(body["MaDonHang"]) <= 60),
             ("LoaiDichVu", body.get("LoaiDichVu") in SERVICES),
@@ -79,9 +108,16 @@ class PostalService:
                 isinstance(receiver, dict) and bool(str(receiver.get("DiaChi", "")).strip()),
             ),
         ]
+        if collection:  # the postman needs to know whom to fetch the papers from, and where
+            problems += [
+                (f"NguoiGui.{name}", isinstance(sender, dict) and bool(str(sender.get(name) or "").strip()))
+                for name in ("HoTen", "DiaChi")
+            ]
         for field, good in problems:
             if not good:
                 return refusal(302, field, f"Thiếu hoặc sai trường {field}")
+        if fires(self.standin, "invalid", "TaoVanDon", f"TaoVanDon|{body['MaDonHang']}"):
+            return refusal(302, "NguoiGui.DiaChi", "Địa chỉ ngoài vùng phục vụ")
         with self.lock:
             number = self.by_reference.get(body["MaDonHang"])
             if number is None:
@@ -92,11 +128,14 @@ class PostalService:
                     "MaDonHang": body["MaDonHang"],
                     "LoaiDichVu": body["LoaiDichVu"],
                     "NguoiNhan": receiver,
+                    "NguoiGui": sender,
                     "CuocPhi": self.fee,
                     "TrangThai": "created",
                     "LichSu": [{"TrangThai": "created", "ThoiGian": now14()}],
                 }
             shipment = self.shipments[number]
+        if fires(self.standin, "duplicate", "TaoVanDon", f"TaoVanDon|#{self.calls}"):
+            return json_response({"message": "Service Unavailable"}, status=503)  # made, the answer lost
         response = json_response(
             {
                 "error_code": 0,

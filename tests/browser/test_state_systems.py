@@ -1,6 +1,7 @@
 """The other state systems in a real browser against the running stand-ins, at 1280 and 320 px, axe clean and never
 scrolling sideways: a citizen fills the draft from the population database with consent, pays a fee on the payment
-platform's page and comes back to a receipt, and anyone follows a result sent by post on the public tracking page.
+platform's page and comes back to a receipt, anyone follows a result sent by post on the public tracking page, and a
+citizen asks the post to collect their paper dossier when filing, seeing the fee before pressing "Nộp hồ sơ".
 
 Every test here must stay ``django_db`` and non-transactional: see the docstring of ``conftest.py``."""
 
@@ -13,6 +14,8 @@ from dossiers.models import Dossier
 from payments.models import Payment
 from portal.agencies.models import Agency
 from portal.catalog.models import Channel, Procedure
+from postal.collections import collections_send_due
+from postal.models import Collection
 from postal.services import shipment_send_result, shipments_track
 from tests.people import BIRTH, attach_required, uploads_in
 
@@ -168,3 +171,51 @@ def test_anyone_follows_a_result_sent_by_post_on_the_tracking_page(
     assert axe_check(page) == []
     assert no_sideways_scroll(page)
     page.screenshot(path=str(tmp_path / f"postal-{width}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_a_citizen_asks_the_post_to_collect_the_paper_dossier_when_filing(
+    new_context,
+    make_user,
+    client,
+    settings,
+    tmp_path,
+    server_url,
+    axe_check,
+    postal_settings,
+    standin,
+    width,
+):
+    uploads_in(settings, tmp_path)
+    home = "Số 12 đường Tôn Đức Thắng, Phường Long Xuyên"
+    citizen = make_user("hoa", full_name="Nguyễn Thị Hoa", phone="0912345678")
+    commune = Agency.objects.filter(kind=Agency.Kind.COMMUNE).order_by("code").first()
+    draft = filing.dossier_draft_create(
+        user=citizen, procedure=Procedure.objects.get(code=BIRTH), receiving_agency=commune
+    )
+    attach_required(draft, citizen)
+    filing.dossier_details_update(dossier=draft, user=citizen, applicant_address=home)
+    page = signed_in_context(new_context, client, settings, server_url, citizen, width).new_page()
+    page.goto(reverse("dossiers:review", args=[draft.pk]))
+
+    expect(page.get_by_label("Địa chỉ bưu điện đến lấy hồ sơ giấy")).to_have_value(home)
+    page.get_by_role("button", name="Nhờ bưu điện thu gom (xem cước phí)").click()
+    expect(page.get_by_text("Cước phí thu gom")).to_be_visible()
+    expect(page.get_by_text("32.000 đ").first).to_be_visible()  # before the dossier is filed
+    assert axe_check(page) == []
+    assert no_sideways_scroll(page)
+    page.screenshot(path=str(tmp_path / f"collection-choice-{width}.png"), full_page=True)
+
+    page.get_by_role("button", name="Nộp hồ sơ", exact=True).click()
+    expect(page.get_by_role("heading", name="Thu gom hồ sơ giấy qua bưu chính")).to_be_visible()
+    expect(page.get_by_text("Yêu cầu thu gom hồ sơ giấy đang được gửi tới bưu điện.")).to_be_visible()
+    assert collections_send_due() == 1  # what the worker does once the filing commits
+    number = Collection.objects.get(dossier=draft).shipment.tracking_number
+    page.reload()
+    expect(page.get_by_text(number)).to_be_visible()
+    expect(page.get_by_text("Đã tạo vận đơn, chờ bưu tá đến lấy").first).to_be_visible()
+    assert axe_check(page) == []
+    assert no_sideways_scroll(page)
+    page.screenshot(path=str(tmp_path / f"collection-made-{width}.png"), full_page=True)
+    page.wait_for_load_state("networkidle")
+    page.close()
