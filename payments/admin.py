@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from payments.models import Payment, PaymentDiscrepancy, PaymentNotice
+from payments.models import Payment, PaymentDiscrepancy, PaymentNotice, RefusedPaymentRequest
 
 
 @admin.register(Payment)
@@ -25,3 +25,14 @@ class PaymentDiscrepancyAdmin(admin.ModelAdmin):
     list_display = ["day", "order_id", "kind", "portal_amount", "platform_amount", "resolved_at"]
     list_filter = ["kind", "resolved_at"]
     search_fields = ["order_id"]
+
+
+@admin.register(RefusedPaymentRequest)
+class RefusedPaymentRequestAdmin(admin.ModelAdmin):
+    list_display = ["at", "reason", "dossier_code", "dossier_pk", "order_id", "user", "remote_addr"]
+    list_filter = ["reason"]
+    search_fields = ["dossier_code", "order_id"]
+    readonly_fields = [f.name for f in RefusedPaymentRequest._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False

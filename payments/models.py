@@ -105,3 +105,37 @@ class PaymentDiscrepancy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day:%d/%m/%Y} {self.order_id} {self.kind}"
+
+
+class RefusedPaymentRequest(models.Model):
+    """A signed-in person's request to pay a dossier that is not theirs to pay (another person's, or one that does
+    not exist), or to come back from the platform with another person's order. They are answered as if it did not
+    exist; it is kept here for the staff, as the refused notifications are: who, which dossier, when, from where."""
+
+    class Reason(models.TextChoices):
+        ABSENT = "absent", _("Không có hồ sơ này")
+        OTHERS = "others", _("Hồ sơ của người khác")
+        OTHERS_ORDER = "others_order", _("Đơn thanh toán của người khác")
+
+    at = models.DateTimeField(_("lúc"), auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    reason = models.CharField(_("lý do"), max_length=15, choices=Reason.choices)
+    # The number in the address as asked (None when it is past any dossier's), and the code of that dossier if any.
+    dossier_pk = models.PositiveBigIntegerField(_("số hồ sơ trong đường dẫn"), null=True, blank=True)
+    dossier_code = models.CharField(_("mã hồ sơ"), max_length=40, blank=True)
+    order_id = models.CharField(_("mã đơn thanh toán"), max_length=100, blank=True)
+    remote_addr = models.GenericIPAddressField(_("địa chỉ gửi"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("yêu cầu thanh toán bị từ chối")
+        verbose_name_plural = _("yêu cầu thanh toán bị từ chối")
+        indexes = [models.Index(fields=["-at"], name="refused_payment_request_at")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_code or self.dossier_pk or self.order_id} · {self.reason}"

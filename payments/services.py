@@ -21,7 +21,7 @@ from dossiers import selectors as dossier_selectors
 from dossiers.models import Dossier
 from dossiers.services import dossier_fee_paid
 from integrations.payment.client import NotConfigured, PaymentError, payment_client
-from payments.models import Payment, PaymentDiscrepancy, PaymentNotice
+from payments.models import Payment, PaymentDiscrepancy, PaymentNotice, RefusedPaymentRequest
 from portal.accounts.models import User
 
 logger = logging.getLogger("payments")
@@ -49,6 +49,7 @@ NOTICE_FIELDS = (
     "chu_ky",
 )
 R = PaymentNotice.Reason
+BIGINT_MAX = 2**63 - 1
 
 
 class PaymentRefused(Exception):
@@ -93,6 +94,38 @@ def payment_start(*, dossier: Dossier, user: User) -> Payment:
         order_id=f"HS{secrets.token_hex(8).upper()}",
         amount=amount,
         description=f"Lệ phí hồ sơ {dossier.code}"[:300],
+    )
+
+
+def payment_request_refused(
+    *, user: User, remote_addr: str = "", dossier_pk: int | None = None, payment: Payment | None = None
+) -> RefusedPaymentRequest:
+    """Record a request to pay a dossier that is not ``user``'s to pay (``dossier_pk``: the number they asked for),
+    or a return from the platform with another person's order (``payment``). Nothing else changes; the person is
+    answered as if the dossier did not exist. The log names the account and the dossier by their numbers and code
+    only (never a personal id)."""
+    Reason = RefusedPaymentRequest.Reason
+    if payment is not None:
+        reason, dossier_pk, code = Reason.OTHERS_ORDER, payment.dossier_id, payment.dossier.code or ""
+    else:
+        dossier_pk = dossier_pk if dossier_pk is not None and 0 <= dossier_pk <= BIGINT_MAX else None
+        found = Dossier.objects.filter(pk=dossier_pk).values_list("code") if dossier_pk else []
+        row = next(iter(found), None)  # a draft exists with no code yet
+        reason, code = (Reason.ABSENT, "") if row is None else (Reason.OTHERS, row[0] or "")
+    logger.warning(
+        "payment request refused reason=%s user=%s dossier=%s code=%s",
+        reason,
+        user.pk,
+        dossier_pk if dossier_pk is not None else "-",
+        code or "-",
+    )
+    return RefusedPaymentRequest.objects.create(
+        user=user,
+        reason=reason,
+        dossier_pk=dossier_pk,
+        dossier_code=code or "",
+        order_id=payment.order_id if payment is not None else "",
+        remote_addr=remote_addr or None,
     )
 
 
@@ -204,6 +237,7 @@ __all__ = [
     "PaymentError",
     "PaymentRefused",
     "payment_notice_receive",
+    "payment_request_refused",
     "payment_start",
     "payments_reconcile",
 ]

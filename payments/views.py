@@ -25,9 +25,16 @@ from portal.http import client_address
 @never_cache
 @require_POST
 def payment_start(request: HttpRequest, pk: int) -> HttpResponse:
-    """Open (or reuse) the order of the applicant's fee and send them to the platform's payment page."""
-    dossier = dossier_selectors.dossier_get_for_user(user=request.user, pk=pk)
-    if dossier.applicant_id != request.user.pk:
+    """Open (or reuse) the order of the applicant's fee and send them to the platform's payment page. Anyone else's
+    dossier, or one that does not exist, is 404 alike, and the attempt is recorded for the staff."""
+    try:
+        dossier = dossier_selectors.dossier_get_for_user(user=request.user, pk=pk)
+    except Http404:
+        dossier = None
+    if dossier is None or dossier.applicant_id != request.user.pk:
+        services.payment_request_refused(
+            user=request.user, dossier_pk=pk, remote_addr=client_address(request)
+        )
         raise Http404("Không tìm thấy hồ sơ")
     try:
         client = payment_client()
@@ -63,12 +70,16 @@ def payment_return(request: HttpRequest) -> HttpResponse:
     except NotConfigured:
         valid = False
     payment = (
-        Payment.objects.select_related("dossier")
-        .filter(order_id=fields.get("order_id", ""), payer=request.user)
-        .first()
+        Payment.objects.select_related("dossier").filter(order_id=fields.get("order_id", "")).first()
         if valid
         else None
     )
+    if payment is not None and payment.payer_id != request.user.pk:
+        # A genuine return link of another person's order: told nothing about it, and recorded.
+        services.payment_request_refused(
+            user=request.user, payment=payment, remote_addr=client_address(request)
+        )
+        payment = None
     if payment is None:
         return render(request, "payments/return.html", {"invalid": True}, status=400)
     context = {

@@ -1,9 +1,11 @@
 """A citizen pays a dossier's fee online through the payment platform stand-in: the order, the platform's page, the
 signed notification applied once (a replay or duplicate changes nothing), the receipt, the officer's financial step
-completed from it; forged, wrong-amount, unknown-order and other-dossier notifications refused and recorded; the
-nightly reconciliation flags what differs."""
+completed from it; forged, wrong-amount, unknown-order and other-dossier notifications refused and recorded; a
+request to pay someone else's dossier refused like an absent one and recorded; the nightly reconciliation flags what
+differs."""
 
 import json
+import re
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
@@ -16,7 +18,7 @@ from django.utils import timezone
 from dossiers import filing, services
 from dossiers.models import Dossier
 from integrations.payment.signing import sign
-from payments.models import Payment, PaymentDiscrepancy, PaymentNotice
+from payments.models import Payment, PaymentDiscrepancy, PaymentNotice, RefusedPaymentRequest
 from payments.services import payments_reconcile
 from portal.agencies.models import Agency
 from portal.catalog.models import Channel, Procedure
@@ -70,6 +72,11 @@ def start(client, dossier) -> dict:
     page = requests.get(response["Location"], timeout=5)
     assert page.status_code == 200 and "Xác nhận thanh toán" in page.text
     return {k: v[-1] for k, v in parse_qs(urlsplit(response["Location"]).query).items()}
+
+
+def page_of(response) -> str:
+    """What the page says (its main part: the header and footer carry the session's own tokens and timers)."""
+    return re.search(r"<main.*</main>", response.content.decode(), re.S).group(0)
 
 
 def notify(client, notice: dict):
@@ -178,10 +185,88 @@ def test_garbage_is_refused_without_a_crash(client, payment_settings):
     assert PaymentNotice.objects.get().reason == "malformed"
 
 
-def test_a_stranger_cannot_pay_someone_elses_dossier(client, dossier, payment_settings, make_user):
-    client.force_login(make_user("nguoila"))
-    assert client.post(reverse("payments:start", args=[dossier.pk])).status_code == 404
+def test_a_stranger_cannot_pay_someone_elses_dossier_and_the_attempt_is_recorded(
+    client, citizen, dossier, payment_settings, make_user, caplog
+):
+    Dossier.objects.filter(pk=dossier.pk).update(applicant_id_number="091185000123")
+    dossier.refresh_from_db()
+    stranger = make_user("nguoila", personal_id="091090000777")
+    client.force_login(stranger)
+    with caplog.at_level("WARNING", logger="payments"):
+        response = client.post(reverse("payments:start", args=[dossier.pk]), REMOTE_ADDR="203.0.113.9")
+    assert response.status_code == 404
     assert not Payment.objects.exists()
+    after = Dossier.objects.get(pk=dossier.pk)
+    assert (after.state, after.version, after.updated_at) == (
+        dossier.state,
+        dossier.version,
+        dossier.updated_at,
+    )
+    refused = RefusedPaymentRequest.objects.get()
+    assert (refused.user, refused.reason, refused.dossier_pk, refused.dossier_code, refused.remote_addr) == (
+        stranger,
+        RefusedPaymentRequest.Reason.OTHERS,
+        dossier.pk,
+        dossier.code,
+        "203.0.113.9",
+    )
+    assert refused.at is not None
+    logged = caplog.text
+    assert "payment request refused reason=others" in logged and dossier.code in logged
+    assert "091090000777" not in logged and "091185000123" not in logged and "nguoila" not in logged
+
+
+def test_an_absent_dossier_and_someone_elses_answer_alike_and_both_are_recorded(
+    client, citizen, dossier, payment_settings, make_user
+):
+    client.force_login(make_user("nguoila"))
+    others = client.post(reverse("payments:start", args=[dossier.pk]))
+    absent = client.post(reverse("payments:start", args=[dossier.pk + 1000]))
+    past_any = client.post(reverse("payments:start", args=[10**20]))
+    assert others.status_code == absent.status_code == past_any.status_code == 404
+    assert page_of(others) == page_of(absent) == page_of(past_any)
+    rows = list(
+        RefusedPaymentRequest.objects.order_by("pk").values_list("reason", "dossier_pk", "dossier_code")
+    )
+    assert rows == [
+        ("others", dossier.pk, dossier.code),
+        ("absent", dossier.pk + 1000, ""),
+        ("absent", None, ""),
+    ]
+
+
+def test_an_officer_who_sees_the_dossier_cannot_pay_it_either(client, dossier, payment_settings, make_user):
+    officer = make_user("motcua", role="onestop_officer", agency_code=dossier.receiving_agency.code)
+    staff_login(client, officer)
+    assert client.get(reverse("dossiers:officer_dossier", args=[dossier.pk])).status_code == 200
+    assert client.post(reverse("payments:start", args=[dossier.pk])).status_code == 404
+    assert RefusedPaymentRequest.objects.get().user == officer and not Payment.objects.exists()
+
+
+def test_a_genuine_return_link_of_another_persons_order_is_refused_and_recorded(
+    client, citizen, dossier, payment_settings, standin, make_user
+):
+    client.force_login(citizen)
+    order = start(client, dossier)
+    return_fields = standin.payment_pay(order["order_id"])["return_query"]
+    assert client.get(reverse("payments:return"), return_fields).status_code == 200  # the payer's own
+    client.force_login(make_user("nguoila"))
+    assert client.get(reverse("payments:return"), return_fields).status_code == 400
+    refused = RefusedPaymentRequest.objects.get()
+    assert (refused.reason, refused.order_id, refused.dossier_code) == (
+        "others_order",
+        order["order_id"],
+        dossier.code,
+    )
+
+
+def test_staff_see_the_refused_requests_in_the_admin(client, dossier, payment_settings, make_user):
+    client.force_login(make_user("nguoila"))
+    client.post(reverse("payments:start", args=[dossier.pk]))
+    admin = make_user("quantritinh", role="province_admin", is_staff=True, is_superuser=True)
+    staff_login(client, admin)
+    page = client.get(reverse("admin:payments_refusedpaymentrequest_changelist")).content.decode()
+    assert dossier.code in page and "Hồ sơ của người khác" in page
 
 
 def test_a_stranger_cannot_read_the_receipt(client, citizen, dossier, payment_settings, standin, make_user):
