@@ -212,7 +212,7 @@ def _shipment(dossier: Dossier, collection: Collection, made) -> Shipment:
                 fee=made.fee,
                 address=collection.address,
                 status=made.status,
-                history=[[made.status, timezone.now().strftime("%Y%m%d%H%M%S")]],
+                history=[[made.status, timezone.localtime().strftime("%Y%m%d%H%M%S")]],
             )
     except IntegrityError:
         return Shipment.objects.get(dossier=dossier, kind=Shipment.Kind.COLLECTION)

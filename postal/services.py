@@ -67,7 +67,7 @@ def shipment_send_result(*, dossier: Dossier, officer) -> Shipment:
                 fee=made.fee,
                 address=dossier.delivery_address,
                 status=made.status,
-                history=[[made.status, timezone.now().strftime("%Y%m%d%H%M%S")]],
+                history=[[made.status, timezone.localtime().strftime("%Y%m%d%H%M%S")]],
                 created_by=officer,
             )
     except IntegrityError:  # two officers pressed at once: the service answered both with the same shipment

@@ -85,7 +85,7 @@ def _own_draft(request: HttpRequest, pk: int):
 def _back_to_review(dossier) -> HttpResponse:
     if dossier.state != dossier.State.DRAFT:
         return redirect(dossier)
-    return redirect(reverse("dossiers:review", args=[dossier.pk]) + "#thu-gom")
+    return redirect("dossiers:review", pk=dossier.pk)  # to the top, where the message is
 
 
 @login_required
