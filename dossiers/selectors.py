@@ -318,8 +318,8 @@ def _count_groups(queues: list[Queue], agency_ids: list[int], clock: Clock) -> l
     asked_sql, asked_params = among("id", asked) if asked else ("1 = 0", [])
     due = quote("due_at")
     # Only quoted column names and placeholders go into the text; every value is a parameter.
-    sql = (  # noqa: S608
-        f"SELECT {quote('state')}, {receiving}, {handling}, {asked_sql}, COUNT(*), "
+    sql = (
+        f"SELECT {quote('state')}, {receiving}, {handling}, {asked_sql}, COUNT(*), "  # noqa: S608
         f"SUM(CASE WHEN {due} <= %s THEN 1 ELSE 0 END), SUM(CASE WHEN {due} < %s THEN 1 ELSE 0 END) "
         f"FROM {quote(Dossier._meta.db_table)} WHERE {' OR '.join(where)} GROUP BY 1, 2, 3, 4"
     )

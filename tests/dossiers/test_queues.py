@@ -254,8 +254,22 @@ def test_queue_counts_equal_a_direct_count_of_each_queue_for_every_role_and_over
     # The handler also works for the commune the questions go to, the leader also for the receiving commune.
     AgencyMembership.objects.create(user=staff.handler, agency=staff.other_commune)
     AgencyMembership.objects.create(user=staff.leader, agency=staff.commune)
-    offsets = [-timedelta(days=3), -timedelta(hours=1), timedelta(hours=2), timedelta(days=1), timedelta(days=20)]
-    states = [S.SUBMITTED, S.RECEIVED, S.SUPPLEMENT, S.PROCESSING, S.FINANCIAL, S.CONSULTING, S.AWAITING_APPROVAL]
+    offsets = [
+        -timedelta(days=3),
+        -timedelta(hours=1),
+        timedelta(hours=2),
+        timedelta(days=1),
+        timedelta(days=20),
+    ]
+    states = [
+        S.SUBMITTED,
+        S.RECEIVED,
+        S.SUPPLEMENT,
+        S.PROCESSING,
+        S.FINANCIAL,
+        S.CONSULTING,
+        S.AWAITING_APPROVAL,
+    ]
     for position, state in enumerate(states + [S.AWAITING_RETURN, S.CONSULTING, S.PROCESSING]):
         dossier = staff.dossier_in(state)
         due_in(dossier, offsets[position % len(offsets)])
