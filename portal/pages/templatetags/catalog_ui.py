@@ -1,4 +1,5 @@
-"""The catalogue's result rows (list, search, an agency's page and its embedded box)."""
+"""The catalogue's result rows and a procedure's agency and document lists (list, search, an agency's page and its
+embedded box, the procedure page); with the other presentation tags of the site, beside ``vn``."""
 
 from django import template
 from django.utils.html import format_html, format_html_join
