@@ -5,7 +5,7 @@ A queue is a condition on (agency, state[, due_at]), so each branch runs on the 
 agencies joined) and the counts of all of a user's queues one more, whatever the page size.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 
 from django.core.paginator import Page, Paginator
@@ -179,6 +179,11 @@ class QueueFilters:
     sort: str = "han"
     page: int = 1
 
+    @property
+    def narrowing(self) -> bool:
+        """Whether any filter leaves out part of the queue (the order and the page do not)."""
+        return any(getattr(self, field.name) for field in fields(self) if field.name not in ("sort", "page"))
+
 
 def queues_for(user: User) -> list[Queue]:
     if not (user.is_authenticated and user.is_active and user.is_officer):
@@ -239,15 +244,25 @@ ROW_FIELDS = (
 
 
 def queue_page(
-    *, user: User, queue: Queue, filters: QueueFilters, clock: Clock, page_size: int | None = None
+    *,
+    user: User,
+    queue: Queue,
+    filters: QueueFilters,
+    clock: Clock,
+    page_size: int | None = None,
+    total: int | None = None,
 ) -> Page:
-    """One page of a queue (the last one when ``filters.page`` is past the end); each row carries ``.deadline``."""
+    """One page of a queue (the last one when ``filters.page`` is past the end); each row carries ``.deadline``.
+    ``total``: how many dossiers the queue holds, when the caller has counted them already (``queue_counts``, for a
+    queue without filters), which saves counting them again."""
     queryset = (
         queue_dossiers(user=user, queue=queue, filters=filters, clock=clock)
         .select_related("procedure", "receiving_agency", "handling_agency")
         .only(*ROW_FIELDS)
     )
     paginator = Paginator(queryset, page_size or QUEUE_PAGE_SIZE)
+    if total is not None:
+        paginator.count = total  # a cached property: this is the value it would have computed
     page = paginator.page(min(filters.page, paginator.num_pages))
     page.object_list = list(page.object_list)
     for dossier in page.object_list:

@@ -181,6 +181,10 @@ def test_a_queue_pages_through_get_parameters_and_keeps_its_filters(client, staf
     assert "sort=ma&amp;page=2" in first.content.decode()
     assert codes(client.get(url, {"sort": "ma", "page": 3})) == [made[4].code]
     assert codes(client.get(url, {"sort": "ma", "page": 99})) == [made[4].code]  # past the end: the last page
+    # Unfiltered, the page takes its total from the header's counts; filtered, it counts for itself.
+    assert first.context["page"].paginator.count == 5
+    assert client.get(url, {"channel": Dossier.Channel.DIRECT}).context["page"].paginator.count == 5
+    assert client.get(url, {"channel": Dossier.Channel.POSTAL}).context["page"].paginator.count == 0
 
 
 @pytest.mark.parametrize(
