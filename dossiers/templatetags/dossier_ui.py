@@ -150,3 +150,87 @@ def select(field) -> str:
         ),
     )
     return format_html('<select name="{}" id="{}">{}</select>', field.html_name, field.auto_id, options)
+
+
+@register.simple_tag
+def queue_rows(dossiers) -> str:
+    """The rows of a work queue's table: code (a link to the work page), procedure, applicant, channel, state, filed,
+    due (with its flag) and handling agency. Written here rather than as a template loop: a queue page shows 25 rows
+    of eight cells, and the loop cost more than the rest of the page's content (0.13 ms a row against 0.02)."""
+    return format_html_join(
+        "\n",
+        '<tr{}><td><a href="{}">{}</a></td><td><span class="meta">{}</span><br>{}</td><td>{}</td><td>{}</td>'
+        "<td>{}</td><td>{}</td><td>{}{}</td><td>{}</td></tr>",
+        (
+            (
+                format_html(' class="row-{}"', dossier.deadline) if dossier.deadline else "",
+                pk_url("dossiers:officer_dossier", dossier.pk),
+                dossier.code,
+                dossier.procedure.code,
+                clip(dossier.procedure.name, 120),
+                dossier.applicant_name,
+                channel_label(dossier.channel),
+                state_label(dossier.state),
+                day_time(dossier.submitted_at) or "—",
+                day_time(dossier.due_at) or "—",
+                format_html("<br>{}", deadline_flag(dossier.deadline)) if dossier.deadline else "",
+                (dossier.handling_agency.name if dossier.handling_agency else "") or "—",
+            )
+            for dossier in dossiers
+        ),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def my_dossier_rows(context, dossiers) -> str:
+    """The rows of "my dossiers": code (or the draft's number) linking to the dossier, procedure, state, due date and
+    the current step with the unit handling it; each cell carries its column's label for the card layout at small
+    widths. Written here rather than as a template loop, as ``queue_rows``."""
+    lang = context.get("data_lang", "")
+    labels = {
+        "procedure": str(_("Thủ tục")),
+        "state": str(_("Trạng thái")),
+        "due": str(_("Ngày hẹn trả")),
+        "step": str(_("Bước hiện tại")),
+    }
+
+    def cells(dossier):
+        if dossier.state == Dossier.State.DRAFT:
+            draft_url = pk_url("dossiers:draft", dossier.pk)
+            head = format_html('<a href="{}">{} #{}</a>', draft_url, _("Bản nháp"), str(dossier.pk))
+            step = format_html('<a href="{}">{}</a>', draft_url, _("Tiếp tục soạn hồ sơ"))
+        else:
+            head = format_html(
+                '<a class="code" href="{}">{}</a>',
+                pk_url("dossiers:citizen_detail", dossier.pk),
+                dossier.code,
+            )
+            unit = dossier.handling_agency or dossier.receiving_agency
+            step = format_html(
+                '{}<br><span class="small"{}>{}</span>',
+                action_label(dossier.last_action),
+                lang,
+                unit.name if unit else "",
+            )
+        return (
+            head,
+            labels["procedure"],
+            lang,
+            clip(dossier.procedure.name, 120),
+            labels["state"],
+            dossier.state,
+            state_label(dossier.state),
+            labels["due"],
+            day(dossier.due_at) or "—",
+            labels["step"],
+            step,
+        )
+
+    return format_html_join(
+        "\n",
+        '<tr role="row"><th scope="row" role="rowheader">{}</th>'
+        '<td role="cell" data-label="{}"><span{}>{}</span></td>'
+        '<td role="cell" data-label="{}"><span class="status status-{}">{}</span></td>'
+        '<td role="cell" data-label="{}">{}</td><td role="cell" data-label="{}">{}</td></tr>',
+        (cells(dossier) for dossier in dossiers),
+    )

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_safe
 
 from dossiers.forms.queues import QueueFilterForm
 from dossiers.selectors import Clock, QueueFilters, deadline_counts, queue_get, queue_page
-from dossiers.views.officer.common import officer_required, queue_nav
+from dossiers.views.officer.common import officer_required, queue_nav, request_queue_counts
 from portal.accounts.models import User
 
 
@@ -30,7 +30,10 @@ def queue_list(request: HttpRequest, slug: str) -> HttpResponse:
     form = QueueFilterForm(request.GET, queue=queue)
     page, status = None, 400
     if form.is_valid():
-        page = queue_page(user=request.user, queue=queue, filters=QueueFilters(**form.filters()), clock=clock)
+        filters = QueueFilters(**form.filters())
+        # Without filters the header's counts (computed for this request anyway) already say how many there are.
+        total = None if filters.narrowing else request_queue_counts(request, clock).get(queue.slug)
+        page = queue_page(user=request.user, queue=queue, filters=filters, clock=clock, total=total)
         status = 200
     context = {
         **queue_nav(request, clock),

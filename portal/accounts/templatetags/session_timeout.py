@@ -6,7 +6,6 @@ anonymous page never reads the session for it.
 
 from django import template
 from django.conf import settings
-from django.template.loader import render_to_string
 
 from portal.accounts.session_security import idle_limit_seconds, seconds_left
 
@@ -19,12 +18,12 @@ def session_timeout_warning(context) -> str:
     if request is None or not request.user.is_authenticated:
         return ""
     limit = idle_limit_seconds(request.user)
-    return render_to_string(
-        "accounts/_session_timeout.html",
-        {
-            "seconds_left": seconds_left(request),
-            "warning_seconds": min(settings.PORTAL_SESSION_WARNING_SECONDS, limit),
-            "limit_minutes": max(1, limit // 60),
-        },
-        request=request,
-    )
+    # Rendered in the page's own context (its context processors have run once already), with three values more.
+    dialog = context.template.engine.get_template("accounts/_session_timeout.html")
+    values = {
+        "seconds_left": seconds_left(request),
+        "warning_seconds": min(settings.PORTAL_SESSION_WARNING_SECONDS, limit),
+        "limit_minutes": max(1, limit // 60),
+    }
+    with context.push(values):
+        return dialog.render(context)

@@ -1,0 +1,96 @@
+"""The catalogue's result rows and a procedure's agency and document lists (list, search, an agency's page and its
+embedded box, the procedure page); with the other presentation tags of the site, beside ``vn``."""
+
+from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from portal.pages.templatetags.vn import duration
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def procedure_rows(context, procedures, level=3) -> str:
+    """One ``<li>`` per procedure: its name as a heading of ``level`` linking to its page, then the online scope,
+    code, field, levels and the time limit of its first channel. Written here rather than as a template loop: twenty
+    rows of nested conditions were most of a list page's rendering."""
+    lang = context.get("data_lang", "")
+    badges = {
+        "full": format_html('<span class="badge full">{}</span> ', _("Toàn trình")),
+        "partial": format_html('<span class="badge partial">{}</span> ', _("Một phần")),
+    }
+    code_word, limit_word, no_unit = _("Mã"), _("Thời hạn"), _("không ghi đơn vị")
+
+    def meta(procedure) -> str:
+        parts = [format_html("{} {}", code_word, procedure.code)]
+        if procedure.field:
+            parts.append(procedure.field.name)
+        parts += [str(label) for label in procedure.level_labels]
+        channel = next(iter(procedure.channels.all()), None)
+        if channel is not None and channel.duration:
+            if channel.time_limit_known():
+                limit = duration(channel.duration, channel.duration_unit)
+            else:
+                limit = format_html("{} ({})", channel.duration_text or duration(channel.duration), no_unit)
+            parts.append(format_html("{}: {}", limit_word, limit))
+        return format_html_join(" · ", "{}", ((part,) for part in parts))
+
+    return format_html_join(
+        "\n",
+        '<li><h{}{}><a href="{}">{}</a></h{}><p class="meta">{}{}</p></li>',
+        (
+            (
+                level,
+                lang,
+                procedure.get_absolute_url(),
+                procedure.name,
+                level,
+                badges.get(procedure.online_scope, ""),
+                meta(procedure),
+            )
+            for procedure in procedures
+        ),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def agency_links(context, links) -> str:
+    """``<li>`` links to the agencies of ``links`` (a commune-level procedure is received in 102 communes)."""
+    lang = context.get("data_lang", "")
+    return format_html_join(
+        "",
+        '<li><a href="{}"{}>{}</a></li>',
+        ((link.agency.get_absolute_url(), lang, link.agency.name) for link in links),
+    )
+
+
+@register.simple_tag
+def document_rows(documents) -> str:
+    """The rows of a procedure's documents table: a row heading each case the documents fall under, then name, form
+    templates and how many originals and copies."""
+    rows = []
+    case = None
+    for document in documents:
+        if document.case != case:
+            case = document.case
+            if case:
+                rows.append(format_html('<tr><th scope="rowgroup" colspan="3">{}</th></tr>', case))
+        counts = []
+        if document.originals:
+            counts.append(
+                ngettext("%(n)s bản chính", "%(n)s bản chính", document.originals) % {"n": document.originals}
+            )
+        if document.copies:
+            counts.append(
+                ngettext("%(n)s bản sao", "%(n)s bản sao", document.copies) % {"n": document.copies}
+            )
+        templates = format_html_join(mark_safe("<br>"), "{}", ((t,) for t in document.templates)) or "—"
+        rows.append(
+            format_html(
+                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", document.name, templates, ", ".join(counts)
+            )
+        )
+    return format_html_join("\n", "{}", ((row,) for row in rows))
