@@ -8,7 +8,10 @@ class EformsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from dossiers.selectors import queue_text_matcher_register
         from eforms.demo import shipped_definitions_load_for_demo
+        from eforms.search import dossier_ids_matching
         from portal.demo import demo_data_loading
 
+        queue_text_matcher_register(dossier_ids_matching)
         demo_data_loading.connect(shipped_definitions_load_for_demo, dispatch_uid="eforms.demo")

@@ -15,6 +15,7 @@ from eforms.errors import DeclarationNotEditable, EformError, InvalidDefinition
 from eforms.models import AnswerSet, FormDefinition
 from eforms.prefill import prefilled_answers, registered_apply
 from eforms.schema import definition_errors
+from eforms.search import answers_search_text
 from eforms.selectors import commune_codes, requirement_for
 from portal.catalog.models import Procedure
 
@@ -60,8 +61,12 @@ def answer_set_start(*, dossier, user, definition: FormDefinition) -> AnswerSet:
     if existing is not None:
         return existing
     _check_draft(dossier, user)
+    answers = prefilled_answers(definition.schema, user, dossier.pk)
     return AnswerSet.objects.create(
-        dossier=dossier, definition=definition, answers=prefilled_answers(definition.schema, user, dossier.pk)
+        dossier=dossier,
+        definition=definition,
+        answers=answers,
+        search_text=answers_search_text(definition.schema, answers),
     )
 
 
@@ -98,6 +103,7 @@ def answers_save_section(*, answer_set: AnswerSet, section_id: str, data, user, 
     if check and not problems:
         done.append(section_id)
     answer_set.sections_done = done
+    answer_set.search_text = answers_search_text(definition, answer_set.answers)
     answer_set.save()
     return answer_set, problems
 
@@ -119,7 +125,8 @@ def repeat_item_change(
     elif 0 <= remove < len(items):
         items.pop(remove)
     answer_set.answers = {**answer_set.answers, section_id: items}
-    answer_set.save(update_fields=["answers", "updated_at"])
+    answer_set.search_text = answers_search_text(answer_set.definition.schema, answer_set.answers)
+    answer_set.save(update_fields=["answers", "search_text", "updated_at"])
     return answer_set
 
 
@@ -159,6 +166,7 @@ def registered_use(*, answer_set: AnswerSet, user, replace: bool) -> list[str]:
         if section["id"] in answer_set.sections_done
         and not checks.section_problems(section, answers.get(section["id"]), context, units)
     ]
+    answer_set.search_text = answers_search_text(schema, answers)
     answer_set.save()
     return changed
 
