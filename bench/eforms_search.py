@@ -5,9 +5,11 @@
 1. Prepares the database ``portal_bench_eforms`` (or ``BENCH_EFORMS_DATABASE_URL``; by default on the server and
    user of ``DATABASE_URL``) with the helpers of ``bench/run.py``: created, migrated, units, agencies and the real
    catalogue loaded. Unless ``--count`` dossiers are there, generates them (``loadtest``: two years of history over
-   the province's agencies) and gives every one a birth-registration declaration with random answers (a child's and
+   the province's agencies), and gives ``--with-answers`` of them (default all) a birth-registration declaration with
+   random answers (a child's and
    a mother's name, the mother's personal id, an address in a commune of the tree), its ``search_text`` written by
-   the app's own ``eforms.search.answers_search_text``. Then ``VACUUM ANALYZE``.
+   the app's own ``eforms.search.answers_search_text``; the busiest handling agency gets 20,000 of its dossiers with
+   a declaration in its "Đang giải quyết" queue. Then ``VACUUM ANALYZE``.
 2. In process, as a handling officer of the agency with the longest "Đang giải quyết" queue: the first page of that
    queue (``dossiers.selectors.queue_page``: count and rows) without a search, then searching a child's name (with
    and without accents), a mother's personal id, part of one, a street, and a name nobody has; median and worst of
@@ -35,6 +37,8 @@ import run as common  # noqa: E402
 
 RESULT_FILE = common.RESULTS / "eforms-search-latest.json"
 INDEX = "eforms_answerset_search_trgm"
+QUEUE_SIZE = 20_000
+LIVE = ("processing", "consulting", "financial")
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]
 MIDDLE = ["Văn", "Thị", "Minh", "Ngọc", "Quốc", "Thanh", "Gia", "Hữu", "Kim", "Bảo"]
 GIVEN = [
@@ -86,8 +90,9 @@ def _answers(rng: random.Random, communes: list[str]) -> dict:
     }
 
 
-def phase_prepare(count: int) -> dict:
+def phase_prepare(count: int, with_answers: int) -> dict:
     from django.db import connection
+    from django.db.models import Count
 
     from dossiers.models import Dossier
     from eforms.demo import shipped_definitions_load
@@ -104,7 +109,8 @@ def phase_prepare(count: int) -> dict:
     communes = list(AdministrativeUnit.objects.filter(kind="commune").values_list("code", flat=True))
     rng = random.Random(18)
     started, made = time.monotonic(), 0
-    missing = Dossier.objects.filter(eform_answers__isnull=True).values_list("pk", flat=True)
+    wanted = max(0, min(with_answers, count) - AnswerSet.objects.count())
+    missing = Dossier.objects.filter(eform_answers__isnull=True).values_list("pk", flat=True)[:wanted]
     batch = []
     for dossier_id in missing.iterator(chunk_size=5000):
         answers = _answers(rng, communes)
@@ -122,6 +128,25 @@ def phase_prepare(count: int) -> dict:
             made, batch = made + len(batch), []
     AnswerSet.objects.bulk_create(batch)
     made += len(batch)
+    # The generated history is mostly finished: the busiest handling agency gets a live queue of QUEUE_SIZE
+    # dossiers with declarations (a large ward's "Đang giải quyết" on a bad week), the rest stays as it was.
+    busiest = (
+        Dossier.objects.filter(eform_answers__isnull=False, handling_agency__isnull=False)
+        .values("handling_agency_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    live = Dossier.objects.filter(handling_agency_id=busiest["handling_agency_id"], state__in=LIVE)
+    if live.count() < QUEUE_SIZE:
+        ids = (
+            Dossier.objects.filter(
+                handling_agency_id=busiest["handling_agency_id"], eform_answers__isnull=False
+            )
+            .exclude(state__in=LIVE)
+            .values_list("pk", flat=True)[: QUEUE_SIZE - live.count()]
+        )
+        Dossier.objects.filter(pk__in=list(ids)).update(state="processing")
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE eforms_answerset")
         cursor.execute("VACUUM ANALYZE dossiers_dossier")
@@ -223,8 +248,8 @@ def run_phase(name: str, args: list[str]) -> int:
     os.chdir(REPO)
     sys.path.insert(0, str(REPO))
     django.setup()
-    value = int(args[0])
-    result = phase_prepare(value) if name == "prepare" else phase_measure(value)
+    values = [int(arg) for arg in args]
+    result = phase_prepare(*values) if name == "prepare" else phase_measure(*values)
     print(json.dumps(result, ensure_ascii=False))
     return 0
 
@@ -232,6 +257,7 @@ def run_phase(name: str, args: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Queue search by declaration answers (bench/README.md).")
     parser.add_argument("--count", type=int, default=200_000, help="dossiers with a declaration (200,000)")
+    parser.add_argument("--with-answers", type=int, help="how many of them have a declaration (all)")
     parser.add_argument("--rounds", type=int, default=15, help="runs of each search (15)")
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("phase_args", nargs="*", help=argparse.SUPPRESS)
@@ -245,12 +271,12 @@ def main(argv: list[str] | None = None) -> int:
     common.prepare_database(url, env)
     script = [common.PYTHON, str(Path(__file__).resolve()), "--phase"]
 
-    def phase(name: str, value: int) -> dict:
-        out = common.run([*script, name, str(value)], env, 3600, capture=True)
+    def phase(name: str, *values: int) -> dict:
+        out = common.run([*script, name, *map(str, values)], env, 3600, capture=True)
         return json.loads(out.strip().splitlines()[-1])
 
     common.log(f"{args.count:,} dossiers with a declaration: generating what is missing")
-    prepared = phase("prepare", args.count)
+    prepared = phase("prepare", args.count, args.with_answers or args.count)
     common.log(f"  {prepared}")
     measured = phase("measure", args.rounds)
     print(

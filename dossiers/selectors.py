@@ -172,22 +172,23 @@ class QueueFilters:
 
 
 # Apps holding more text of a dossier (the electronic declaration's answers) let the queue search match it: each
-# matcher takes the words typed and returns a queryset of the ids (``values("dossier_id")``) of the dossiers whose
-# text has them, or None when it has nothing to match on. The queue's own conditions still decide what is seen.
-_queue_text_matchers: list[Callable[[str], QuerySet | None]] = []
+# matcher takes the words typed and the dossiers being searched (the queue, as a queryset) and returns a condition on
+# dossiers that holds when their text has the words, or None when it has nothing to match on. The queue's own
+# conditions still decide what is seen.
+_queue_text_matchers: list[Callable[[str, QuerySet], Q | None]] = []
 
 
-def queue_text_matcher_register(matcher: Callable[[str], QuerySet | None]) -> None:
+def queue_text_matcher_register(matcher: Callable[[str, QuerySet], Q | None]) -> None:
     if matcher not in _queue_text_matchers:
         _queue_text_matchers.append(matcher)
 
 
-def _text_condition(words: str) -> Q:
+def _text_condition(words: str, within: QuerySet) -> Q:
     condition = Q(code__icontains=words) | Q(applicant_name__icontains=words)
     for matcher in _queue_text_matchers:
-        ids = matcher(words)
-        if ids is not None:
-            condition |= Q(pk__in=ids)
+        matched = matcher(words, within)
+        if matched is not None:
+            condition |= matched
     return condition
 
 
@@ -225,7 +226,7 @@ def queue_dossiers(*, user: User, queue: Queue, filters: QueueFilters, clock: Cl
         words = filters.procedure.strip()
         queryset = queryset.filter(Q(procedure__code__icontains=words) | Q(procedure__name__icontains=words))
     if filters.text:
-        queryset = queryset.filter(_text_condition(filters.text.strip()))
+        queryset = queryset.filter(_text_condition(filters.text.strip(), queryset))
     return queryset.order_by(*SORTS[filters.sort])
 
 

@@ -6,13 +6,13 @@ with its commune's and province's names, a date as dd/mm/yyyy), folded the way t
 (``portal.catalog.search.folding``: lower case, no diacritics, "đ" as "d", "ky" as "ki") and written as tokens
 separated by one space. A query is folded the same way and matches when every one of its words is part of the text,
 so "nguyen minh khang", "Nguyễn Minh Khang" and "khang" find the same child. On PostgreSQL a trigram index on the
-column (migration 0002) answers those ``LIKE '%word%'`` conditions without reading every answer set.
+column (migration 0002) can answer those ``LIKE '%word%'`` conditions without reading every answer set.
 
 The dossiers app asks through the hook it offers (``dossiers.selectors.queue_text_matcher_register``, filled in
 ``EformsConfig.ready``) and keeps the queue's own conditions, so an officer only finds dossiers they may see.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from eforms.models import AnswerSet
 from eforms.selectors import answers_display
@@ -34,12 +34,15 @@ def answers_search_text(schema: dict, answers: dict) -> str:
     return " ".join(folded_words(" ".join(value for value in values if value)))
 
 
-def dossier_ids_matching(query: str) -> QuerySet | None:
-    """Ids of the dossiers whose declaration answers contain every word of ``query`` (None when it has none)."""
+def dossiers_matching(query: str, within: QuerySet) -> Q | None:
+    """A condition on dossiers: their declaration's answers contain every word of ``query`` (None when it has
+    none). Only the answers of the dossiers ``within`` (the queue being searched) are read, so PostgreSQL may start
+    from either side: the trigram index when a word is rare, the queue's own index when the queue is the smaller
+    (a common family name matches thousands of answer sets across the province)."""
     words = list(dict.fromkeys(folded_words(query)))[:MAX_WORDS]
     if not words:
         return None
-    matching = AnswerSet.objects.all()
+    matching = AnswerSet.objects.filter(dossier__in=within.values("pk"))
     for word in words:
         matching = matching.filter(search_text__contains=word)
-    return matching.values("dossier_id")
+    return Q(pk__in=matching.values("dossier_id"))

@@ -87,6 +87,13 @@ def _population_box(request, answer_set, *, consent_form=None, error="") -> dict
         "mismatches": mismatches,
         "form": consent_form or PopulationConsentForm(initial={"expected_version": dossier.version}),
         "error": error,
+        "action": reverse("eforms:population", args=[dossier.pk]),
+        "about": _(
+            "Bạn có thể để Cổng điền sẵn họ tên, ngày sinh, giới tính, nơi cư trú và chủ hộ trong tờ khai từ CSDL "
+            "quốc gia về dân cư, theo số định danh của tài khoản bạn đã đăng nhập. Không bắt buộc: bạn vẫn có thể "
+            "tự điền."
+        ),
+        "note": _("Các ô của tờ khai có thông tin này được điền sẵn và đánh dấu “Đã xác thực”."),
     }
 
 
@@ -198,13 +205,13 @@ def _section_page(request, answer_set, section, *, problems=(), error="", status
 @require_POST
 def declaration_population(request: HttpRequest, pk: int) -> HttpResponse:
     """Fill the declaration from the national population database: with the applicant's consent, a lookup by the
-    personal id of their sign-on (``hanh_dong=tra_cuu``), or the registered values in place of what they typed
-    (``hanh_dong=thay_the``, from the record the dossier holds). A record that cannot be had leaves the page as it
+    personal id of their sign-on, or the registered values in place of what they typed (``thay_the=1``, from the
+    record the dossier holds, no new lookup). A record that cannot be had leaves the page as it
     was, with the reason: the applicant fills by hand."""
     answer_set = _own_draft_answers(request, pk)
     if answer_set is None:
         return redirect("dossiers:citizen_detail", pk=pk)
-    if request.POST.get("hanh_dong") == "thay_the":
+    if request.POST.get("thay_the") == "1":
         try:
             services.registered_use(answer_set=answer_set, user=request.user, replace=True)
         except EformError as error:

@@ -16,20 +16,11 @@ from eforms.services import definition_import
 from portal.catalog.models import Procedure
 from portal.catalog.selectors import procedure_receiving_agencies
 from portal.territory.models import AdministrativeUnit
+from tests.dossiers.test_population import PERSON, PERSONAL_ID
 
 pytestmark = pytest.mark.django_db
 
-PERSONAL_ID = "091185000123"
-HEAD_ID = "091060000456"
-PERSON = {
-    "SoDinhDanh": PERSONAL_ID,
-    "HoVaTen": "Trần Thị Mỹ Lan",
-    "NgayThangNamSinh": "19850314",
-    "GioiTinh": 2,
-    "NoiThuongTru": "Số 5 đường Trần Phú, Phường Rạch Giá, tỉnh An Giang",
-    "NoiOHienTai": "Số 9 đường Lạc Hồng, Phường Vĩnh Thông, tỉnh An Giang",
-    "ChuHo": {"HoVaTen": "Trần Văn Hùng", "SoDinhDanh": HEAD_ID, "QuanHe": "Con"},
-}
+HEAD_ID = PERSON["ChuHo"]["SoDinhDanh"]
 TEMPORARY_RESIDENCE = "1.004194"
 BIRTH = "1.001193"
 VERIFIED = "Đã xác thực từ CSDL quốc gia về dân cư"
@@ -64,7 +55,7 @@ def registered(population_settings, standin):
 
 def _consent(client, draft, **extra):
     draft.refresh_from_db()
-    data = {"expected_version": draft.version, "consent": "on", "hanh_dong": "tra_cuu", **extra}
+    data = {"expected_version": draft.version, "consent": "on", **extra}
     return client.post(reverse("eforms:population", args=[draft.pk]), data)
 
 
@@ -151,12 +142,12 @@ def test_a_typed_value_that_differs_is_kept_until_the_citizen_chooses_the_regist
     assert answers["nguoi_khai"]["nk_ho_ten"] == "Tran Thi Lan"  # kept as typed
     assert answers["nguoi_khai"]["nk_gioi_tinh"] == "nu"  # an empty field is filled
     overview = client.get(reverse("eforms:fill", args=[draft.pk])).content.decode()
-    assert "khác với CSDL quốc gia về dân cư" in overview
+    assert "khác với CSDL quốc gia về dân cư" in overview and 'value="1"' in overview
     assert "“Tran Thi Lan”" in overview and "“Trần Thị Mỹ Lan”" in overview
     page = client.get(reverse("eforms:section", args=[draft.pk, "nguoi_khai"])).content.decode()
     assert page.count(VERIFIED) == 3  # not the name
 
-    client.post(reverse("eforms:population", args=[draft.pk]), {"hanh_dong": "thay_the"})
+    client.post(reverse("eforms:population", args=[draft.pk]), {"thay_the": "1"})
     assert _answers(draft)["nguoi_khai"]["nk_ho_ten"] == "Trần Thị Mỹ Lan"
     assert _answers(draft)["nguoi_khai"]["nk_dien_thoai"] == "0912345678"  # not the record's to change
     assert "khác với CSDL" not in client.get(reverse("eforms:fill", args=[draft.pk])).content.decode()
