@@ -189,6 +189,13 @@ def verified_now(dossier: Dossier, registered: dict) -> list[str]:
     return fields
 
 
+def population_record(dossier_id: int) -> dict | None:
+    """What the population database said about the applicant of a dossier (``Citizen.as_dict()``: name, personal
+    id, birth date, sex, addresses, household head), asked with their consent for this dossier; None when they never
+    asked. For other apps filling their part of the dossier (the electronic declaration)."""
+    return PopulationCheck.objects.filter(dossier_id=dossier_id).values_list("registered", flat=True).first()
+
+
 @dataclass
 class CheckView:
     """A population check as a page shows it: the record's values in the reader's language, and what holds now."""

@@ -5,6 +5,7 @@ A queue is a condition on (agency, state[, due_at]), so each branch runs on the 
 agencies joined) and the counts of all of a user's queues one more, whatever the page size.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 
@@ -175,6 +176,7 @@ class QueueFilters:
     due: str = ""  # one of DUE_FILTERS
     state: str = ""
     procedure: str = ""  # part of the procedure's code or name
+    text: str = ""  # part of the dossier's code, the applicant's name, or what another app holds (queue_text_matchers)
     channel: int | None = None
     sort: str = "han"
     page: int = 1
@@ -183,6 +185,27 @@ class QueueFilters:
     def narrowing(self) -> bool:
         """Whether any filter leaves out part of the queue (the order and the page do not)."""
         return any(getattr(self, field.name) for field in fields(self) if field.name not in ("sort", "page"))
+
+
+# Apps holding more text of a dossier (the electronic declaration's answers) let the queue search match it: each
+# matcher takes the words typed and the dossiers being searched (the queue, as a queryset) and returns a condition on
+# dossiers that holds when their text has the words, or None when it has nothing to match on. The queue's own
+# conditions still decide what is seen.
+_queue_text_matchers: list[Callable[[str, QuerySet], Q | None]] = []
+
+
+def queue_text_matcher_register(matcher: Callable[[str, QuerySet], Q | None]) -> None:
+    if matcher not in _queue_text_matchers:
+        _queue_text_matchers.append(matcher)
+
+
+def _text_condition(words: str, within: QuerySet) -> Q:
+    condition = Q(code__icontains=words) | Q(applicant_name__icontains=words)
+    for matcher in _queue_text_matchers:
+        matched = matcher(words, within)
+        if matched is not None:
+            condition |= matched
+    return condition
 
 
 def queues_for(user: User) -> list[Queue]:
@@ -218,6 +241,8 @@ def queue_dossiers(*, user: User, queue: Queue, filters: QueueFilters, clock: Cl
     if filters.procedure:
         words = filters.procedure.strip()
         queryset = queryset.filter(Q(procedure__code__icontains=words) | Q(procedure__name__icontains=words))
+    if filters.text:
+        queryset = queryset.filter(_text_condition(filters.text.strip(), queryset))
     return queryset.order_by(*SORTS[filters.sort])
 
 

@@ -62,6 +62,8 @@ class AnswerSet(models.Model):
     completed_at = models.DateTimeField(_("hoàn tất lúc"), null=True, blank=True)
     file_id = models.BigIntegerField(_("tệp tờ khai trong hồ sơ"), null=True, blank=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    # The shown answers folded for the officers' queue search (eforms/search.py); trigram-indexed on PostgreSQL.
+    search_text = models.TextField(_("nội dung để tìm kiếm"), blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("câu trả lời tờ khai")

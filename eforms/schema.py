@@ -38,7 +38,25 @@ FIELD_TYPES = frozenset(
     }
 )
 CHOICE_TYPES = frozenset({"choice", "radio"})
-PREFILL_KEYS = frozenset({"full_name", "personal_id", "phone", "email", "birth_date", "address"})
+# What a field may be filled with before the applicant types (eforms/prefill.py): the profile's values, and the
+# national population database's once the applicant consents (addresses, sex, the household head).
+PREFILL_KEYS = frozenset(
+    {
+        "full_name",
+        "personal_id",
+        "phone",
+        "email",
+        "birth_date",
+        "address",
+        "sex",
+        "permanent_address",
+        "current_address",
+        "is_household_head",
+        "household_head_name",
+        "household_head_personal_id",
+        "household_head_relation",
+    }
+)
 ID = re.compile(r"^[a-z][a-z0-9_]{0,39}\Z")
 SECTION_KEYS = frozenset({"id", "title", "help", "when", "repeat", "fields"})
 FIELD_KEYS = frozenset(

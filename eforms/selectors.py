@@ -147,22 +147,24 @@ class SectionView:
     repeated: bool
 
 
-def answers_display(schema: dict, answers: dict) -> list[SectionView]:
-    """The shown sections with their answers as text, in the form's order (for the PDF and the officer)."""
+def answers_display(schema: dict, answers: dict, *, skip_types=frozenset()) -> list[SectionView]:
+    """The shown sections with their answers as text, in the form's order (for the PDF and the officer); fields of
+    ``skip_types`` left out."""
     units = _unit_names(_address_codes(schema, answers))
     context = checks.plain_answers(answers)
     views = []
     for section in checks.visible_sections(schema, answers):
         value = answers.get(section["id"])
+        fields = [field for field in section["fields"] if field["type"] not in skip_types]
         if "repeat" in section:
             items = value if isinstance(value, list) else []
             views.append(
                 SectionView(
                     title=section["title"],
                     rows=[],
-                    columns=[field["label"] for field in section["fields"]],
+                    columns=[field["label"] for field in fields],
                     items=[
-                        [display_value(field, item.get(field["id"]), units) for field in section["fields"]]
+                        [display_value(field, item.get(field["id"]), units) for field in fields]
                         for item in items
                     ],
                     repeated=True,
@@ -172,7 +174,7 @@ def answers_display(schema: dict, answers: dict) -> list[SectionView]:
         values = value if isinstance(value, dict) else {}
         rows = [
             Row(field["label"], display_value(field, values.get(field["id"]), units))
-            for field in section["fields"]
+            for field in fields
             if checks.shown(field.get("when"), {**context, **values})
         ]
         views.append(SectionView(title=section["title"], rows=rows, columns=[], items=[], repeated=False))

@@ -8,12 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossiers import filing
+from dossiers.population import dossier_population_prefill, population_record
 from dossiers.selectors import dossier_file_of
 from eforms import answers as checks
 from eforms.errors import DeclarationNotEditable, EformError, InvalidDefinition
 from eforms.models import AnswerSet, FormDefinition
-from eforms.prefill import prefilled_answers
+from eforms.prefill import prefilled_answers, registered_apply
 from eforms.schema import definition_errors
+from eforms.search import answers_search_text
 from eforms.selectors import commune_codes, requirement_for
 from portal.catalog.models import Procedure
 
@@ -59,8 +61,12 @@ def answer_set_start(*, dossier, user, definition: FormDefinition) -> AnswerSet:
     if existing is not None:
         return existing
     _check_draft(dossier, user)
+    answers = prefilled_answers(definition.schema, user, dossier.pk)
     return AnswerSet.objects.create(
-        dossier=dossier, definition=definition, answers=prefilled_answers(definition.schema, user)
+        dossier=dossier,
+        definition=definition,
+        answers=answers,
+        search_text=answers_search_text(definition.schema, answers),
     )
 
 
@@ -97,6 +103,7 @@ def answers_save_section(*, answer_set: AnswerSet, section_id: str, data, user, 
     if check and not problems:
         done.append(section_id)
     answer_set.sections_done = done
+    answer_set.search_text = answers_search_text(definition, answer_set.answers)
     answer_set.save()
     return answer_set, problems
 
@@ -118,8 +125,50 @@ def repeat_item_change(
     elif 0 <= remove < len(items):
         items.pop(remove)
     answer_set.answers = {**answer_set.answers, section_id: items}
-    answer_set.save(update_fields=["answers", "updated_at"])
+    answer_set.search_text = answers_search_text(answer_set.definition.schema, answer_set.answers)
+    answer_set.save(update_fields=["answers", "search_text", "updated_at"])
     return answer_set
+
+
+def declaration_population_prefill(*, answer_set: AnswerSet, user, expected_version: int) -> list[str]:
+    """With the applicant's consent (this call), have the dossier look them up in the national population database
+    (``dossiers.population``: by the personal id of their national sign-on, recorded on the dossier's
+    ``PopulationCheck``, the draft's own fields filled too), then fill the declaration's empty fields from the
+    record; what the applicant typed differently is kept (``registered_use(replace=True)`` replaces it). Returns the
+    ids of the fields filled. ``PrefillRefused`` or ``ConcurrentChange`` when the record could not be had: nothing
+    changes then and the applicant fills by hand."""
+    dossier_population_prefill(dossier=answer_set.dossier, user=user, expected_version=expected_version)
+    return registered_use(answer_set=answer_set, user=user, replace=False)
+
+
+@transaction.atomic
+def registered_use(*, answer_set: AnswerSet, user, replace: bool) -> list[str]:
+    """Fill the declaration from the population record the dossier already holds (no new lookup): empty fields, or
+    with ``replace`` every field that can hold a registered value. A section that was done and no longer passes
+    its checks is done no more. Returns the ids of the fields changed."""
+    answer_set = (
+        AnswerSet.objects.select_for_update().select_related("dossier", "definition").get(pk=answer_set.pk)
+    )
+    _check_draft(answer_set.dossier, user)
+    record = population_record(answer_set.dossier_id)
+    if not record or record.get("personal_id") != user.personal_id:
+        raise EformError(_("Hồ sơ chưa có thông tin từ CSDL quốc gia về dân cư."))
+    schema = answer_set.definition.schema
+    answers, changed = registered_apply(schema, answer_set.answers, record, replace=replace)
+    if not changed:
+        return []
+    _reopen(answer_set, user)
+    answer_set.answers = answers
+    context, units = checks.plain_answers(answers), commune_codes()
+    answer_set.sections_done = [
+        section["id"]
+        for section in schema["sections"]
+        if section["id"] in answer_set.sections_done
+        and not checks.section_problems(section, answers.get(section["id"]), context, units)
+    ]
+    answer_set.search_text = answers_search_text(schema, answers)
+    answer_set.save()
+    return changed
 
 
 @transaction.atomic

@@ -13,12 +13,21 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dossiers.access import dossier_get_for_user
+from dossiers.errors import DossierError
+from dossiers.forms.citizen import PopulationConsentForm
+from dossiers.population import (
+    PrefillRefused,
+    population_available_for,
+    population_check_view,
+    population_record,
+)
 from eforms import answers as checks
 from eforms import services
 from eforms.errors import EformError
 from eforms.models import AnswerSet, FormDefinition
 from eforms.permissions import can_edit_definition
-from eforms.selectors import commune_choices, definition_current_for
+from eforms.prefill import registered_mismatches, verified_fields
+from eforms.selectors import commune_choices, definition_current_for, display_value
 from eforms.widgets import section_widgets
 
 
@@ -57,10 +66,43 @@ def declaration_overview(request: HttpRequest, pk: int) -> HttpResponse:
     return _overview_page(request, answer_set)
 
 
-def _overview_page(request, answer_set, problems=None, status=200) -> HttpResponse:
+def _population_box(request, answer_set, *, consent_form=None, error="") -> dict:
+    """The declaration's part of the national population database pre-fill (the same consent and check as the
+    draft's): whether the applicant may ask, what the record says, and where their answers differ from it."""
+    dossier = answer_set.dossier
+    check = population_check_view(dossier)
+    record = population_record(dossier.pk) if check else None
+    schema = answer_set.definition.schema
+    mismatches = [
+        {
+            "label": mismatch.field["label"],
+            "typed": display_value(mismatch.field, mismatch.typed, {}),
+            "registered": display_value(mismatch.field, mismatch.registered, {}),
+        }
+        for mismatch in registered_mismatches(schema, answer_set.answers, record)
+    ]
+    return {
+        "available": population_available_for(request.user),
+        "check": check,
+        "mismatches": mismatches,
+        "form": consent_form or PopulationConsentForm(initial={"expected_version": dossier.version}),
+        "error": error,
+        "action": reverse("eforms:population", args=[dossier.pk]),
+        "about": _(
+            "Bạn có thể để Cổng điền sẵn họ tên, ngày sinh, giới tính, nơi cư trú và chủ hộ trong tờ khai từ CSDL "
+            "quốc gia về dân cư, theo số định danh của tài khoản bạn đã đăng nhập. Không bắt buộc: bạn vẫn có thể "
+            "tự điền."
+        ),
+        "note": _("Các ô của tờ khai có thông tin này được điền sẵn và đánh dấu “Đã xác thực”."),
+    }
+
+
+def _overview_page(
+    request, answer_set, problems=None, status=200, population=None, other_errors=()
+) -> HttpResponse:
     done = set(answer_set.sections_done)
     sections = _sections(answer_set)
-    more_errors = []
+    more_errors = list(other_errors)
     for section in sections:
         for _name, message in (problems or {}).get(section["id"], [])[:3]:
             more_errors.append((f"phan-{section['id']}", message))
@@ -75,6 +117,7 @@ def _overview_page(request, answer_set, problems=None, status=200) -> HttpRespon
         "all_done": all(section["id"] in done for section in sections),
         "outdated": _outdated(answer_set),
         "more_errors": more_errors,
+        "population": population or _population_box(request, answer_set),
     }
     return render(request, "eforms/overview.html", context, status=status)
 
@@ -138,9 +181,9 @@ def declaration_section(request: HttpRequest, pk: int, section_id: str) -> HttpR
 
 
 def _section_page(request, answer_set, section, *, problems=(), error="", status=200) -> HttpResponse:
-    widgets, items = section_widgets(
-        answer_set.definition.schema, section, answer_set.answers, list(problems)
-    )
+    schema = answer_set.definition.schema
+    verified = verified_fields(schema, answer_set.answers, population_record(answer_set.dossier_id))
+    widgets, items = section_widgets(schema, section, answer_set.answers, list(problems), verified)
     context = {
         "answer_set": answer_set,
         "definition": answer_set.definition,
@@ -156,6 +199,52 @@ def _section_page(request, answer_set, section, *, problems=(), error="", status
     }
     template = "eforms/section.html#section-form" if request.htmx else "eforms/section.html"
     return render(request, template, context, status=status)
+
+
+@login_required
+@require_POST
+def declaration_population(request: HttpRequest, pk: int) -> HttpResponse:
+    """Fill the declaration from the national population database: with the applicant's consent, a lookup by the
+    personal id of their sign-on, or the registered values in place of what they typed (``thay_the=1``, from the
+    record the dossier holds, no new lookup). A record that cannot be had leaves the page as it
+    was, with the reason: the applicant fills by hand."""
+    answer_set = _own_draft_answers(request, pk)
+    if answer_set is None:
+        return redirect("dossiers:citizen_detail", pk=pk)
+    if request.POST.get("thay_the") == "1":
+        try:
+            services.registered_use(answer_set=answer_set, user=request.user, replace=True)
+        except EformError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("Đã dùng thông tin trong CSDL quốc gia về dân cư cho tờ khai."))
+        return redirect(reverse("eforms:fill", args=[pk]) + "#dan-cu")
+    form = PopulationConsentForm(request.POST)
+    if not form.is_valid():
+        answer_set.refresh_from_db()
+        box = _population_box(request, answer_set, consent_form=form)
+        problems = [(f"id_{name}", str(errors[0])) for name, errors in form.errors.items()]
+        return _overview_page(request, answer_set, status=400, population=box, other_errors=problems)
+    try:
+        services.declaration_population_prefill(
+            answer_set=answer_set, user=request.user, expected_version=form.cleaned_data["expected_version"]
+        )
+    except (PrefillRefused, DossierError, EformError) as refused:
+        # The form itself works (the applicant fills by hand): shown with the reason, never as an error page.
+        answer_set.refresh_from_db()
+        box = _population_box(request, answer_set, error=str(refused.message))
+        return _overview_page(request, answer_set, population=box)
+    answer_set.refresh_from_db()
+    if _population_box(request, answer_set)["mismatches"]:
+        messages.info(
+            request,
+            _(
+                "Đã lấy thông tin từ CSDL quốc gia về dân cư. Một số thông tin bạn đã nhập khác với CSDL: xem bên dưới."
+            ),
+        )
+    else:
+        messages.success(request, _("Đã điền thông tin từ CSDL quốc gia về dân cư vào tờ khai."))
+    return redirect(reverse("eforms:fill", args=[pk]) + "#dan-cu")
 
 
 @login_required

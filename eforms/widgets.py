@@ -19,6 +19,7 @@ class Widget:
     shown: bool = True
     attrs: dict = dataclass_field(default_factory=dict)
     controls: bool = False  # other fields or sections depend on it: htmx refreshes the page when it changes
+    verified: bool = False  # its answer is the value the national population database holds
 
     @property
     def name(self) -> str:
@@ -63,7 +64,7 @@ def controlling_ids(definition: dict) -> set[str]:
     return ids
 
 
-def _widgets(section, values, context, problems, prefix, controls) -> list[Widget]:
+def _widgets(section, values, context, problems, prefix, controls, verified=frozenset()) -> list[Widget]:
     widgets = []
     for field in section["fields"]:
         names = checks.field_names(field, prefix)
@@ -76,13 +77,17 @@ def _widgets(section, values, context, problems, prefix, controls) -> list[Widge
                 shown=checks.shown(field.get("when"), {**context, **values}),
                 attrs=_attrs(field),
                 controls=field["id"] in controls,
+                verified=field["id"] in verified,
             )
         )
     return widgets
 
 
-def section_widgets(definition: dict, section: dict, answers: dict, problems: list[tuple[str, str]]):
-    """(widgets, items): the widgets of a plain section, or the items of a repeated group."""
+def section_widgets(
+    definition: dict, section: dict, answers: dict, problems: list[tuple[str, str]], verified=frozenset()
+):
+    """(widgets, items): the widgets of a plain section, or the items of a repeated group; ``verified`` holds the
+    ids of the plain fields whose answer the national population database vouches for."""
     by_name = dict(problems)
     context = checks.plain_answers(answers)
     controls = controlling_ids(definition)
@@ -93,4 +98,5 @@ def section_widgets(definition: dict, section: dict, answers: dict, problems: li
             Item(index, _widgets(section, item, context, by_name, f"{section['id']}-{index}-", controls))
             for index, item in enumerate(items)
         ]
-    return _widgets(section, value if isinstance(value, dict) else {}, context, by_name, "", controls), []
+    values = value if isinstance(value, dict) else {}
+    return _widgets(section, values, context, by_name, "", controls, verified), []

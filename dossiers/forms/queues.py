@@ -27,6 +27,13 @@ class QueueFilterForm(forms.Form):
         max_length=200,
         error_messages={"max_length": _("Từ khóa thủ tục quá dài (tối đa %(limit_value)d ký tự).")},
     )
+    text = forms.CharField(
+        label=_("Tìm trong hồ sơ"),
+        help_text=_("Mã hồ sơ, tên người nộp hoặc nội dung tờ khai: họ tên, số định danh, địa chỉ…"),
+        required=False,
+        max_length=200,
+        error_messages={"max_length": _("Từ khóa tìm kiếm quá dài (tối đa %(limit_value)d ký tự).")},
+    )
     channel = forms.TypedChoiceField(
         label=_("Kênh nộp"),
         required=False,
@@ -75,6 +82,7 @@ class QueueFilterForm(forms.Form):
             "due": data.get("due") or "",
             "state": data.get("state") or "",
             "procedure": (data.get("procedure") or "").strip(),
+            "text": (data.get("text") or "").strip(),
             "channel": data.get("channel"),
             "sort": data.get("sort") or "han",
             "page": data.get("page") or 1,

@@ -2,6 +2,7 @@
 dossier and its status, ``CapNhatTienDoHoSoMC`` for one processing step. Dates are ``yyyyMMddHHmmss`` in
 Asia/Ho_Chi_Minh; codes are the national ones (channel 1–3, applicant kind 1–4, status 1–10)."""
 
+from collections.abc import Callable
 from datetime import datetime
 
 from dossiers import wording
@@ -111,10 +112,20 @@ def extensions_payload(dossier: Dossier) -> list[dict]:
     ]
 
 
+# Apps holding more of a dossier add their fields to its DongBoHoSoMC record (the electronic declaration its
+# ``ToKhaiDienTu``, eforms/national.py): each function takes the dossier and returns the fields to add.
+_dossier_parts: list[Callable[[Dossier], dict]] = []
+
+
+def dossier_part_register(part: Callable[[Dossier], dict]) -> None:
+    if part not in _dossier_parts:
+        _dossier_parts.append(part)
+
+
 def dossier_payload(dossier: Dossier, status: int) -> dict:
     """DongBoHoSoMC: the dossier as it stands, with the status of the step being sent."""
     files = list(dossier.files.all())  # .all(): a bench or an export prefetches them
-    return {
+    payload = {
         "MaHoSo": national_code(dossier),
         "MaTTHC": dossier.procedure.code,
         "TenTTHC": dossier.procedure.name[:500],
@@ -142,6 +153,9 @@ def dossier_payload(dossier: Dossier, status: int) -> dict:
             if f.kind == DossierFile.Kind.RESULT and f.approved_at is not None
         ],
     }
+    for part in _dossier_parts:
+        payload.update(part(dossier))
+    return payload
 
 
 def _processor(actor, event: DossierEvent) -> str:

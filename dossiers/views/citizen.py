@@ -183,6 +183,7 @@ def _draft_page(
         "population": {
             "available": population_prefill.population_available_for(request.user),
             "check": check,
+            "mismatches": check.mismatches if check else [],
             "form": consent_form or PopulationConsentForm(initial={"expected_version": dossier.version}),
             "error": population_error,
         },

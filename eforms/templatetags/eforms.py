@@ -11,7 +11,7 @@ def widget_attrs(widget) -> str:
     parts = []
     for name, value in widget.attrs.items():
         parts.append((name, "" if value is True else value))
-    described = [f"{widget.id}_helptext"] if widget.field.get("help") else []
+    described = [f"{widget.id}_helptext"] if widget.field.get("help") or widget.verified else []
     if widget.error:
         described.append(f"{widget.id}_error")
         parts.append(("aria-invalid", "true"))

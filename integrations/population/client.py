@@ -40,6 +40,7 @@ class Citizen:
     current_address: str
     household_head_name: str
     household_head_relation: str  # the person's relation to the head ("Chủ hộ" when they are the head)
+    household_head_personal_id: str = ""
 
     def as_dict(self) -> dict:
         return {
@@ -51,6 +52,7 @@ class Citizen:
             "current_address": self.current_address,
             "household_head_name": self.household_head_name,
             "household_head_relation": self.household_head_relation,
+            "household_head_personal_id": self.household_head_personal_id,
         }
 
 
@@ -224,6 +226,7 @@ def _citizen(data: dict) -> Citizen:
         current_address=_text(data, "NoiOHienTai"),
         household_head_name=_text(head, "HoVaTen"),
         household_head_relation=_text(head, "QuanHe"),
+        household_head_personal_id=_text(head, "SoDinhDanh"),
     )
 
 

@@ -94,6 +94,27 @@ RESULT = {  # DanhSachGiayToKetQua
     "GiayToId": _s(),
     "DuongDanTepTinKetQua": _s(),
 }
+DECLARATION_FIELD = {  # ToKhaiDienTu.DuLieu[].CacMuc[].TruongDuLieu[]: one answer (GiaTri checked by its KieuDuLieu)
+    "Ma": _s(required=True),
+    "Ten": _s(required=True),
+    "KieuDuLieu": _s(required=True),
+    "GiaTriHienThi": _s(),
+}
+DECLARATION_SECTION = {  # ToKhaiDienTu.DuLieu[]: a section of the form, with one item (a repeated group: several)
+    "MaPhan": _s(required=True),
+    "TenPhan": _s(),
+    "Lap": _b(),
+    "CacMuc": Spec("list", fields={"TruongDuLieu": Spec("list", fields=DECLARATION_FIELD)}),
+}
+DECLARATION = {  # ToKhaiDienTu: the electronic declaration filed with the dossier (this project's convention)
+    "MaToKhai": _s(required=True),
+    "PhienBan": _i(required=True),
+    "TenToKhai": _s(required=True),
+    "MauToKhai": _s(),
+    "NgayHoanThanh": _d(),
+    "TepDinhKemId": _s(),
+    "DuLieu": Spec("list", required=True, fields=DECLARATION_SECTION),
+}
 DOSSIER = {  # DongBoHoSoMC
     "MaHoSo": _s(required=True),
     "MaTTHC": _s(required=True),
@@ -118,6 +139,7 @@ DOSSIER = {  # DongBoHoSoMC
     "DanhSachLePhi": Spec("list", fields=FEE),
     "DanhSachHoSoBoSung": Spec("list", fields=SUPPLEMENT),
     "DanhSachGiayToKetQua": Spec("list", fields=RESULT),
+    "ToKhaiDienTu": Spec("object", fields=DECLARATION),
 }
 PROGRESS = {  # CapNhatTienDoHoSoMC: one processing step
     "MaHoSo": _s(required=True),
@@ -168,6 +190,42 @@ def validate_dossier(record) -> Refusal | None:
     received, due = record.get("NgayTiepNhan"), record.get("NgayHenTra")
     if received and due and due < received:
         return Refusal(INVALID, "NgayHenTra", "NgayHenTra trước NgayTiepNhan")
+    if record.get("ToKhaiDienTu"):
+        return _declaration_values(record["ToKhaiDienTu"])
+    return None
+
+
+def _answer_refusal(kind: str, value) -> str | None:
+    """Why ``value`` is not a ``GiaTri`` of kind ``kind``, or None."""
+    if kind == "date":
+        return None if _is_date(value) else "phải có dạng yyyyMMddHHmmss"
+    if kind == "address":
+        if not isinstance(value, dict) or not isinstance(value.get("MaDonViHanhChinh"), str):
+            return "phải là một đối tượng có MaDonViHanhChinh"
+        return None
+    if kind == "checkbox":
+        return None if isinstance(value, bool) else "phải là true hoặc false"
+    if kind == "number":
+        return None if isinstance(value, int | float) and not isinstance(value, bool) else "phải là một số"
+    if kind == "personal_id":
+        return (
+            None if isinstance(value, str) and len(value) == 12 and value.isdigit() else "phải gồm 12 chữ số"
+        )
+    return None if isinstance(value, str) else "phải là chuỗi"
+
+
+def _declaration_values(declaration: dict) -> Refusal | None:
+    if declaration.get("PhienBan", 0) < 1:
+        return Refusal(INVALID, "ToKhaiDienTu.PhienBan", "PhienBan phải từ 1 trở lên")
+    for s_index, section in enumerate(declaration["DuLieu"]):
+        for i_index, item in enumerate(section.get("CacMuc") or []):
+            for f_index, answer in enumerate(item.get("TruongDuLieu") or []):
+                where = f"ToKhaiDienTu.DuLieu[{s_index}].CacMuc[{i_index}].TruongDuLieu[{f_index}].GiaTri"
+                if "GiaTri" not in answer:
+                    return Refusal(MISSING, where, "thiếu trường bắt buộc GiaTri")
+                problem = _answer_refusal(answer["KieuDuLieu"], answer["GiaTri"])
+                if problem:
+                    return Refusal(INVALID, where, f"GiaTri ({answer['KieuDuLieu']}) {problem}")
     return None
 
 
