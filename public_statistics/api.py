@@ -31,6 +31,13 @@ class FiguresOut(Schema):
     overdue: int
     on_time_rate: float | None
     online_share: float | None
+    with_fee: int
+    paid_online: int
+    payment_share: float | None
+    digitised: int
+    digitised_share: float | None
+    rated: int
+    satisfaction: float | None
 
 
 class PeriodOut(Schema):

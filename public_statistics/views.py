@@ -85,15 +85,6 @@ def _filter_names(filters: Filters) -> list[tuple[str, str]]:
     return out
 
 
-def _satisfaction(period: Period, filters: Filters):
-    if not apps.is_installed("ratings"):
-        return None
-    from ratings import selectors as ratings  # noqa: PLC0415  (optional app, read through its selectors)
-
-    getter = getattr(ratings, "rating_shares", None)
-    return getter(period_start=period.first, period_end=period.end_day) if getter else None
-
-
 def _feedback(period: Period, filters: Filters):
     if not apps.is_installed("feedback"):
         return None
@@ -159,7 +150,6 @@ def overview(request: HttpRequest) -> HttpResponse:
             "chart": charts.trend_chart(trend),
             "query": _query(period, filters),
             "feedback": _feedback(period, filters),
-            "satisfaction": _satisfaction(period, filters),
             "dimensions": DIMENSION_TITLES,
         },
     )
