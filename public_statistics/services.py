@@ -15,7 +15,7 @@ from datetime import date
 
 from django.apps import apps
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 
 from portal.agencies.models import Agency
 from portal.catalog.models import Channel, Procedure
@@ -54,17 +54,14 @@ def dims_of(procedure_id: int, field_id: int, agency_id: int, unit_id: int) -> t
 
 
 def _key_of(procedure_id: int, agency_id: int | None, channel: int) -> tuple[int | None, bool, int | None]:
-    """The procedure's field, whether the catalogue sets a fee for the channel, the agency's unit."""
+    """The procedure's field, whether the catalogue sets a fee for the channel, the agency's unit: one query."""
     fee = Channel.objects.filter(
         procedure=OuterRef("pk"), kind=CHANNEL_KINDS.get(channel, ""), fee_amount__gt=0, fee_free=False
     )
-    field_id, with_fee = Procedure.objects.filter(pk=procedure_id).annotate(fee=Exists(fee)).values_list(
-        "field_id", "fee"
-    ).first() or (None, False)
-    unit_id = (
-        Agency.objects.filter(pk=agency_id).values_list("unit_id", flat=True).first() if agency_id else None
-    )
-    return field_id, with_fee, unit_id
+    unit = Agency.objects.filter(pk=agency_id or 0).values("unit_id")[:1]
+    return Procedure.objects.filter(pk=procedure_id).annotate(
+        fee=Exists(fee), unit=Subquery(unit)
+    ).values_list("field_id", "fee", "unit").first() or (None, False, None)
 
 
 def _extras(dossier_id: int, fee_in_catalogue: bool) -> Extras:
@@ -135,7 +132,8 @@ def _stored_fact(dossier_id: int) -> Fact | None:
 
 def count_row(dossier_id: int, row: dict | None) -> None:
     """Count one dossier given its statistics fields (None: it is gone)."""
-    with transaction.atomic():
+    # No savepoint of its own: a failure here fails the saving transaction, which is what should happen.
+    with transaction.atomic(savepoint=False):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ADVISORY_CLASS, dossier_id])
@@ -148,9 +146,11 @@ def count_row(dossier_id: int, row: dict | None) -> None:
         if new is None:
             DossierFact.objects.filter(pk=dossier_id).delete()
         else:
-            DossierFact.objects.update_or_create(
-                dossier_id=new.dossier_id,
-                defaults={k: v for k, v in asdict(new).items() if k != "dossier_id"},
+            DossierFact.objects.bulk_create(
+                [DossierFact(**asdict(new))],
+                update_conflicts=True,
+                unique_fields=["dossier_id"],
+                update_fields=[k for k in asdict(new) if k != "dossier_id"],
             )
 
 

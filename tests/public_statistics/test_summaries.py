@@ -291,9 +291,9 @@ def test_an_unchanged_save_writes_nothing(django_assert_num_queries):
     generate_dossiers(count=20, seed=3)
     statistics_rebuild()
     dossier = Dossier.objects.filter(received_at__isnull=False).first()
-    # The save; then in a savepoint the advisory lock, the stored fact, the procedure's field and fee, the agency's
-    # unit, the payment, the rating, the documents; nothing written.
-    with django_assert_num_queries(10):
+    # The save; the advisory lock, the stored fact, the procedure's field and fee with the agency's unit, the
+    # payment, the rating, the documents; nothing written.
+    with django_assert_num_queries(7):
         dossier.save()
 
 
