@@ -88,10 +88,11 @@ def overview(request: HttpRequest):
         period, filters = _read(request)
     except BadQuery as error:
         return Status(400, {"detail": str(error)})
+    totals, months = selectors.overview(period, filters)
     return {
         "period": _period(period),
-        "totals": selectors.figures(period, filters).as_dict(),
-        "months": [{"month": f"{m:%Y-%m}", **f.as_dict()} for m, f in selectors.trend(period, filters)],
+        "totals": totals.as_dict(),
+        "months": [{"month": f"{m:%Y-%m}", **f.as_dict()} for m, f in months],
     }
 
 

@@ -272,6 +272,8 @@ def _rebuild_in_sql(cursor, say) -> None:
         started = time.monotonic()
         cursor.execute(statement)
         say(f"{statement.split()[2]}: {cursor.rowcount:,} rows in {time.monotonic() - started:.1f} s")
+    for table in (FACT, FIGURES, TIMES, ROLLUP, DUES):  # fresh planner statistics for the pages' first reads
+        cursor.execute(f"ANALYZE {table}")
 
 
 def _rebuild_one_by_one() -> None:

@@ -17,7 +17,8 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from portal import cache as versioned
-from public_statistics.models import Dim, DossierFact, MonthFigure, PendingDue, ProcessingTime, Rollup
+from public_statistics import rollups
+from public_statistics.models import Dim, DossierFact, MonthFigure, PendingDue, ProcessingTime
 from public_statistics.periods import CHANNELS, Filters, Period, add_months
 
 DIMENSIONS = {"linh-vuc": "field_id", "co-quan": "agency_id", "xa": "unit_id", "thu-tuc": "procedure_id"}
@@ -151,6 +152,10 @@ def _figures(row: dict) -> Figures:
     return Figures(**{name[2:]: value for name, value in row.items() if name.startswith("a_")})
 
 
+def _of(values: dict) -> Figures:
+    return Figures(**{name: n for name, n in values.items() if name != "overdue_before"})
+
+
 def _dim_filters(filters: Filters) -> list[tuple[str, int]]:
     return [(attr, getattr(filters, attr)) for attr in DIMENSIONS.values() if getattr(filters, attr)]
 
@@ -166,33 +171,6 @@ def _rolled(filters: Filters) -> tuple[int, int] | None:
     return None
 
 
-def _spans(first: date, last: date) -> Q:
-    """``Rollup`` rows covering the months ``first``…``last``: whole calendar years as year rows, the rest as
-    month rows."""
-    whole = [
-        year
-        for year in range(first.year, last.year + 1)
-        if date(year, 1, 1) >= first and date(year, 12, 1) <= last
-    ]
-    months = Q(months=1, start__gte=first, start__lte=last)
-    if not whole:
-        return months
-    return Q(months=12, start__in=[date(y, 1, 1) for y in whole]) | (months & ~Q(start__year__in=whole))
-
-
-def _rollup_rows(period: Period, dim: int, filters: Filters, *, keys: bool = False):
-    """The rows of all history up to the end of ``period``: years before its first year, that year's months before
-    it, and the period itself."""
-    january = date(period.first.year, 1, 1)
-    history = Q(months=12, start__lt=january) | Q(months=1, start__gte=january, start__lt=period.first)
-    rows = Rollup.objects.filter(history | _spans(period.first, period.last), dim=dim)
-    if not keys:
-        rows = rows.filter(key=_rolled(filters)[1])
-    if filters.channel:
-        rows = rows.filter(channel__in=CHANNELS[filters.channel])
-    return rows
-
-
 def _rows(period: Period, filters: Filters):
     rows = MonthFigure.objects.filter(month__lte=period.last)
     for attr, value in _dim_filters(filters):
@@ -206,8 +184,19 @@ def _detailed_aggregates(period: Period) -> dict:
     return _aggregates(Q(month__gte=period.first, month__lte=period.last), Q(month__lt=period.first))
 
 
-def _rolled_aggregates(period: Period) -> dict:
-    return _aggregates(Q(start__gte=period.first), Q(start__lt=period.first))
+def _totals(period: Period, filters: Filters) -> tuple[Figures, int]:
+    """The figures up to the end of the period, overdue as at its end (not yet as of now), and overdue as the
+    period began."""
+    rolled = _rolled(filters)
+    if rolled is not None:
+        channels = CHANNELS[filters.channel] if filters.channel else None
+        found = rollups.totals(period.first, period.last, *rolled, channels).get(None, rollups.blank())
+    else:
+        aggregates = _detailed_aggregates(period)
+        aggregates["a_overdue_before"] = Sum("overdue_change", filter=Q(month__lt=period.first), default=0)
+        found = {k[2:]: v for k, v in _rows(period, filters).aggregate(**aggregates).items()}
+    opening_overdue = found.pop("overdue_before")
+    return Figures(**found), opening_overdue
 
 
 def _end_moment(month: date) -> datetime:
@@ -241,15 +230,23 @@ def _not_yet_due(filters: Filters, until: date, *, by: str | None = None) -> Cou
         for row in facts.values(*([by] if by else []), "due_at"):
             out[(row.get(by), timezone.localdate(row["due_at"]))] += 1
         return out
-    for row in facts.values(*([by] if by else [])).annotate(n=Count("pk")).order_by():
-        out[(row.get(by), today)] += row["n"]
+    if by:
+        for key, n in facts.values_list(by).annotate(n=Count("pk")).order_by().values_list(by, "n"):
+            out[(key, today)] += n
+    else:
+        out[(None, today)] += facts.count()
+    # A breakdown needs the total per key, the trend the total per day.
     dues = PendingDue.objects.filter(day__gt=today, day__lt=end.date())
     dim = DIM_OF[by] if by else rolled[0]
     dues = dues.filter(dim=dim) if by else dues.filter(dim=dim, key=rolled[1])
     if filters.channel:
         dues = dues.filter(channel__in=CHANNELS[filters.channel])
-    for key, day, n in dues.values("key", "day").annotate(n=Sum("count")).values_list("key", "day", "n"):
-        out[(key if by else None, day)] += n
+    if by:
+        for key, n in dues.values("key").annotate(n=Sum("count")).order_by().values_list("key", "n"):
+            out[(key, None)] += n
+    else:
+        for day, n in dues.values("day").annotate(n=Sum("count")).order_by().values_list("day", "n"):
+            out[(None, day)] += n
     return out
 
 
@@ -271,14 +268,23 @@ def figures(period: Period, filters: Filters) -> Figures:
     """Received, resolved and pending for the period (pending as at the end of its last month, or now)."""
 
     def compute():
-        rolled = _rolled(filters)
-        if rolled is not None:
-            row = _rollup_rows(period, rolled[0], filters).aggregate(**_rolled_aggregates(period))
-        else:
-            row = _rows(period, filters).aggregate(**_detailed_aggregates(period))
-        return _as_of_now(_figures(row), sum(_not_yet_due(filters, period.last).values()))
+        return _as_of_now(_totals(period, filters)[0], sum(_not_yet_due(filters, period.last).values()))
 
     return _kept("figures", period, filters, compute)
+
+
+def overview(period: Period, filters: Filters) -> tuple[Figures, list[tuple[date, Figures]]]:
+    """``figures`` and ``trend`` of the period together, from one read of each table."""
+
+    def compute():
+        totals, opening_overdue = _totals(period, filters)
+        due_by_day = Counter()
+        for (_key, day), n in _not_yet_due(filters, period.last).items():
+            due_by_day[day] += n
+        months = _trend(period, filters, totals.carried_over, opening_overdue, due_by_day)
+        return _as_of_now(totals, sum(due_by_day.values())), months
+
+    return _kept("overview", period, filters, compute)
 
 
 def breakdown(dimension: str, period: Period, filters: Filters) -> dict[int, Figures]:
@@ -287,28 +293,21 @@ def breakdown(dimension: str, period: Period, filters: Filters) -> dict[int, Fig
 
     def compute():
         if not _dim_filters(filters):
-            rows = (
-                _rollup_rows(period, DIM_OF[attr], filters, keys=True)
-                .values("key")
-                .annotate(**_rolled_aggregates(period))
-                .order_by("key")
-                .values_list("key", *_rolled_aggregates(period))
-            )
+            channels = CHANNELS[filters.channel] if filters.channel else None
+            by_key = rollups.totals(period.first, period.last, DIM_OF[attr], None, channels)
+            rows = [(key, _of(values)) for key, values in sorted(by_key.items())]
         else:
-            rows = (
-                _rows(period, filters)
-                .values(attr)
-                .annotate(**_detailed_aggregates(period))
-                .order_by(attr)
-                .values_list(attr, *_detailed_aggregates(period))
-            )
-        names = [name[2:] for name in _detailed_aggregates(period)]
+            aggregates = _detailed_aggregates(period)
+            rows = [
+                (row[attr], _figures(row))
+                for row in _rows(period, filters).values(attr).annotate(**aggregates).order_by(attr)
+            ]
         due = Counter()
         for (key, _day), n in _not_yet_due(filters, period.last, by=attr).items():
             due[key] += n
         out = {}
-        for key, *values in rows:
-            item = _as_of_now(Figures(**dict(zip(names, values, strict=True))), due[key])
+        for key, figures_of_key in rows:
+            item = _as_of_now(figures_of_key, due[key])
             if item.received or item.resolved or item.pending or item.carried_over or item.rated:
                 out[key] = item
         return out
@@ -318,53 +317,35 @@ def breakdown(dimension: str, period: Period, filters: Filters) -> dict[int, Fig
 
 def trend(period: Period, filters: Filters) -> list[tuple[date, Figures]]:
     """Month by month: received, resolved, and pending at each month's end (or now)."""
-
-    def compute():
-        rolled = _rolled(filters)
-        if rolled is not None:
-            rows = Rollup.objects.filter(
-                dim=rolled[0], key=rolled[1], months=1, start__gte=period.first, start__lte=period.last
-            )
-            if filters.channel:
-                rows = rows.filter(channel__in=CHANNELS[filters.channel])
-            month, aggregates = "start", _rolled_aggregates(period)
-        else:
-            rows = _rows(period, filters).filter(month__gte=period.first)
-            month, aggregates = "month", _detailed_aggregates(period)
-        aggregates = {k: v for k, v in aggregates.items() if k not in ("a_carried_over", "a_pending")}
-        aggregates["a_pending"] = Sum(OPEN, default=0)
-        flows = {
-            row[month]: _figures(row) for row in rows.values(month).annotate(**aggregates).order_by(month)
-        }
-        opening = _kept(
-            "opening", Period(period.first, period.first), filters, lambda: _opening(period.first, filters)
-        )
-        pending, overdue = opening
-        due_by_day = Counter()
-        for (_key, day), n in _not_yet_due(filters, period.last).items():
-            due_by_day[day] += n
-        out = []
-        for month_start in period.months:
-            item = flows.get(month_start, Figures())
-            pending += item.pending  # this month's change of what is open
-            overdue += item.overdue
-            ends = add_months(month_start, 1)
-            not_yet = sum(n for day, n in due_by_day.items() if day < ends)
-            out.append((month_start, replace(item, pending=pending, overdue=overdue - not_yet)))
-        return out
-
-    return _kept("trend", period, filters, compute)
+    return overview(period, filters)[1]
 
 
-def _opening(month: date, filters: Filters) -> tuple[int, int]:
-    """Pending and pending past the deadline when ``month`` begins (the end of the month before)."""
-    before = Period(add_months(month, -1), add_months(month, -1))
+def _trend(period: Period, filters: Filters, pending: int, overdue: int, due_by_day: Counter) -> list:
     rolled = _rolled(filters)
     if rolled is not None:
-        row = _rollup_rows(before, rolled[0], filters).aggregate(**_rolled_aggregates(before))
+        channels = CHANNELS[filters.channel] if filters.channel else None
+        flows = {
+            month: _of(values)
+            for month, values in rollups.by_month(period.first, period.last, *rolled, channels).items()
+        }
     else:
-        row = _rows(before, filters).aggregate(**_detailed_aggregates(before))
-    return row["a_pending"], row["a_overdue"]
+        rows = _rows(period, filters).filter(month__gte=period.first)
+        aggregates = {
+            k: v for k, v in _detailed_aggregates(period).items() if k not in ("a_carried_over", "a_pending")
+        }
+        aggregates["a_pending"] = Sum(OPEN, default=0)
+        flows = {
+            row["month"]: _figures(row) for row in rows.values("month").annotate(**aggregates).order_by()
+        }
+    out = []
+    for month_start in period.months:
+        item = flows.get(month_start, Figures())
+        pending += item.pending  # this month's change of what is open
+        overdue += item.overdue
+        ends = add_months(month_start, 1)
+        not_yet = sum(n for day, n in due_by_day.items() if day < ends)
+        out.append((month_start, replace(item, pending=pending, overdue=overdue - not_yet)))
+    return out
 
 
 def processing_times(procedure_id: int, *, last_month: date, months: int = 12) -> dict | None:
