@@ -11,7 +11,7 @@ from datetime import date
 
 from django.db import connection
 
-from public_statistics.models import Rollup
+from public_statistics.models import DossierFact, PendingDue, Rollup
 
 COLUMNS = (
     "received",
@@ -117,3 +117,34 @@ def by_month(first: date, last: date, dim: int, key: int, channels) -> dict[date
     with connection.cursor() as cursor:
         cursor.execute(sql + " GROUP BY 1", params)
         return {row[0]: dict(zip(FIGURES, row[1:], strict=True)) for row in cursor.fetchall()}
+
+
+def not_yet_due(*, dim, key, attr, filtered: dict, channels, now, tomorrow, end) -> list[tuple]:
+    """Dossiers pending now and due before ``end``: the rest of today counted in ``DossierFact`` (grouped by the
+    ``attr`` column, or as one row with no day), the days after from ``PendingDue`` (grouped by key, or by day).
+    ``filtered``: the one dimension filter a rollup answers (attribute → value), or none."""
+    facts_where, facts_params = (
+        ["end_month IS NULL", "due_at >= %s", "due_at < %s"],
+        [now, min(tomorrow, end)],
+    )
+    for column, value in filtered.items():
+        facts_where.append(f"{column} = %s")
+        facts_params.append(value)
+    dues_where, dues_params = ["dim = %s", "day >= %s", "day < %s"], [dim, tomorrow.date(), end.date()]
+    if key is not None:
+        dues_where.append("key = %s")
+        dues_params.append(key)
+    if channels:
+        facts_where.append("channel = ANY(%s)")
+        facts_params.append(list(channels))
+        dues_where.append("channel = ANY(%s)")
+        dues_params.append(list(channels))
+    facts_group, dues_group = (attr, "key") if attr else ("NULL::date", "day")
+    sql = (
+        f"SELECT g, SUM(n) FROM (SELECT {facts_group} AS g, 1 AS n FROM {DossierFact._meta.db_table} "  # noqa: S608
+        f"WHERE {' AND '.join(facts_where)} UNION ALL SELECT {dues_group}, count FROM {PendingDue._meta.db_table} "
+        f"WHERE {' AND '.join(dues_where)}) AS x GROUP BY 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, facts_params + dues_params)
+        return cursor.fetchall()

@@ -13,12 +13,12 @@ from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Count, F, Q, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from portal import cache as versioned
 from public_statistics import rollups
-from public_statistics.models import Dim, DossierFact, MonthFigure, PendingDue, ProcessingTime
+from public_statistics.models import Dim, DossierFact, MonthFigure, ProcessingTime
 from public_statistics.periods import CHANNELS, Filters, Period, add_months
 
 DIMENSIONS = {"linh-vuc": "field_id", "co-quan": "agency_id", "xa": "unit_id", "thu-tuc": "procedure_id"}
@@ -218,35 +218,25 @@ def _not_yet_due(filters: Filters, until: date, *, by: str | None = None) -> Cou
     )
     rolled = _rolled(filters) if by is None or not _dim_filters(filters) else None
     exact_until = tomorrow if rolled is not None else end
-    facts = DossierFact.objects.filter(
-        end_month__isnull=True, due_at__gte=now, due_at__lt=min(exact_until, end)
-    )
-    for attr, value in _dim_filters(filters):
-        facts = facts.filter(**{attr: value})
-    if filters.channel:
-        facts = facts.filter(channel__in=CHANNELS[filters.channel])
     today = timezone.localdate(now)
     if exact_until == end:  # everything from the dossiers (a combination of filters no rollup answers)
+        facts = DossierFact.objects.filter(end_month__isnull=True, due_at__gte=now, due_at__lt=end)
+        for attr, value in _dim_filters(filters):
+            facts = facts.filter(**{attr: value})
+        if filters.channel:
+            facts = facts.filter(channel__in=CHANNELS[filters.channel])
         for row in facts.values(*([by] if by else []), "due_at"):
             out[(row.get(by), timezone.localdate(row["due_at"]))] += 1
         return out
-    if by:
-        for key, n in facts.values_list(by).annotate(n=Count("pk")).order_by().values_list(by, "n"):
-            out[(key, today)] += n
-    else:
-        out[(None, today)] += facts.count()
-    # A breakdown needs the total per key, the trend the total per day.
-    dues = PendingDue.objects.filter(day__gt=today, day__lt=end.date())
-    dim = DIM_OF[by] if by else rolled[0]
-    dues = dues.filter(dim=dim) if by else dues.filter(dim=dim, key=rolled[1])
-    if filters.channel:
-        dues = dues.filter(channel__in=CHANNELS[filters.channel])
-    if by:
-        for key, n in dues.values("key").annotate(n=Sum("count")).order_by().values_list("key", "n"):
-            out[(key, None)] += n
-    else:
-        for day, n in dues.values("day").annotate(n=Sum("count")).order_by().values_list("day", "n"):
-            out[(None, day)] += n
+    # The rest of today from the facts, the days after it from PendingDue, in one statement: per key for a
+    # breakdown, per day for the trend.
+    dim, key = (DIM_OF[by], None) if by else rolled
+    channels = CHANNELS[filters.channel] if filters.channel else None
+    filtered = dict(_dim_filters(filters))
+    for group, n in rollups.not_yet_due(
+        dim=dim, key=key, attr=by, filtered=filtered, channels=channels, now=now, tomorrow=tomorrow, end=end
+    ):
+        out[(group, None) if by else (None, group or today)] += n
     return out
 
 
