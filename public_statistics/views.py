@@ -141,6 +141,15 @@ def overview(request: HttpRequest) -> HttpResponse:
             {**_meta(period, filters), "totals": figures.as_dict()},
         )
     chart = charts.trend_chart(trend)
+    trend_labels = [
+        _("Tiếp nhận mới"),
+        _("Trực tuyến"),
+        _("Đã giải quyết"),
+        _("Đúng hạn"),
+        _("Quá hạn"),
+        _("Tồn cuối tháng"),
+        _("Tồn quá hạn"),
+    ]
     received, resolved = _("tiếp nhận"), _("giải quyết")
     for m in chart["months"]:
         m["title"] = f"{m['label']}: {received} {count(m['received'])}, {resolved} {count(m['resolved'])}"
@@ -158,6 +167,7 @@ def overview(request: HttpRequest) -> HttpResponse:
                 (
                     f"{month:%m/%Y}",
                     cells(
+                        trend_labels,
                         count(m.received),
                         count(m.received_online),
                         count(m.resolved),
@@ -233,10 +243,20 @@ def breakdown(request: HttpRequest, dimension: str) -> HttpResponse:
         return table_response(fmt, f"thong-ke-{dimension}", header, keys, rows, _meta(period, filters))
     attr = selectors.DIMENSIONS[dimension]
     overview_url = reverse("public_statistics:overview")
+    labels = [
+        _("Tiếp nhận mới"),
+        _("Trực tuyến"),
+        _("Đã giải quyết"),
+        _("Tỉ lệ đúng hạn"),
+        _("Quá hạn"),
+        _("Tồn cuối kỳ"),
+        _("Tồn quá hạn"),
+    ]
     for row in rows:
         row["link"] = overview_url + "?" + _query(period, filters, **{dimension: row["id"]})
         f = row["f"]
         row["cells"] = cells(
+            labels,
             count(f.received),
             share(f.online_share),
             count(f.resolved),
@@ -326,6 +346,7 @@ def commune_map(request: HttpRequest) -> HttpResponse:
         [r["value"] for r in rows], fixed=[0.6, 0.8, 0.9, 0.95, 1.0] if measure == "dung-han" else None
     )
     overview_url = reverse("public_statistics:overview")
+    labels = [_("Tiếp nhận mới"), _("Đã giải quyết"), _("Tỉ lệ đúng hạn"), _("Tồn cuối kỳ"), _("Tồn quá hạn")]
     for row in rows:
         row["fill"] = charts.colour(row["value"], bounds)
         row["path"] = shapes["paths"].get(row["code"], "")
@@ -333,6 +354,7 @@ def commune_map(request: HttpRequest) -> HttpResponse:
         f = row["f"]
         row["label"] = share(f.on_time_rate) if measure == "dung-han" else count(f.received)
         row["cells"] = cells(
+            labels,
             count(f.received),
             count(f.resolved),
             share(f.on_time_rate),

@@ -28,7 +28,13 @@ def share(value) -> str:
     return f"{text} %" if _english() else f"{text.replace('.', ',')} %"
 
 
-def cells(*values: str) -> str:
-    """Table cells (``<td>``) of already formatted figures, escaped, as one piece of markup: a page of a hundred rows
-    renders one variable a row instead of one filter call a cell."""
-    return mark_safe("".join(f"<td>{escape(value)}</td>" for value in values))  # noqa: S308 (each value escaped)
+def cells(labels: list[str], *values: str) -> str:
+    """Table cells (``<td>``) of already formatted figures, each with its column's label for the narrow screen's
+    card layout (``.stack-table``), escaped, as one piece of markup: a page of a hundred rows renders one variable a
+    row instead of one filter call a cell."""
+    return mark_safe(  # noqa: S308 (each label and value escaped)
+        "".join(
+            f'<td data-label="{escape(label)}">{escape(value)}</td>'
+            for label, value in zip(labels, values, strict=True)
+        )
+    )
