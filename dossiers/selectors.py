@@ -650,6 +650,37 @@ STATISTICS_FIELDS = (
 )
 
 
+def statistics_row(dossier_id: int) -> dict | None:
+    """One dossier's fields the public statistics count (as ``statistics_source``), or None when it is gone."""
+    return Dossier.objects.filter(pk=dossier_id).values(*STATISTICS_FIELDS).first()
+
+
+def statistics_rows() -> QuerySet:
+    """The received dossiers' fields the public statistics count, for their rebuild in one statement."""
+    return Dossier.objects.filter(received_at__isnull=False).values(*STATISTICS_FIELDS).order_by()
+
+
+# A dossier's documents count as digitised when one is held in the applicant's electronic store: scanned at the
+# counter into it, or reused from it (the vault flags DuocSoHoa / DuocTaiSuDung of ``national/mapping.py``).
+DIGITISED_KINDS = (DossierFile.Kind.APPLICATION, DossierFile.Kind.SUPPLEMENT)
+
+
+def dossier_digitised(dossier_id: int) -> bool:
+    return DossierFile.objects.filter(
+        dossier_id=dossier_id, kind__in=DIGITISED_KINDS, vault_document__isnull=False
+    ).exists()
+
+
+def dossiers_digitised() -> QuerySet:
+    """The ids (``dossier_id``) of the dossiers whose documents count as digitised, each once."""
+    return (
+        DossierFile.objects.filter(kind__in=DIGITISED_KINDS, vault_document__isnull=False)
+        .values("dossier_id")
+        .distinct()
+        .order_by()
+    )
+
+
 def statistics_source(*, batch: int = 20_000):
     """Every received dossier's fields the public statistics count (``public_statistics/facts.py``), in id order,
     read in batches of ``batch`` rows by id (no long-held server cursor, no offset scans)."""

@@ -31,6 +31,13 @@ class FiguresOut(Schema):
     overdue: int
     on_time_rate: float | None
     online_share: float | None
+    with_fee: int
+    paid_online: int
+    payment_share: float | None
+    digitised: int
+    digitised_share: float | None
+    rated: int
+    satisfaction: float | None
 
 
 class PeriodOut(Schema):
@@ -81,10 +88,11 @@ def overview(request: HttpRequest):
         period, filters = _read(request)
     except BadQuery as error:
         return Status(400, {"detail": str(error)})
+    totals, months = selectors.overview(period, filters)
     return {
         "period": _period(period),
-        "totals": selectors.figures(period, filters).as_dict(),
-        "months": [{"month": f"{m:%Y-%m}", **f.as_dict()} for m, f in selectors.trend(period, filters)],
+        "totals": totals.as_dict(),
+        "months": [{"month": f"{m:%Y-%m}", **f.as_dict()} for m, f in months],
     }
 
 

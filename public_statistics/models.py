@@ -7,7 +7,17 @@ stopped, refused after reception) — and ``overdue_change``: +1 in the month a 
 passes, −1 in the month it is finally resolved or closed. So, for the moment a month ends:
 
 - pending = Σ over months up to it of (received − resolved − closed);
-- pending past the deadline = Σ over months up to it of ``overdue_change``; within the deadline = the difference.
+- pending past the deadline = Σ over months up to it of ``overdue_change``; within the deadline = the difference
+  (for a moment still to come, the dossiers pending now and not yet due, ``PendingDue``, are taken off: overdue is
+  judged as of now).
+
+Also per month and key: dossiers with a fee, paid online, digitised (in the month received), and ratings with their
+answers (in the month rated); see ``facts.py``.
+
+``Rollup`` holds the same columns summed per field, agency, commune-level unit, procedure or the whole province
+(``dim``), per channel, by month and by calendar year: a page filtered by at most one of them reads a few hundred of
+its rows instead of the detailed table's history. ``PendingDue`` counts the dossiers pending now by the day they are
+due, with the same ``dim`` keys.
 
 ``DossierFact`` remembers what each dossier contributed, so a change (a transfer to another agency, a new due date)
 removes the old contribution and adds the new one. Keys hold plain ids (0 when unknown), not foreign keys: the
@@ -31,6 +41,12 @@ class MonthFigure(models.Model):
     late = models.IntegerField(default=0)
     closed = models.IntegerField(default=0)
     overdue_change = models.IntegerField(default=0)
+    with_fee = models.IntegerField(default=0)
+    paid_online = models.IntegerField(default=0)
+    digitised = models.IntegerField(default=0)
+    rated = models.IntegerField(default=0)
+    rated_good = models.IntegerField(default=0)  # answers scored 2 (of four per rating)
+    rated_fair = models.IntegerField(default=0)  # answers scored 1
 
     class Meta:
         verbose_name = _("số liệu tháng")
@@ -86,6 +102,82 @@ class DossierFact(models.Model):
     # The first month at whose end it is pending past its due date (null: never, as far as is known now).
     overdue_month = models.DateField(null=True)
     working_days = models.IntegerField(null=True)
+    due_at = models.DateTimeField(null=True)
+    with_fee = models.BooleanField(default=False)
+    paid_online = models.BooleanField(default=False)
+    digitised = models.BooleanField(default=False)
+    rated_month = models.DateField(null=True)
+    rated_good = models.SmallIntegerField(default=0)
+    rated_fair = models.SmallIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            # The dossiers pending now and due soon, for overdue "as of now" under filters no rollup answers.
+            models.Index(
+                fields=["due_at"],
+                name="dossier_fact_pending_due",
+                condition=models.Q(end_month__isnull=True, due_at__isnull=False),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.dossier_id}"
+
+
+class Dim(models.IntegerChoices):
+    PROVINCE = 0, "province"
+    FIELD = 1, "field"
+    AGENCY = 2, "agency"
+    UNIT = 3, "unit"
+    PROCEDURE = 4, "procedure"
+
+
+class Rollup(models.Model):
+    """``MonthFigure`` summed per ``dim`` key (0 for the province), channel and month (``months`` 1, ``start`` the
+    month) or calendar year (``months`` 12, ``start`` 1 January)."""
+
+    dim = models.PositiveSmallIntegerField(choices=Dim.choices)
+    key = models.IntegerField()
+    months = models.PositiveSmallIntegerField()
+    start = models.DateField()
+    channel = models.PositiveSmallIntegerField()
+    received = models.IntegerField(default=0)
+    early = models.IntegerField(default=0)
+    on_time = models.IntegerField(default=0)
+    late = models.IntegerField(default=0)
+    closed = models.IntegerField(default=0)
+    overdue_change = models.IntegerField(default=0)
+    with_fee = models.IntegerField(default=0)
+    paid_online = models.IntegerField(default=0)
+    digitised = models.IntegerField(default=0)
+    rated = models.IntegerField(default=0)
+    rated_good = models.IntegerField(default=0)
+    rated_fair = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["dim", "key", "months", "start", "channel"], name="rollup_key")
+        ]
+        indexes = [models.Index(fields=["dim", "months", "start"], name="rollup_dim_start")]
+
+    def __str__(self) -> str:
+        return f"{self.dim}:{self.key} {self.start}/{self.months} {self.channel}"
+
+
+class PendingDue(models.Model):
+    """How many dossiers pending now are due on ``day`` (local), per ``dim`` key and channel."""
+
+    dim = models.PositiveSmallIntegerField(choices=Dim.choices)
+    key = models.IntegerField()
+    day = models.DateField()
+    channel = models.PositiveSmallIntegerField()
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["dim", "key", "day", "channel"], name="pending_due_key")
+        ]
+        indexes = [models.Index(fields=["dim", "day"], name="pending_due_dim_day")]
+
+    def __str__(self) -> str:
+        return f"{self.dim}:{self.key} {self.day} {self.channel}: {self.count}"

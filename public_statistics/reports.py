@@ -1,11 +1,10 @@
 """The monthly report the province sends to the national reporting system, for province admins: per agency, dossiers
 carried over, new, resolved on time (early or on time) and late, pending within the deadline and past it at the
-month's end, with the province's total; and the rating shares when the ratings app publishes them. XLSX or CSV."""
+month's end, with the province's total; and the month's rating shares. XLSX or CSV."""
 
 import csv
 import io
 
-from django.apps import apps
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -62,15 +61,22 @@ def report_rows(period: Period) -> tuple[list[str], list[list]]:
 
 
 def rating_rows(period: Period) -> list[list]:
-    if apps.is_installed("ratings"):
-        from ratings import selectors as ratings  # noqa: PLC0415  (optional app, through its selectors)
+    """The month's ratings (by the day they were given): how many, the satisfaction share, and the share of the
+    applicants' answers scoring 2, 1 and 0 points (Circular 01/2018 indicators 1, 3, 4 and 7)."""
+    f = selectors.figures(period, Filters())
+    if not f.rated:
+        return [[_("Mức độ hài lòng"), _("chưa có dữ liệu")]]
+    return [
+        [_("Số hồ sơ được đánh giá"), f.rated],
+        [_("Mức độ hài lòng, % (điểm đạt được / điểm tối đa)"), _percent(f.satisfaction)],
+        [_("Câu trả lời đạt 2 điểm, %"), _percent(f.good_share)],
+        [_("Câu trả lời đạt 1 điểm, %"), _percent(f.fair_share)],
+        [_("Câu trả lời 0 điểm, %"), _percent(f.poor_share)],
+    ]
 
-        shares = getattr(ratings, "rating_shares", None)
-        if shares is not None:
-            data = shares(period_start=period.first, period_end=period.end_day)
-            if data:
-                return [[str(label), value] for label, value in dict(data).items()]
-    return [[_("Mức độ hài lòng"), _("chưa có dữ liệu")]]
+
+def _percent(share: float) -> float:
+    return round(100 * share, 1)
 
 
 @require_safe

@@ -1,53 +1,128 @@
-"""Keeping the summary tables (``models.py``) right: ``dossier_counted`` after every save of a dossier, in the
-saving transaction (``receivers.py``), and ``statistics_rebuild`` from scratch.
+"""Keeping the summary tables (``models.py``) right: ``dossier_counted`` after every save of a dossier and
+``dossier_recount`` after a change elsewhere that moves its figures (a rating, a payment, a document), in the saving
+transaction (``receivers.py``); ``rebuild.statistics_rebuild`` recounts everything at once.
 
 A change applies the difference between the dossier's new contribution and the one remembered in ``DossierFact``, as
-``INSERT … ON CONFLICT DO UPDATE`` increments in a fixed key order (two transactions touching the same rows lock them
-in the same order, so they wait for each other instead of deadlocking).
+``INSERT … ON CONFLICT DO UPDATE`` increments of the detailed rows and of their rollups, keys in a fixed order (two
+transactions touching the same rows lock them in the same order, so they wait for each other instead of
+deadlocking). Counting one dossier takes a transaction-scoped advisory lock on its id first, so two transactions
+counting the same dossier (a payment and a step, say) do it one after the other, each from what the other committed.
 """
 
-import time
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
+from datetime import date
 
+from django.apps import apps
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Subquery
 
-from portal import cache as versioned
 from portal.agencies.models import Agency
-from portal.catalog.models import Procedure
-from public_statistics.facts import Fact, contribution, fact_of
-from public_statistics.models import DossierFact, MonthFigure, ProcessingTime
-from public_statistics.selectors import NAMESPACE
+from portal.catalog.models import Channel, Procedure
+from public_statistics.facts import CHANNEL_KINDS, Extras, Fact, contribution, fact_of
+from public_statistics.models import Dim, DossierFact, MonthFigure, PendingDue, ProcessingTime, Rollup
 
-FIGURE_COLUMNS = ("received", "early", "on_time", "late", "closed", "overdue_change")
+FIGURE_COLUMNS = (
+    "received",
+    "early",
+    "on_time",
+    "late",
+    "closed",
+    "overdue_change",
+    "with_fee",
+    "paid_online",
+    "digitised",
+    "rated",
+    "rated_good",
+    "rated_fair",
+)
 KEY_COLUMNS = ("month", "procedure_id", "field_id", "agency_id", "unit_id", "channel")
+ROLLUP_KEY = ("dim", "key", "months", "start", "channel")
+DUE_KEY = ("dim", "key", "day", "channel")
+ADVISORY_CLASS = 15  # the first half of the advisory lock's key: "a dossier being counted"
 
 
-def _key_of(procedure_id: int, agency_id: int | None) -> tuple[int | None, int | None]:
-    field_id = Procedure.objects.filter(pk=procedure_id).values_list("field_id", flat=True).first()
-    unit_id = (
-        Agency.objects.filter(pk=agency_id).values_list("unit_id", flat=True).first() if agency_id else None
+def dims_of(procedure_id: int, field_id: int, agency_id: int, unit_id: int) -> tuple[tuple[int, int], ...]:
+    """The (dim, key) rows of ``Rollup`` and ``PendingDue`` a detailed key adds to."""
+    return (
+        (Dim.PROVINCE, 0),
+        (Dim.FIELD, field_id),
+        (Dim.AGENCY, agency_id),
+        (Dim.UNIT, unit_id),
+        (Dim.PROCEDURE, procedure_id),
     )
-    return field_id, unit_id
 
 
-def _fact_from_dossier(dossier) -> Fact | None:
-    if dossier.received_at is None:
+def _key_of(procedure_id: int, agency_id: int | None, channel: int) -> tuple[int | None, bool, int | None]:
+    """The procedure's field, whether the catalogue sets a fee for the channel, the agency's unit: one query."""
+    fee = Channel.objects.filter(
+        procedure=OuterRef("pk"), kind=CHANNEL_KINDS.get(channel, ""), fee_amount__gt=0, fee_free=False
+    )
+    unit = Agency.objects.filter(pk=agency_id or 0).values("unit_id")[:1]
+    return Procedure.objects.filter(pk=procedure_id).annotate(
+        fee=Exists(fee), unit=Subquery(unit)
+    ).values_list("field_id", "fee", "unit").first() or (None, False, None)
+
+
+def _extras(dossier_id: int, fee_in_catalogue: bool) -> Extras:
+    """What the ratings, payments and dossiers apps know of the dossier, each through its selectors."""
+    from dossiers.selectors import dossier_digitised
+
+    paid, rating = False, None
+    if apps.is_installed("payments"):
+        from payments.selectors import dossier_paid_online
+
+        paid = dossier_paid_online(dossier_id)
+    if apps.is_installed("ratings"):
+        from ratings.selectors import rating_answers_of
+
+        rating = rating_answers_of(dossier_id)
+    return Extras(
+        fee_in_catalogue=fee_in_catalogue,
+        paid_online=paid,
+        digitised=dossier_digitised(dossier_id),
+        rated_at=rating[0] if rating else None,
+        answers=tuple(rating[1:]) if rating else (),
+    )
+
+
+def fact_from_row(row: dict) -> Fact | None:
+    """The contribution of a dossier given its ``dossiers.selectors.STATISTICS_FIELDS``."""
+    if row["received_at"] is None:
         return None
-    agency_id = dossier.handling_agency_id or dossier.receiving_agency_id
-    field_id, unit_id = _key_of(dossier.procedure_id, agency_id)
+    agency_id = row["handling_agency_id"] or row["receiving_agency_id"]
+    field_id, fee_in_catalogue, unit_id = _key_of(row["procedure_id"], agency_id, row["channel"])
     return fact_of(
-        dossier_id=dossier.pk,
-        procedure_id=dossier.procedure_id,
+        dossier_id=row["id"],
+        procedure_id=row["procedure_id"],
         field_id=field_id,
         agency_id=agency_id,
         unit_id=unit_id,
-        channel=dossier.channel,
-        state=dossier.state,
-        received_at=dossier.received_at,
-        due_at=dossier.due_at,
-        finished_at=dossier.finished_at,
+        channel=row["channel"],
+        state=row["state"],
+        received_at=row["received_at"],
+        due_at=row["due_at"],
+        finished_at=row["finished_at"],
+        extras=_extras(row["id"], fee_in_catalogue),
     )
+
+
+def _row_of(dossier) -> dict:
+    from dossiers.selectors import STATISTICS_FIELDS
+
+    return {name: getattr(dossier, "pk" if name == "id" else name) for name in STATISTICS_FIELDS}
+
+
+def dossier_counted(dossier, *, deleted: bool = False) -> None:
+    """Bring the tables in line with ``dossier`` as saved (or deleted); a no-op when its contribution is unchanged."""
+    count_row(dossier.pk, None if deleted else _row_of(dossier))
+
+
+def dossier_recount(dossier_id: int) -> None:
+    """The same, for a dossier whose rating, payment or documents changed: read as it is now."""
+    from dossiers.selectors import statistics_row
+
+    count_row(dossier_id, statistics_row(dossier_id))
 
 
 def _stored_fact(dossier_id: int) -> Fact | None:
@@ -55,22 +130,27 @@ def _stored_fact(dossier_id: int) -> Fact | None:
     return Fact(**row) if row else None
 
 
-def dossier_counted(dossier, *, deleted: bool = False) -> None:
-    """Bring the tables in line with ``dossier`` as saved (or deleted); a no-op when its contribution is unchanged."""
-    old = _stored_fact(dossier.pk)
-    new = None if deleted else _fact_from_dossier(dossier)
-    if old == new:
-        return
-    with transaction.atomic():
-        old_figures, old_times = contribution(old, -1)
-        new_figures, new_times = contribution(new, +1)
-        _apply(_sum(old_figures, new_figures), _sum(old_times, new_times))
+def count_row(dossier_id: int, row: dict | None) -> None:
+    """Count one dossier given its statistics fields (None: it is gone)."""
+    # No savepoint of its own: a failure here fails the saving transaction, which is what should happen.
+    with transaction.atomic(savepoint=False):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ADVISORY_CLASS, dossier_id])
+        old = _stored_fact(dossier_id)
+        new = fact_from_row(row) if row is not None else None
+        if old == new:
+            return
+        old_parts, new_parts = contribution(old, -1), contribution(new, +1)
+        _apply(*(_sum(a, b) for a, b in zip(old_parts, new_parts, strict=True)))
         if new is None:
-            DossierFact.objects.filter(pk=dossier.pk).delete()
+            DossierFact.objects.filter(pk=dossier_id).delete()
         else:
-            DossierFact.objects.update_or_create(
-                dossier_id=new.dossier_id,
-                defaults={k: v for k, v in asdict(new).items() if k != "dossier_id"},
+            DossierFact.objects.bulk_create(
+                [DossierFact(**asdict(new))],
+                update_conflicts=True,
+                unique_fields=["dossier_id"],
+                update_fields=[k for k in asdict(new) if k != "dossier_id"],
             )
 
 
@@ -82,94 +162,49 @@ def _sum(a: Counter, b: Counter) -> Counter:
     return Counter({key: n for key, n in total.items() if n})
 
 
-_FIGURES = MonthFigure._meta.db_table
-_TIMES = ProcessingTime._meta.db_table
-# Names from the models, values as parameters.
-FIGURE_UPSERT = (
-    f"INSERT INTO {_FIGURES} ({', '.join(KEY_COLUMNS + FIGURE_COLUMNS)}) "  # noqa: S608
-    f"VALUES ({', '.join(['%s'] * (len(KEY_COLUMNS) + len(FIGURE_COLUMNS)))}) "
-    f"ON CONFLICT ({', '.join(KEY_COLUMNS)}) DO UPDATE SET "
-    + ", ".join(f"{c} = {_FIGURES}.{c} + EXCLUDED.{c}" for c in FIGURE_COLUMNS)
-)
-TIME_UPSERT = (
-    f"INSERT INTO {_TIMES} (procedure_id, month, days, count) VALUES (%s, %s, %s, %s) "  # noqa: S608
-    f"ON CONFLICT (procedure_id, month, days) DO UPDATE SET count = {_TIMES}.count + EXCLUDED.count"
-)
+def _upsert(table: str, keys: tuple[str, ...], columns: tuple[str, ...], rows: dict[tuple, dict]) -> str:
+    """One ``INSERT … ON CONFLICT DO UPDATE`` adding ``rows`` (key → column increments), and its parameters."""
+    values = ", ".join(["(" + ", ".join(["%s"] * (len(keys) + len(columns))) + ")"] * len(rows))
+    return (
+        f"INSERT INTO {table} ({', '.join(keys + columns)}) VALUES {values} "  # noqa: S608 (names from the models)
+        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET "
+        + ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in columns)
+    )
 
 
-def _apply(figures: Counter, times: Counter) -> None:
-    rows: dict[tuple, dict[str, int]] = {}
-    for (*key, column), n in figures.items():
-        rows.setdefault(tuple(key), dict.fromkeys(FIGURE_COLUMNS, 0))[column] += n
+def _execute(table: str, keys: tuple, columns: tuple, rows: dict[tuple, dict]) -> None:
+    rows = {key: values for key, values in rows.items() if any(values.values())}
+    if not rows:
+        return
+    params = []
+    for key in sorted(rows):
+        params.extend(key)
+        params.extend(rows[key][c] for c in columns)
     with connection.cursor() as cursor:
-        for key in sorted(rows):
-            cursor.execute(FIGURE_UPSERT, [*key, *(rows[key][c] for c in FIGURE_COLUMNS)])
-        for procedure_id, month, days in sorted(times):
-            cursor.execute(TIME_UPSERT, [procedure_id, month, days, times[(procedure_id, month, days)]])
+        cursor.execute(_upsert(table, keys, columns, rows), params)
 
 
-@dataclass(frozen=True)
-class RebuildSummary:
-    dossiers: int
-    figure_rows: int
-    time_rows: int
-    seconds: float
-
-
-def statistics_rebuild(*, batch: int = 20_000, progress=None) -> RebuildSummary:
-    """Recount everything from the dossiers, in one transaction: the pages show the old figures until it commits."""
-    from dossiers.selectors import statistics_source
-
-    started = time.monotonic()
-    fields = dict(Procedure.objects.values_list("pk", "field_id"))
-    units = dict(Agency.objects.values_list("pk", "unit_id"))
-    figures, times = Counter(), Counter()
-    count = 0
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            for model in (MonthFigure, ProcessingTime, DossierFact):
-                cursor.execute(f"TRUNCATE {model._meta.db_table}")
-        facts = []
-        for row in statistics_source(batch=batch):
-            agency_id = row["handling_agency_id"] or row["receiving_agency_id"]
-            fact = fact_of(
-                dossier_id=row["id"],
-                procedure_id=row["procedure_id"],
-                field_id=fields.get(row["procedure_id"]),
-                agency_id=agency_id,
-                unit_id=units.get(agency_id),
-                channel=row["channel"],
-                state=row["state"],
-                received_at=row["received_at"],
-                due_at=row["due_at"],
-                finished_at=row["finished_at"],
-            )
-            if fact is None:
-                continue
-            more_figures, more_times = contribution(fact)
-            figures.update(more_figures)
-            times.update(more_times)
-            facts.append(DossierFact(**asdict(fact)))
-            count += 1
-            if len(facts) >= batch:
-                DossierFact.objects.bulk_create(facts, batch_size=batch)
-                facts = []
-                if progress:
-                    progress(count)
-        DossierFact.objects.bulk_create(facts, batch_size=batch)
-        rows: dict[tuple, dict[str, int]] = {}
-        for (*key, column), n in figures.items():
-            rows.setdefault(tuple(key), dict.fromkeys(FIGURE_COLUMNS, 0))[column] += n
-        MonthFigure.objects.bulk_create(
-            (
-                MonthFigure(**dict(zip(KEY_COLUMNS, key, strict=True)), **values)
-                for key, values in rows.items()
-            ),
-            batch_size=batch,
-        )
-        ProcessingTime.objects.bulk_create(
-            (ProcessingTime(procedure_id=p, month=m, days=d, count=n) for (p, m, d), n in times.items() if n),
-            batch_size=batch,
-        )
-    versioned.bump(NAMESPACE)  # what was made from the old tables is stale
-    return RebuildSummary(count, len(rows), len(times), time.monotonic() - started)
+def _apply(figures: Counter, times: Counter, dues: Counter) -> None:
+    detailed: dict[tuple, dict[str, int]] = {}
+    rolled: dict[tuple, dict[str, int]] = {}
+    for (month, procedure_id, field_id, agency_id, unit_id, channel, column), n in figures.items():
+        key = (month, procedure_id, field_id, agency_id, unit_id, channel)
+        detailed.setdefault(key, dict.fromkeys(FIGURE_COLUMNS, 0))[column] += n
+        for dim, value in dims_of(procedure_id, field_id, agency_id, unit_id):
+            for months, start in ((1, month), (12, date(month.year, 1, 1))):
+                rolled.setdefault((dim, value, months, start, channel), dict.fromkeys(FIGURE_COLUMNS, 0))[
+                    column
+                ] += n
+    pending: dict[tuple, dict[str, int]] = {}
+    for (day, procedure_id, field_id, agency_id, unit_id, channel), n in dues.items():
+        for dim, value in dims_of(procedure_id, field_id, agency_id, unit_id):
+            pending.setdefault((dim, value, day, channel), {"count": 0})["count"] += n
+    _execute(MonthFigure._meta.db_table, KEY_COLUMNS, FIGURE_COLUMNS, detailed)
+    _execute(Rollup._meta.db_table, ROLLUP_KEY, FIGURE_COLUMNS, rolled)
+    _execute(PendingDue._meta.db_table, DUE_KEY, ("count",), pending)
+    _execute(
+        ProcessingTime._meta.db_table,
+        ("procedure_id", "month", "days"),
+        ("count",),
+        {key: {"count": n} for key, n in times.items()},
+    )

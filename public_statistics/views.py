@@ -3,6 +3,7 @@ province admins. Period and filters come from the URL (``periods.py``); ``?dinh-
 page's table as open data."""
 
 import json
+import re
 from pathlib import Path
 
 from django.apps import apps
@@ -11,6 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -19,6 +21,7 @@ from public_statistics import charts, selectors
 from public_statistics.exports import FORMATS, table_response
 from public_statistics.names import communes, names_of
 from public_statistics.periods import BadQuery, Filters, Period, filters_from, period_from
+from public_statistics.templatetags.statistics_format import cells, count, share
 
 DIMENSION_TITLES = {
     "linh-vuc": ("Theo lĩnh vực", "Lĩnh vực"),
@@ -85,15 +88,6 @@ def _filter_names(filters: Filters) -> list[tuple[str, str]]:
     return out
 
 
-def _satisfaction(period: Period, filters: Filters):
-    if not apps.is_installed("ratings"):
-        return None
-    from ratings import selectors as ratings  # noqa: PLC0415  (optional app, read through its selectors)
-
-    getter = getattr(ratings, "rating_shares", None)
-    return getter(period_start=period.first, period_end=period.end_day) if getter else None
-
-
 def _feedback(period: Period, filters: Filters):
     if not apps.is_installed("feedback"):
         return None
@@ -109,8 +103,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         period, filters, fmt = period_from(request.GET), filters_from(request.GET), _format(request)
     except BadQuery as error:
         return _bad(request, error)
-    figures = selectors.figures(period, filters)
-    trend = selectors.trend(period, filters)
+    figures, trend = selectors.overview(period, filters)
     if fmt:
         rows = [{"month": f"{m:%Y-%m}", **f.as_dict()} for m, f in trend]
         keys = [
@@ -147,6 +140,19 @@ def overview(request: HttpRequest) -> HttpResponse:
             rows,
             {**_meta(period, filters), "totals": figures.as_dict()},
         )
+    chart = charts.trend_chart(trend)
+    trend_labels = [
+        _("Tiếp nhận mới"),
+        _("Trực tuyến"),
+        _("Đã giải quyết"),
+        _("Đúng hạn"),
+        _("Quá hạn"),
+        _("Tồn cuối tháng"),
+        _("Tồn quá hạn"),
+    ]
+    received, resolved = _("tiếp nhận"), _("giải quyết")
+    for m in chart["months"]:
+        m["title"] = f"{m['label']}: {received} {count(m['received'])}, {resolved} {count(m['resolved'])}"
     return render(
         request,
         "public_statistics/overview.html",
@@ -156,10 +162,25 @@ def overview(request: HttpRequest) -> HttpResponse:
             "filter_names": _filter_names(filters),
             "f": figures,
             "trend": trend,
-            "chart": charts.trend_chart(trend),
+            "chart": chart,
+            "trend_rows": [
+                (
+                    f"{month:%m/%Y}",
+                    cells(
+                        trend_labels,
+                        count(m.received),
+                        count(m.received_online),
+                        count(m.resolved),
+                        share(m.on_time_rate),
+                        count(m.late),
+                        count(m.pending),
+                        count(m.overdue),
+                    ),
+                )
+                for month, m in trend
+            ],
             "query": _query(period, filters),
             "feedback": _feedback(period, filters),
-            "satisfaction": _satisfaction(period, filters),
             "dimensions": DIMENSION_TITLES,
         },
     )
@@ -221,9 +242,28 @@ def breakdown(request: HttpRequest, dimension: str) -> HttpResponse:
         ]
         return table_response(fmt, f"thong-ke-{dimension}", header, keys, rows, _meta(period, filters))
     attr = selectors.DIMENSIONS[dimension]
+    overview_url = reverse("public_statistics:overview")
+    labels = [
+        _("Tiếp nhận mới"),
+        _("Trực tuyến"),
+        _("Đã giải quyết"),
+        _("Tỉ lệ đúng hạn"),
+        _("Quá hạn"),
+        _("Tồn cuối kỳ"),
+        _("Tồn quá hạn"),
+    ]
     for row in rows:
-        row["link"] = (
-            reverse("public_statistics:overview") + "?" + _query(period, filters, **{dimension: row["id"]})
+        row["link"] = overview_url + "?" + _query(period, filters, **{dimension: row["id"]})
+        f = row["f"]
+        row["cells"] = cells(
+            labels,
+            count(f.received),
+            share(f.online_share),
+            count(f.resolved),
+            share(f.on_time_rate),
+            count(f.late),
+            count(f.pending),
+            count(f.overdue),
         )
     sort_links = {
         key.replace("-", "_"): "?"
@@ -259,7 +299,15 @@ _map_shapes = None
 def _shapes() -> dict:
     global _map_shapes  # noqa: PLW0603  (read once per process)
     if _map_shapes is None:
-        _map_shapes = json.loads(MAP_DATA.read_text(encoding="utf-8"))
+        shapes = json.loads(MAP_DATA.read_text(encoding="utf-8"))
+        # Path data are moves, lines and numbers only (checked here), so they go out unescaped: 138 kB a page
+        # need not be run through the escaper on every request.
+        shapes["paths"] = {
+            code: mark_safe(path)  # noqa: S308
+            for code, path in shapes["paths"].items()
+            if re.fullmatch(r"[MLZ0-9., -]*", path)
+        }
+        _map_shapes = shapes
     return _map_shapes
 
 
@@ -297,10 +345,22 @@ def commune_map(request: HttpRequest) -> HttpResponse:
     bounds = charts.classes(
         [r["value"] for r in rows], fixed=[0.6, 0.8, 0.9, 0.95, 1.0] if measure == "dung-han" else None
     )
+    overview_url = reverse("public_statistics:overview")
+    labels = [_("Tiếp nhận mới"), _("Đã giải quyết"), _("Tỉ lệ đúng hạn"), _("Tồn cuối kỳ"), _("Tồn quá hạn")]
     for row in rows:
         row["fill"] = charts.colour(row["value"], bounds)
         row["path"] = shapes["paths"].get(row["code"], "")
-        row["link"] = reverse("public_statistics:overview") + "?" + _query(period, filters, xa=row["id"])
+        row["link"] = overview_url + "?" + _query(period, filters, xa=row["id"])
+        f = row["f"]
+        row["label"] = share(f.on_time_rate) if measure == "dung-han" else count(f.received)
+        row["cells"] = cells(
+            labels,
+            count(f.received),
+            count(f.resolved),
+            share(f.on_time_rate),
+            count(f.pending),
+            count(f.overdue),
+        )
     lower = [None, *bounds[:-1]]
     legend = [
         {"fill": fill, "low": low, "high": high}

@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from portal.accounts.models import User
@@ -113,6 +114,19 @@ def officer_scores(*, user: User, period: Period) -> list[Row]:
 
 def rating_of(dossier_id: int) -> Rating | None:
     return Rating.objects.filter(dossier_id=dossier_id).first()
+
+
+def rating_answers_of(dossier_id: int) -> tuple | None:
+    """When the dossier was rated and the applicant's four answers (indicators 1, 3, 4, 7, each 0–2), or None."""
+    return (
+        Rating.objects.filter(dossier_id=dossier_id).values_list("created_at", "i1", "i3", "i4", "i7").first()
+    )
+
+
+def rating_answers() -> QuerySet:
+    """Every rating's dossier, moment and four applicant answers (``dossier_id``, ``created_at``, ``i1``, ``i3``,
+    ``i4``, ``i7``), for the public statistics' rebuild."""
+    return Rating.objects.values("dossier_id", "created_at", "i1", "i3", "i4", "i7")
 
 
 def is_provincial_office(user: User) -> bool:

@@ -12,7 +12,7 @@ import pytest
 from dossiers.models import Dossier
 from loadtest.generator import generate_dossiers
 from portal.catalog.models import Procedure
-from public_statistics.services import statistics_rebuild
+from public_statistics.rebuild import statistics_rebuild
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 SCREENS = Path(__file__).resolve().parents[2] / "var" / "screens"

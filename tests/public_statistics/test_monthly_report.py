@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from loadtest.generator import generate_dossiers
 from public_statistics import selectors
 from public_statistics.periods import Filters, Period, add_months
-from public_statistics.services import statistics_rebuild
+from public_statistics.rebuild import statistics_rebuild
 from tests.accounts.mfa import staff_login
 
 pytestmark = pytest.mark.django_db

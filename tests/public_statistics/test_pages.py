@@ -14,7 +14,7 @@ from loadtest.generator import generate_dossiers
 from portal.catalog.models import Procedure
 from public_statistics import selectors
 from public_statistics.periods import Filters, Period, add_months
-from public_statistics.services import statistics_rebuild
+from public_statistics.rebuild import statistics_rebuild
 
 pytestmark = pytest.mark.django_db
 OVERVIEW = reverse("public_statistics:overview")
@@ -41,7 +41,6 @@ def test_the_overview_shows_the_period_figures_and_its_json_equals_them(client, 
     html = page.content.decode()
     figures = selectors.figures(period, Filters())
     assert "<svg" in html and 'id="trend-table"' in html
-    assert "chưa có dữ liệu" in html  # online payment and digitisation are not recorded yet
 
     data = client.get(f"{OVERVIEW}?{query}&dinh-dang=json").json()
     assert data["totals"]["received"] == figures.received
@@ -142,3 +141,80 @@ def test_the_overview_shows_feedback_answered_on_time_from_the_feedback_app(clie
         assert f"{figures.answered_on_time} / {figures.answered}" in html
     else:
         assert "Phản ánh, kiến nghị trả lời đúng hạn</dt><dd>chưa có dữ liệu" in html
+
+
+def test_the_overview_and_the_monthly_report_show_payment_digitisation_and_satisfaction_as_they_happen(
+    client, history, staff
+):
+    """A rating, a payment and a digitised document, each saved in its own app, move the figures at once."""
+    from dossiers.models import DossierFile, VaultDocument
+    from payments.models import Payment
+    from ratings.models import Rating
+    from tests.accounts.mfa import staff_login
+
+    now = timezone.now()
+    month = date(timezone.localdate().year, timezone.localdate().month, 1)
+    this_month = f"{OVERVIEW}?ky={month:%Y-%m}"
+    assert "Mức độ hài lòng</dt><dd>chưa có dữ liệu" in client.get(this_month).content.decode()
+    dossier = Dossier.objects.filter(state=Dossier.State.RETURNED).order_by("-received_at").first()
+    owner = staff.province_admin
+    Rating.objects.create(
+        dossier=dossier,
+        i1=2,
+        i3=2,
+        i4=1,
+        i7=0,
+        i6=2,
+        source="portal",
+        agency_id=dossier.receiving_agency_id,
+        year=now.year,
+        quarter=1,
+        on_time=True,
+        online=True,
+        digitised=False,
+        one_stop=True,
+        created_at=now,
+        changed_at=now,
+    )
+    received = dossier.received_at
+    period = Period(date(received.year, received.month, 1), date(received.year, received.month, 1))
+    before = selectors.figures(period, Filters())
+    Payment.objects.create(
+        dossier=dossier, payer=owner, order_id="P15", amount=1, description="x", state=Payment.State.PAID
+    )
+    vault = VaultDocument.objects.create(
+        owner=owner,
+        source="digitised",
+        doc_type="x",
+        original_name="x.pdf",
+        content_type="application/pdf",
+        size=1,
+        sha256="0" * 64,
+    )
+    DossierFile.objects.create(
+        dossier=dossier,
+        label="x",
+        original_name="x.pdf",
+        content_type="application/pdf",
+        size=1,
+        sha256="0" * 64,
+        vault_document=vault,
+    )
+    after = selectors.figures(period, Filters())
+    assert after.paid_online == before.paid_online + 1 and after.digitised == before.digitised + 1
+    assert after.payment_share is not None and after.digitised_share is not None
+
+    f = selectors.figures(Period(month, month), Filters())
+    assert (f.rated, f.rated_good, f.rated_fair) == (1, 2, 1)
+    assert f.satisfaction == 5 / 8
+    html = client.get(this_month).content.decode()
+    assert "Mức độ hài lòng</dt><dd>62,5" in html or "Mức độ hài lòng</dt><dd>62.5" in html
+
+    staff_login(client, staff.province_admin)
+    report = client.get(
+        reverse("public_statistics:monthly_report") + f"?thang={month:%Y-%m}&dinh-dang=csv"
+    ).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(report)))
+    assert ["Số hồ sơ được đánh giá", "1"] in rows
+    assert ["Mức độ hài lòng, % (điểm đạt được / điểm tối đa)", "62.5"] in rows
+    assert ["Câu trả lời 0 điểm, %", "25.0"] in rows

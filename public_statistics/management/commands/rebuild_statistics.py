@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from public_statistics.services import statistics_rebuild
+from public_statistics.rebuild import statistics_rebuild
 
 
 class Command(BaseCommand):
@@ -9,11 +9,9 @@ class Command(BaseCommand):
         "ví dụ generate_dossiers, hoặc khi nghi ngờ số liệu lệch)."
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument("--batch", type=int, default=20_000, help="Số hồ sơ đọc mỗi lần.")
-
-    def handle(self, *args, batch, **options):
-        summary = statistics_rebuild(batch=batch)
+    def handle(self, *args, verbosity, **options):
+        progress = (lambda message: self.stdout.write(f"  {message}")) if verbosity > 1 else None
+        summary = statistics_rebuild(progress=progress)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Đã tính lại thống kê từ {summary.dossiers:,} hồ sơ đã tiếp nhận: {summary.figure_rows:,} dòng số "
