@@ -4,7 +4,7 @@ forms and deliveries after commit. The words are in ``wording.py``: a notificati
 from django.utils import timezone
 
 from dossiers.models import Dossier, DossierEvent, FormRequest, Notification
-from dossiers.selectors import QUEUES, Branch
+from dossiers.queues import QUEUES, Branch
 from dossiers.tasks import form_render, notification_deliver
 from dossiers.wording import APPLICANT_MESSAGES
 from portal.accounts.models import User

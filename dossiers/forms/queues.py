@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dossiers.models import Dossier
-from dossiers.selectors import Queue
+from dossiers.queues import Queue
 
 
 class QueueFilterForm(forms.Form):

@@ -8,7 +8,7 @@ from django import template
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from dossiers.selectors import QUEUES, to_do_total
+from dossiers.queues import QUEUES, to_do_total
 from dossiers.views.officer.common import request_queue_counts
 from portal.accounts.mfa import second_factor_passed
 

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from dossiers import selectors
+from dossiers import queues
 from dossiers.models import Dossier
 from tests.accounts.mfa import staff_login
 from tests.people import make_staff, uploads_in
@@ -26,7 +26,7 @@ def receiver_page(new_context, make_user, client, settings, tmp_path, monkeypatc
     """The commune's one-stop officer, signed in (second factor passed) in a browser, three dossiers in their queue
     waiting for reception (two at the counter, one by post), two dossiers to a page."""
     uploads_in(settings, tmp_path)
-    monkeypatch.setattr(selectors, "QUEUE_PAGE_SIZE", 2)
+    monkeypatch.setattr(queues, "QUEUE_PAGE_SIZE", 2)
     staff = make_staff(make_user)
     staff.register(name="Nguyễn Văn An")
     staff.register(name="Trần Thị Bình")

@@ -172,7 +172,7 @@ def test_a_queue_filters_by_procedure_code_or_name_channel_and_state(client, sta
 
 
 def test_a_queue_pages_through_get_parameters_and_keeps_its_filters(client, staff, monkeypatch):
-    monkeypatch.setattr("dossiers.selectors.QUEUE_PAGE_SIZE", 2)
+    monkeypatch.setattr("dossiers.queues.QUEUE_PAGE_SIZE", 2)
     made = [staff.register() for _ in range(5)]
     staff_login(client, staff.receiver)
     url = queue_url("cho-tiep-nhan")

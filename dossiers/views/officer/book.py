@@ -5,7 +5,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from dossiers.forms.book import TrackingBookForm
-from dossiers.selectors import Clock, receiving_agencies_of
+from dossiers.queues import Clock
+from dossiers.selectors import receiving_agencies_of
 from dossiers.views.officer.common import officer_required, queue_nav
 
 CONTENT_TYPES = {

@@ -5,7 +5,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest
 
-from dossiers.selectors import Clock, queue_counts, queues_for
+from dossiers.queues import Clock, queue_counts, queues_for
 
 
 def officer_required(view):

@@ -9,7 +9,8 @@ from django.views.decorators.http import require_http_methods
 from dossiers import filing
 from dossiers.errors import DossierError
 from dossiers.forms.counter import CounterRegistrationForm
-from dossiers.selectors import Clock, receiving_agencies_of
+from dossiers.queues import Clock
+from dossiers.selectors import receiving_agencies_of
 from dossiers.views.officer.common import officer_required, queue_nav
 from portal.accounts.models import User
 

@@ -12,7 +12,7 @@ from dossiers.forms.national import ProcedureSyncForm
 from dossiers.models import OutboxEvent
 from dossiers.national import coverage, overview
 from dossiers.national.outbox import outbox_retry
-from dossiers.selectors import Clock
+from dossiers.queues import Clock
 from dossiers.views.officer.common import officer_required, queue_nav
 from integrations.dvcqg.client import dvcqg_configured
 

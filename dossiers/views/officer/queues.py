@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from dossiers.forms.queues import QueueFilterForm
-from dossiers.selectors import Clock, QueueFilters, deadline_counts, queue_get, queue_page
+from dossiers.queues import Clock, QueueFilters, deadline_counts, queue_get, queue_page
 from dossiers.views.officer.common import officer_required, queue_nav, request_queue_counts
 from portal.accounts.models import User
 

@@ -18,7 +18,7 @@ from dossiers.models import Dossier
 from dossiers.national.mapping import national_code
 from dossiers.national.overview import dossier_sync_state
 from dossiers.population import population_check_view
-from dossiers.selectors import Clock
+from dossiers.queues import Clock
 from dossiers.services import SERVICES
 from dossiers.views.officer.common import officer_required, queue_nav
 from dossiers.workflow import TRANSITIONS, Actor, Transition, transitions_from
