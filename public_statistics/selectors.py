@@ -116,18 +116,7 @@ class Figures:
         }
 
 
-FLOWS = (
-    "early",
-    "on_time",
-    "late",
-    "closed",
-    "with_fee",
-    "paid_online",
-    "digitised",
-    "rated",
-    "rated_good",
-    "rated_fair",
-)
+FLOWS = rollups.FLOWS
 
 
 def _aggregates(in_period: Q, before: Q) -> dict:

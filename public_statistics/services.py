@@ -19,23 +19,11 @@ from django.db.models import Exists, OuterRef, Subquery
 
 from portal.agencies.models import Agency
 from portal.catalog.models import Channel, Procedure
+from public_statistics import rollups
 from public_statistics.facts import CHANNEL_KINDS, Extras, Fact, contribution, fact_of
 from public_statistics.models import Dim, DossierFact, MonthFigure, PendingDue, ProcessingTime, Rollup
 
-FIGURE_COLUMNS = (
-    "received",
-    "early",
-    "on_time",
-    "late",
-    "closed",
-    "overdue_change",
-    "with_fee",
-    "paid_online",
-    "digitised",
-    "rated",
-    "rated_good",
-    "rated_fair",
-)
+FIGURE_COLUMNS = rollups.COLUMNS
 KEY_COLUMNS = ("month", "procedure_id", "field_id", "agency_id", "unit_id", "channel")
 ROLLUP_KEY = ("dim", "key", "months", "start", "channel")
 DUE_KEY = ("dim", "key", "day", "channel")
