@@ -7,7 +7,7 @@ itself as whole years where it has them and months for the rest. A row is "in th
 the period's first month.
 """
 
-from datetime import date
+from datetime import date, datetime
 
 from django.db import connection
 
@@ -66,9 +66,35 @@ def _where(first: date, last: date, dim: int, key: int | None, channels) -> tupl
         sql += " AND key = %s"
         params.append(key)
     if channels:
-        sql += " AND channel = ANY(%s)"
-        params.append(list(channels))
+        among, values = _among("channel", channels)
+        sql += f" AND {among}"
+        params += values
     return sql, params
+
+
+def _among(column: str, values) -> tuple[str, list]:
+    """``column IN (…)`` with one parameter a value: PostgreSQL's ``= ANY(list)`` is not SQLite's (``make run``)."""
+    values = list(values)
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", values
+
+
+def _run(sql: str, params: list) -> list[tuple]:
+    """Rows of ``sql``; dates and moments passed and read back as the database keeps them (SQLite as text)."""
+    ops = connection.ops
+    adapted = [
+        ops.adapt_datetimefield_value(p)
+        if isinstance(p, datetime)
+        else ops.adapt_datefield_value(p)
+        if isinstance(p, date)
+        else p
+        for p in params
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, adapted)
+        rows = cursor.fetchall()
+    return [
+        (date.fromisoformat(row[0][:10]) if isinstance(row[0], str) else row[0], *row[1:]) for row in rows
+    ]
 
 
 OPEN = "received - early - on_time - late - closed"
@@ -97,11 +123,9 @@ def totals(first: date, last: date, dim: int, key: int | None, channels) -> dict
     """``{key: figures}`` (key None unless ``key`` is None: every key of ``dim``) up to the end of ``last``."""
     where, params = _where(first, last, dim, key, channels)
     group = "key" if key is None else "NULL"
-    in_period = f"start >= DATE '{first.isoformat()}'"  # a date's own ISO text: nothing to inject
+    in_period = f"start >= '{first.isoformat()}'"  # a date's own ISO text: nothing to inject
     sql = f"SELECT {group}, {_select(in_period)} FROM {TABLE} WHERE {where} GROUP BY 1"  # noqa: S608 (names only)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {row[0]: dict(zip(FIGURES, row[1:], strict=True)) for row in cursor.fetchall()}
+    return {row[0]: dict(zip(FIGURES, row[1:], strict=True)) for row in _run(sql, params)}
 
 
 def by_month(first: date, last: date, dim: int, key: int, channels) -> dict[date, dict]:
@@ -112,11 +136,10 @@ def by_month(first: date, last: date, dim: int, key: int, channels) -> dict[date
     )
     params = [dim, key, first, last]
     if channels:
-        sql += " AND channel = ANY(%s)"
-        params.append(list(channels))
-    with connection.cursor() as cursor:
-        cursor.execute(sql + " GROUP BY 1", params)
-        return {row[0]: dict(zip(FIGURES, row[1:], strict=True)) for row in cursor.fetchall()}
+        among, values = _among("channel", channels)
+        sql += f" AND {among}"
+        params += values
+    return {row[0]: dict(zip(FIGURES, row[1:], strict=True)) for row in _run(sql + " GROUP BY 1", params)}
 
 
 def not_yet_due(*, dim, key, attr, filtered: dict, channels, now, tomorrow, end) -> list[tuple]:
@@ -135,16 +158,15 @@ def not_yet_due(*, dim, key, attr, filtered: dict, channels, now, tomorrow, end)
         dues_where.append("key = %s")
         dues_params.append(key)
     if channels:
-        facts_where.append("channel = ANY(%s)")
-        facts_params.append(list(channels))
-        dues_where.append("channel = ANY(%s)")
-        dues_params.append(list(channels))
-    facts_group, dues_group = (attr, "key") if attr else ("NULL::date", "day")
+        among, values = _among("channel", channels)
+        facts_where.append(among)
+        facts_params += values
+        dues_where.append(among)
+        dues_params += values
+    facts_group, dues_group = (attr, "key") if attr else ("NULL", "day")
     sql = (
         f"SELECT g, SUM(n) FROM (SELECT {facts_group} AS g, 1 AS n FROM {DossierFact._meta.db_table} "  # noqa: S608
         f"WHERE {' AND '.join(facts_where)} UNION ALL SELECT {dues_group}, count FROM {PendingDue._meta.db_table} "
         f"WHERE {' AND '.join(dues_where)}) AS x GROUP BY 1"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, facts_params + dues_params)
-        return cursor.fetchall()
+    return _run(sql, facts_params + dues_params)
