@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +32,7 @@ from integrations.postal.client import (
 from portal.accounts.models import User
 from portal.queue import enqueue_on_commit
 from postal.models import Collection, Shipment
+from postal.services import shipment_store
 
 logger = logging.getLogger("postal")
 SERVICE = "thu-gom-ho-so"
@@ -203,19 +204,9 @@ def _shipment(dossier: Dossier, collection: Collection, made) -> Shipment:
     existing = Shipment.objects.filter(dossier=dossier, kind=Shipment.Kind.COLLECTION).first()
     if existing is not None:
         return existing
-    try:
-        with transaction.atomic():
-            return Shipment.objects.create(
-                dossier=dossier,
-                kind=Shipment.Kind.COLLECTION,
-                tracking_number=made.number,
-                fee=made.fee,
-                address=collection.address,
-                status=made.status,
-                history=[[made.status, timezone.localtime().strftime("%Y%m%d%H%M%S")]],
-            )
-    except IntegrityError:
-        return Shipment.objects.get(dossier=dossier, kind=Shipment.Kind.COLLECTION)
+    return shipment_store(
+        dossier=dossier, kind=Shipment.Kind.COLLECTION, made=made, address=collection.address
+    )
 
 
 @transaction.atomic

@@ -58,20 +58,32 @@ def shipment_send_result(*, dossier: Dossier, officer) -> Shipment:
         raise ShipmentRefused(
             _("Chưa kết nối được dịch vụ bưu chính; vui lòng thử lại sau ít phút.")
         ) from None
+    return shipment_store(
+        dossier=dossier,
+        kind=Shipment.Kind.RESULT,
+        made=made,
+        address=dossier.delivery_address,
+        created_by=officer,
+    )
+
+
+def shipment_store(*, dossier, kind: str, made, address: str, created_by=None) -> Shipment:
+    """The dossier's one shipment of ``kind`` as the postal service made it; when two requests meet (two officers
+    pressing at once, a second worker), the one stored first."""
     try:
         with transaction.atomic():
             return Shipment.objects.create(
                 dossier=dossier,
-                kind=Shipment.Kind.RESULT,
+                kind=kind,
                 tracking_number=made.number,
                 fee=made.fee,
-                address=dossier.delivery_address,
+                address=address,
                 status=made.status,
                 history=[[made.status, timezone.localtime().strftime("%Y%m%d%H%M%S")]],
-                created_by=officer,
+                created_by=created_by,
             )
-    except IntegrityError:  # two officers pressed at once: the service answered both with the same shipment
-        return Shipment.objects.get(dossier=dossier, kind=Shipment.Kind.RESULT)
+    except IntegrityError:
+        return Shipment.objects.get(dossier=dossier, kind=kind)
 
 
 def shipment_refresh(shipment: Shipment) -> Shipment:
