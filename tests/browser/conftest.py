@@ -171,6 +171,9 @@ def portal_server(request, playwright_runtime, django_db_setup, django_db_blocke
     )
     server = LiveServer(addr, start=False)
     kept_open = _share_connections(server)
+    server.gate = _RequestGate()
+    wrapped_handler = server.thread.static_handler
+    server.thread.static_handler = lambda app: server.gate.wrap(wrapped_handler(app))
     server.start()
     server._live_server_modified_settings.enable()  # adds the host to ALLOWED_HOSTS
     yield server
@@ -199,6 +202,46 @@ def _share_connections(server) -> list:
 
 def _keep_open() -> None:
     """``close()`` of a shared connection: it stays open inside the test's transaction."""
+
+
+class _RequestGate:
+    """The server's requests take turns on the shared connection, and none runs while a test rolls back.
+
+    The server is threaded (Chromium loads a page's styles, scripts and images at once) but its threads share the
+    test's one connection, so each request, body included (a streamed CSV reads as it goes), is served whole under
+    one lock. When a test ends, ``close()`` waits for the request in hand and turns away any that arrive later (a
+    request the closed browser had already sent): one of those running while the test's transaction rolled back
+    left the connection inside a transaction and the rollback failed ("can't change 'autocommit' now").
+    """
+
+    def __init__(self) -> None:
+        import threading
+
+        self._lock = threading.Lock()
+        self._open = False
+
+    def open(self) -> None:
+        with self._lock:
+            self._open = True
+
+    def close(self) -> None:
+        with self._lock:
+            self._open = False
+
+    def wrap(self, app):
+        def serve(environ, start_response):
+            with self._lock:
+                if not self._open:
+                    start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+                    return [b"the test is over"]
+                response = app(environ, start_response)
+                try:
+                    return [b"".join(response)]
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
+
+        return serve
 
 
 def _ensure_catalogue() -> None:
@@ -234,6 +277,7 @@ def new_context(request, browser, portal_server):
         )
     contexts = []
     problems: list[str] = []
+    portal_server.gate.open()
 
     def make(**options):
         options = {"base_url": portal_server.url, "locale": "vi-VN", **options}
@@ -247,6 +291,7 @@ def new_context(request, browser, portal_server):
     yield make
     for context in contexts:
         context.close()
+    portal_server.gate.close()  # before the test's transaction rolls back
     assert not problems, "problems in the browser:\n" + "\n".join(problems)
 
 

@@ -20,12 +20,14 @@ JUSTICE = "000.00.05.H01"  # Sở Tư pháp
 @pytest.fixture
 def watched(browser, portal_server):
     """A page watched as every browser test's page is, whose problems the test reads instead of failing on them."""
+    portal_server.gate.open()
     context = browser.new_context(base_url=portal_server.url, locale="vi-VN")
     context.add_init_script(CSP_VIOLATION_REPORTER)
     problems: list[str] = []
     context.on("page", lambda page: _watch(page, problems))
     yield context.new_page(), problems
     context.close()
+    portal_server.gate.close()  # before the test's transaction rolls back (tests/browser/conftest.py)
 
 
 def test_an_inline_script_or_style_is_blocked_and_fails_the_test(watched):
