@@ -14,10 +14,19 @@ from django.http import Http404
 from portal import cache as versioned
 from portal.agencies.models import Agency
 from portal.catalog.collation import sort_key
-from portal.catalog.models import ApplicantType, Channel, Field, Procedure, ProcedureAgency
+from portal.catalog.models import (
+    ApplicantType,
+    Channel,
+    Field,
+    LegalDocument,
+    Procedure,
+    ProcedureAgency,
+    RequiredDocument,
+)
 from portal.catalog.search_index import search_index
 from portal.converters import CodeConverter
 from portal.numbers import id_or_none
+from portal.prepared import Prepared, instance
 
 # What the public catalogue shows comes from these namespaces: kept pages and options are made again when either
 # app bumps its own (portal/catalog/signals.py, portal/agencies/signals.py).
@@ -149,8 +158,6 @@ def _clamp(page: int, total: int, page_size: int) -> int:
 
 
 AGENCY_LINK_COLUMNS = (
-    "role",
-    "procedure_id",
     "agency__code",
     "agency__name",
     "agency__short_name",
@@ -158,29 +165,58 @@ AGENCY_LINK_COLUMNS = (
     "agency__is_active",
 )
 
+# The reads of a procedure's page, compiled once per process (portal/prepared.py): the page is the catalogue's most
+# visited, and compiling its six queries cost more than running them.
+_ID = -7_301_987  # the sentinel of a procedure id: no row has it
+_procedure_by_code = Prepared(
+    lambda code: Procedure.objects.filter(is_active=True, code=code)[:1], sentinel="\x00"
+)
+_field_by_id = Prepared(lambda pk: Field.objects.filter(pk=pk), sentinel=_ID)
+_procedure_lists = {
+    "channels": Prepared(lambda pk: Channel.objects.filter(procedure_id=pk), sentinel=_ID),
+    "documents": Prepared(lambda pk: RequiredDocument.objects.filter(procedure_id=pk), sentinel=_ID),
+    "legal_documents": Prepared(lambda pk: LegalDocument.objects.filter(procedure_id=pk), sentinel=_ID),
+    "applicant_types": Prepared(lambda pk: ApplicantType.objects.filter(procedures=pk), sentinel=_ID),
+}
+_agency_links = Prepared(
+    lambda pk: (
+        ProcedureAgency.objects.filter(procedure_id=pk)
+        .order_by("role", "agency__code")
+        .values_list("pk", "role", "agency_id", *AGENCY_LINK_COLUMNS)
+    ),
+    sentinel=_ID,
+)
+_AGENCY_ATTNAMES = ("id", "code", "name", "short_name", "kind", "is_active")
+_LINK_ATTNAMES = ("id", "role", "procedure_id", "agency_id")
+
 
 def procedure_get(code: str) -> Procedure:
-    """The procedure with everything its page shows; 404 when there is no active procedure with that code (or the
-    code could not be one: the API passes whatever is in the path)."""
+    """The procedure with everything its page shows (its field, channels, documents, legal documents, applicant
+    types, and its agency links with only the agencies' names, kinds and codes: a commune-level procedure links
+    102 of them), as if read with ``select_related`` and ``prefetch_related``; 404 when there is no active procedure
+    with that code (or the code could not be one: the API passes whatever is in the path)."""
     if not re.fullmatch(CodeConverter.regex, code):
         raise Http404("Không tìm thấy thủ tục")
-    queryset = Procedure.objects.filter(is_active=True, code=code).select_related("field")
-    queryset = queryset.prefetch_related(
-        "channels",
-        "documents",
-        "legal_documents",
-        "applicant_types",
-        Prefetch(
-            "agency_links",
-            # Only what the page shows of the agencies (a commune-level procedure links 102 of them).
-            queryset=ProcedureAgency.objects.select_related("agency")
-            .only(*AGENCY_LINK_COLUMNS)
-            .order_by("role", "agency__code"),
-        ),
-    )
-    procedure = queryset.first()
-    if procedure is None:
+    found = _procedure_by_code(code)
+    if not found:
         raise Http404("Không tìm thấy thủ tục")
+    procedure = found[0]
+    if procedure.field_id is not None:
+        Procedure.field.field.set_cached_value(procedure, next(iter(_field_by_id(procedure.field_id)), None))
+    lists = {name: read(procedure.pk) for name, read in _procedure_lists.items()}
+    links = []
+    for link_id, role, agency_id, *agency_values in _agency_links(procedure.pk):
+        link = instance(ProcedureAgency, "default", _LINK_ATTNAMES, (link_id, role, procedure.pk, agency_id))
+        agency = instance(Agency, "default", _AGENCY_ATTNAMES, (agency_id, *agency_values))
+        ProcedureAgency.agency.field.set_cached_value(link, agency)
+        ProcedureAgency.procedure.field.set_cached_value(link, procedure)
+        links.append(link)
+    lists["agency_links"] = links
+    procedure._prefetched_objects_cache = {}
+    for name, rows in lists.items():
+        queryset = getattr(procedure, name).get_queryset()
+        queryset._result_cache, queryset._prefetch_done = rows, True
+        procedure._prefetched_objects_cache[name] = queryset
     return procedure
 
 

@@ -3,6 +3,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.db import connection
+from django.db.models import Count
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
@@ -178,10 +179,21 @@ def test_query_count_does_not_grow_with_page_size(client, settings, path):
     assert counts[0] == counts[1] <= 10
 
 
-def test_detail_query_count_is_fixed(client):
-    with CaptureQueriesContext(connection) as queries:
-        client.get("/thu-tuc/1.001193/")
-    assert len(queries) <= 10
+def test_detail_query_count_is_fixed_whatever_the_procedure_holds(client):
+    """A procedure received in 102 communes costs no more queries than one received at the province's service
+    centre (which that one looks up besides)."""
+    commune_level = (
+        Procedure.objects.filter(is_active=True, is_commune_level=True, is_province_level=False)
+        .annotate(links=Count("agency_links"))
+        .filter(links__gt=100)
+        .first()
+    )
+    counts = []
+    for code in ("1.001193", commune_level.code):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/thu-tuc/{code}/").status_code == 200
+        counts.append(len(queries))
+    assert counts[1] <= counts[0] <= 11
 
 
 def test_english_version_is_one_click_away(client):
