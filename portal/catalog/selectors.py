@@ -186,6 +186,9 @@ _agency_links = Prepared(
     ),
     sentinel=_ID,
 )
+_active_agencies_of_kind = Prepared(
+    lambda kind: Agency.objects.filter(kind=kind, is_active=True), sentinel="\x00"
+)
 _AGENCY_ATTNAMES = ("id", "code", "name", "short_name", "kind", "is_active")
 _LINK_ATTNAMES = ("id", "role", "procedure_id", "agency_id")
 
@@ -277,7 +280,7 @@ def procedure_receiving_agencies(procedure: Procedure) -> list[Agency]:
         if communes:
             return agencies_sorted(communes)
     centres = (
-        agencies_sorted(Agency.objects.filter(kind=Agency.Kind.SERVICE_CENTRE, is_active=True))
+        agencies_sorted(_active_agencies_of_kind(Agency.Kind.SERVICE_CENTRE))
         if procedure.is_province_level
         else []
     )

@@ -2,11 +2,11 @@
 embedded box, the procedure page); with the other presentation tags of the site, beside ``vn``."""
 
 from django import template
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from portal.html import html, html_join
 from portal.pages.templatetags.vn import duration
 
 register = template.Library()
@@ -19,13 +19,13 @@ def procedure_rows(context, procedures, level=3) -> str:
     rows of nested conditions were most of a list page's rendering."""
     lang = context.get("data_lang", "")
     badges = {
-        "full": format_html('<span class="badge full">{}</span> ', _("Toàn trình")),
-        "partial": format_html('<span class="badge partial">{}</span> ', _("Một phần")),
+        "full": html('<span class="badge full">{}</span> ', _("Toàn trình")),
+        "partial": html('<span class="badge partial">{}</span> ', _("Một phần")),
     }
     code_word, limit_word, no_unit = _("Mã"), _("Thời hạn"), _("không ghi đơn vị")
 
     def meta(procedure) -> str:
-        parts = [format_html("{} {}", code_word, procedure.code)]
+        parts = [html("{} {}", code_word, procedure.code)]
         if procedure.field:
             parts.append(procedure.field.name)
         parts += [str(label) for label in procedure.level_labels]
@@ -34,11 +34,11 @@ def procedure_rows(context, procedures, level=3) -> str:
             if channel.time_limit_known():
                 limit = duration(channel.duration, channel.duration_unit)
             else:
-                limit = format_html("{} ({})", channel.duration_text or duration(channel.duration), no_unit)
-            parts.append(format_html("{}: {}", limit_word, limit))
-        return format_html_join(" · ", "{}", ((part,) for part in parts))
+                limit = html("{} ({})", channel.duration_text or duration(channel.duration), no_unit)
+            parts.append(html("{}: {}", limit_word, limit))
+        return html_join(" · ", "{}", ((part,) for part in parts))
 
-    return format_html_join(
+    return html_join(
         "\n",
         '<li><h{}{}><a href="{}">{}</a></h{}><p class="meta">{}{}</p></li>',
         (
@@ -60,11 +60,18 @@ def procedure_rows(context, procedures, level=3) -> str:
 def agency_links(context, links) -> str:
     """``<li>`` links to the agencies of ``links`` (a commune-level procedure is received in 102 communes)."""
     lang = context.get("data_lang", "")
-    return format_html_join(
+    return html_join(
         "",
         '<li><a href="{}"{}>{}</a></li>',
         ((link.agency.get_absolute_url(), lang, link.agency.name) for link in links),
     )
+
+
+@register.simple_tag(takes_context=True)
+def agency_options(context, agencies) -> str:
+    """An ``<option>`` per agency a dossier may be filed at (a commune-level procedure is received in 102)."""
+    lang = context.get("data_lang", "")
+    return html_join("", '<option value="{}"{}>{}</option>', ((a.code, lang, a.name) for a in agencies))
 
 
 @register.simple_tag
@@ -77,7 +84,7 @@ def document_rows(documents) -> str:
         if document.case != case:
             case = document.case
             if case:
-                rows.append(format_html('<tr><th scope="rowgroup" colspan="3">{}</th></tr>', case))
+                rows.append(html('<tr><th scope="rowgroup" colspan="3">{}</th></tr>', case))
         counts = []
         if document.originals:
             counts.append(
@@ -87,10 +94,8 @@ def document_rows(documents) -> str:
             counts.append(
                 ngettext("%(n)s bản sao", "%(n)s bản sao", document.copies) % {"n": document.copies}
             )
-        templates = format_html_join(mark_safe("<br>"), "{}", ((t,) for t in document.templates)) or "—"
+        templates = html_join(mark_safe("<br>"), "{}", ((t,) for t in document.templates)) or "—"
         rows.append(
-            format_html(
-                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", document.name, templates, ", ".join(counts)
-            )
+            html("<tr><td>{}</td><td>{}</td><td>{}</td></tr>", document.name, templates, ", ".join(counts))
         )
-    return format_html_join("\n", "{}", ((row,) for row in rows))
+    return html_join("\n", "{}", ((row,) for row in rows))
