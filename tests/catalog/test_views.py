@@ -331,9 +331,7 @@ def test_a_time_limit_without_a_unit_shows_the_source_text_and_says_so(client):
     assert f"<td><span>{channel.duration_text}</span> (không ghi đơn vị)</td>" in body
     assert body.count("Văn bản công bố không ghi đơn vị của thời hạn giải quyết") == 1
 
-    page = selectors.CatalogPage(
-        list(selectors._with_list_relations(Procedure.objects.filter(pk=procedure.pk))), 1, 1, 20
-    )
+    page = selectors.CatalogPage(selectors.procedure_rows([procedure.pk]), 1, 1, 20)
     form = type("Form", (), {"errors": {}})()
     html = " ".join(render_to_string("catalog/_results.html", {"page": page, "form": form}).split())
     assert f"Thời hạn: {channel.duration_text} (không ghi đơn vị)" in html
