@@ -216,6 +216,9 @@ def _dossier(code: str) -> Dossier | None:
             "due_at",
             "applicant_phone",
             "applicant_id_number",
+            # Whose dossier it is and how its result is returned: the postal section reads them.
+            "applicant",
+            "delivery",
             "procedure__name",
             "receiving_agency__name",
         )

@@ -7,18 +7,27 @@ from django import template
 
 from dossiers.models import Dossier
 from integrations.postal.client import postal_configured
+from portal.prepared import Prepared
 from postal.collections import collection_destination, collection_offered
 from postal.forms import CollectionForm
 from postal.models import Collection, Shipment
 
 register = template.Library()
 
+# Read on every dossier page and public tracking answer, nearly always to find nothing: compiled once per process
+# (portal/prepared.py) rather than on every request.
+_shipments_of = Prepared(lambda pk: Shipment.objects.filter(dossier_id=pk), sentinel=-1)
+_collection_of = Prepared(
+    lambda pk: Collection.objects.filter(dossier_id=pk).exclude(state=Collection.State.CHOSEN).order_by("pk")[:1],
+    sentinel=-1,
+)
+
 
 @register.inclusion_tag("postal/_shipment.html", takes_context=True)
 def dossier_shipment(context, dossier, staff=False):
-    shipments = {shipment.kind: shipment for shipment in Shipment.objects.filter(dossier=dossier)}
+    shipments = {shipment.kind: shipment for shipment in _shipments_of(dossier.pk)}
     shipment = shipments.get(Shipment.Kind.RESULT)
-    collection = Collection.objects.filter(dossier=dossier).exclude(state=Collection.State.CHOSEN).first()
+    collection = next(iter(_collection_of(dossier.pk)), None)
     can_send = (
         staff
         and shipment is None
