@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from django.db import connection
 
-from public_statistics.models import DossierFact, PendingDue, Rollup
+from public_statistics.models import DossierFact, PendingDue, ProcessingTime, Rollup
 
 COLUMNS = (
     "received",
@@ -78,10 +78,10 @@ def _among(column: str, values) -> tuple[str, list]:
     return f"{column} IN ({', '.join(['%s'] * len(values))})", values
 
 
-def _run(sql: str, params: list) -> list[tuple]:
-    """Rows of ``sql``; dates and moments passed and read back as the database keeps them (SQLite as text)."""
+def _adapted(params: list) -> list:
+    """Dates and moments as the database keeps them (SQLite as text)."""
     ops = connection.ops
-    adapted = [
+    return [
         ops.adapt_datetimefield_value(p)
         if isinstance(p, datetime)
         else ops.adapt_datefield_value(p)
@@ -89,8 +89,12 @@ def _run(sql: str, params: list) -> list[tuple]:
         else p
         for p in params
     ]
+
+
+def _run(sql: str, params: list) -> list[tuple]:
+    """Rows of ``sql``; dates and moments passed and read back as the database keeps them (SQLite as text)."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, adapted)
+        cursor.execute(sql, _adapted(params))
         rows = cursor.fetchall()
     return [
         (date.fromisoformat(row[0][:10]) if isinstance(row[0], str) else row[0], *row[1:]) for row in rows
@@ -126,6 +130,17 @@ def totals(first: date, last: date, dim: int, key: int | None, channels) -> dict
     in_period = f"start >= '{first.isoformat()}'"  # a date's own ISO text: nothing to inject
     sql = f"SELECT {group}, {_select(in_period)} FROM {TABLE} WHERE {where} GROUP BY 1"  # noqa: S608 (names only)
     return {row[0]: dict(zip(FIGURES, row[1:], strict=True)) for row in _run(sql, params)}
+
+
+def processing_days(procedure_id: int, first: date, last: date) -> list[tuple[int, int]]:
+    """``[(working days, dossiers)]`` of a procedure resolved in the months ``first`` to ``last``, by days."""
+    sql = (
+        f"SELECT days, SUM(count) FROM {ProcessingTime._meta.db_table} "  # noqa: S608 (names only)
+        "WHERE procedure_id = %s AND month >= %s AND month <= %s GROUP BY days ORDER BY days"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [procedure_id, *_adapted([first, last])])
+        return [(days, int(n)) for days, n in cursor.fetchall()]
 
 
 def by_month(first: date, last: date, dim: int, key: int, channels) -> dict[date, dict]:

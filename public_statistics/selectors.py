@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from portal import cache as versioned
 from public_statistics import rollups
-from public_statistics.models import Dim, DossierFact, MonthFigure, ProcessingTime
+from public_statistics.models import Dim, DossierFact, MonthFigure
 from public_statistics.periods import CHANNELS, Filters, Period, add_months
 
 DIMENSIONS = {"linh-vuc": "field_id", "co-quan": "agency_id", "xa": "unit_id", "thu-tuc": "procedure_id"}
@@ -245,11 +245,30 @@ def _kept(name: str, period: Period, filters: Filters, compute):
 
 def figures(period: Period, filters: Filters) -> Figures:
     """Received, resolved and pending for the period (pending as at the end of its last month, or now)."""
+    return _kept("figures", period, filters, lambda: _figures_now(period, filters))
+
+
+def _figures_now(period: Period, filters: Filters) -> Figures:
+    return _as_of_now(_totals(period, filters)[0], sum(_not_yet_due(filters, period.last).values()))
+
+
+def procedure_summary(
+    procedure_id: int, *, this_month: date
+) -> tuple[list[tuple[int, Figures]], dict | None]:
+    """What a procedure's catalogue page shows: its figures this year (to ``this_month``) and last year, and
+    ``processing_times`` over the 12 months to ``this_month``; kept together (one cache round trip a page)."""
+    filters = Filters(procedure_id=procedure_id)
+    last_year = this_month.year - 1
 
     def compute():
-        return _as_of_now(_totals(period, filters)[0], sum(_not_yet_due(filters, period.last).values()))
+        years = [
+            (this_month.year, _figures_now(Period(date(this_month.year, 1, 1), this_month), filters)),
+            (last_year, _figures_now(Period(date(last_year, 1, 1), date(last_year, 12, 1)), filters)),
+        ]
+        return years, _processing_times(procedure_id, this_month, 12)
 
-    return _kept("figures", period, filters, compute)
+    years, times = _kept("procedure", Period(date(last_year, 1, 1), this_month), filters, compute)
+    return years, times if times["count"] else None
 
 
 def overview(period: Period, filters: Filters) -> tuple[Figures, list[tuple[date, Figures]]]:
@@ -331,26 +350,22 @@ def processing_times(procedure_id: int, *, last_month: date, months: int = 12) -
     """Median and 90th percentile of working days from reception to result, over ``months`` months up to
     ``last_month``, from the histogram (whole working days, rounded up); None without any resolved dossier."""
     first = add_months(last_month, 1 - months)
-
-    def compute():
-        counts = list(
-            ProcessingTime.objects.filter(procedure_id=procedure_id, month__gte=first, month__lte=last_month)
-            .values("days")
-            .annotate(n=Sum("count"))
-            .order_by("days")
-            .values_list("days", "n")
-        )
-        total = sum(n for _, n in counts)
-        if not total:
-            return {"count": 0}
-        return {
-            "count": total,
-            "median": _percentile(counts, total, 0.5),
-            "p90": _percentile(counts, total, 0.9),
-        }
-
-    result = _kept(f"times-{procedure_id}", Period(first, last_month), Filters(), compute)
+    result = _kept(
+        f"times-{procedure_id}",
+        Period(first, last_month),
+        Filters(),
+        lambda: _processing_times(procedure_id, last_month, months),
+    )
     return result if result["count"] else None
+
+
+def _processing_times(procedure_id: int, last_month: date, months: int) -> dict:
+    """``{"count": 0}`` without any resolved dossier (kept like any answer), else the count, median and p90."""
+    counts = rollups.processing_days(procedure_id, add_months(last_month, 1 - months), last_month)
+    total = sum(n for _, n in counts)
+    if not total:
+        return {"count": 0}
+    return {"count": total, "median": _percentile(counts, total, 0.5), "p90": _percentile(counts, total, 0.9)}
 
 
 def _percentile(counts: list[tuple[int, int]], total: int, share: float) -> int:
