@@ -34,6 +34,7 @@ from dossiers.queues import (  # noqa: F401  (the queues' public names, for othe
 from portal.accounts.models import User
 from portal.agencies.models import Agency
 from portal.catalog.models import Channel, Procedure
+from portal.prepared import Prepared
 
 S = Dossier.State
 Role = User.Role
@@ -300,9 +301,16 @@ STATISTICS_FIELDS = (
 )
 
 
+# Read whenever a dossier is counted again for the statistics (every step): compiled once (portal/prepared.py).
+_statistics_row = Prepared(
+    lambda pk: Dossier.objects.filter(pk=pk).order_by().values_list(*STATISTICS_FIELDS), sentinel=-1
+)
+
+
 def statistics_row(dossier_id: int) -> dict | None:
     """One dossier's fields the public statistics count (as ``statistics_source``), or None when it is gone."""
-    return Dossier.objects.filter(pk=dossier_id).values(*STATISTICS_FIELDS).first()
+    rows = _statistics_row(dossier_id)
+    return dict(zip(STATISTICS_FIELDS, rows[0], strict=True)) if rows else None
 
 
 def statistics_rows() -> QuerySet:
@@ -315,10 +323,18 @@ def statistics_rows() -> QuerySet:
 DIGITISED_KINDS = (DossierFile.Kind.APPLICATION, DossierFile.Kind.SUPPLEMENT)
 
 
+_digitised = Prepared(
+    lambda pk: (
+        DossierFile.objects.filter(dossier_id=pk, kind__in=DIGITISED_KINDS, vault_document__isnull=False)
+        .order_by()
+        .values_list("pk")[:1]
+    ),
+    sentinel=-1,
+)
+
+
 def dossier_digitised(dossier_id: int) -> bool:
-    return DossierFile.objects.filter(
-        dossier_id=dossier_id, kind__in=DIGITISED_KINDS, vault_document__isnull=False
-    ).exists()
+    return bool(_digitised(dossier_id))
 
 
 def dossiers_digitised() -> QuerySet:

@@ -4,11 +4,20 @@ payment share)."""
 from django.db.models import QuerySet
 
 from payments.models import Payment
+from portal.prepared import Prepared
+
+# Read whenever a dossier is counted again for the statistics (every step): compiled once (portal/prepared.py).
+_paid_online = Prepared(
+    lambda pk: (
+        Payment.objects.filter(dossier_id=pk, state=Payment.State.PAID).order_by().values_list("pk")[:1]
+    ),
+    sentinel=-1,
+)
 
 
 def dossier_paid_online(dossier_id: int) -> bool:
     """Whether the dossier's fees were paid online (a payment the platform confirmed)."""
-    return Payment.objects.filter(dossier_id=dossier_id, state=Payment.State.PAID).exists()
+    return bool(_paid_online(dossier_id))
 
 
 def dossiers_paid_online() -> QuerySet:

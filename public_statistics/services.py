@@ -15,10 +15,10 @@ from datetime import date
 
 from django.apps import apps
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Subquery
 
 from portal.agencies.models import Agency
 from portal.catalog.models import Channel, Procedure
+from portal.prepared import Prepared
 from public_statistics import rollups
 from public_statistics.facts import CHANNEL_KINDS, Extras, Fact, contribution, fact_of
 from public_statistics.models import Dim, DossierFact, MonthFigure, PendingDue, ProcessingTime, Rollup
@@ -41,15 +41,31 @@ def dims_of(procedure_id: int, field_id: int, agency_id: int, unit_id: int) -> t
     )
 
 
+# Read whenever a dossier is counted again (every step): compiled once per process (portal/prepared.py), three small
+# queries instead of one the ORM compiled on every count.
+_ID = -7_301_987  # a sentinel id: no row has it
+_field_of = Prepared(
+    lambda pk: Procedure.objects.filter(pk=pk).order_by().values_list("field_id"), sentinel=_ID
+)
+_fee_kinds = Prepared(
+    lambda pk: (
+        Channel.objects.filter(procedure_id=pk, fee_amount__gt=0, fee_free=False)
+        .order_by()
+        .values_list("kind")
+    ),
+    sentinel=_ID,
+)
+_unit_of = Prepared(lambda pk: Agency.objects.filter(pk=pk).order_by().values_list("unit_id"), sentinel=_ID)
+
+
 def _key_of(procedure_id: int, agency_id: int | None, channel: int) -> tuple[int | None, bool, int | None]:
-    """The procedure's field, whether the catalogue sets a fee for the channel, the agency's unit: one query."""
-    fee = Channel.objects.filter(
-        procedure=OuterRef("pk"), kind=CHANNEL_KINDS.get(channel, ""), fee_amount__gt=0, fee_free=False
-    )
-    unit = Agency.objects.filter(pk=agency_id or 0).values("unit_id")[:1]
-    return Procedure.objects.filter(pk=procedure_id).annotate(
-        fee=Exists(fee), unit=Subquery(unit)
-    ).values_list("field_id", "fee", "unit").first() or (None, False, None)
+    """The procedure's field, whether the catalogue sets a fee for the channel, the agency's unit."""
+    field = _field_of(procedure_id)
+    if not field:
+        return None, False, None
+    fee = (CHANNEL_KINDS.get(channel, ""),) in _fee_kinds(procedure_id)
+    unit = _unit_of(agency_id) if agency_id else []
+    return field[0][0], fee, unit[0][0] if unit else None
 
 
 def _extras(dossier_id: int, fee_in_catalogue: bool) -> Extras:
@@ -113,9 +129,15 @@ def dossier_recount(dossier_id: int) -> None:
     count_row(dossier_id, statistics_row(dossier_id))
 
 
+_FACT_COLUMNS = tuple(field.attname for field in DossierFact._meta.concrete_fields)
+_fact_of = Prepared(
+    lambda pk: DossierFact.objects.filter(pk=pk).order_by().values_list(*_FACT_COLUMNS), sentinel=_ID
+)
+
+
 def _stored_fact(dossier_id: int) -> Fact | None:
-    row = DossierFact.objects.filter(pk=dossier_id).values().first()
-    return Fact(**row) if row else None
+    rows = _fact_of(dossier_id)
+    return Fact(**dict(zip(_FACT_COLUMNS, rows[0], strict=True))) if rows else None
 
 
 def count_row(dossier_id: int, row: dict | None) -> None:

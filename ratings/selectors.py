@@ -13,6 +13,7 @@ from django.utils import timezone
 from portal.accounts.models import User
 from portal.agencies.models import Agency
 from portal.catalog.models import Field
+from portal.prepared import Prepared
 from ratings.indicators import Evaluation, Rules, evaluate
 from ratings.models import AgencyPeriodFacts, RankingPublication, Rating, RatingSummary
 from ratings.periods import Period
@@ -116,11 +117,20 @@ def rating_of(dossier_id: int) -> Rating | None:
     return Rating.objects.filter(dossier_id=dossier_id).first()
 
 
+# Read whenever a dossier is counted again for the statistics (every step): compiled once (portal/prepared.py).
+_answers_of = Prepared(
+    lambda pk: (
+        Rating.objects.filter(dossier_id=pk)
+        .order_by("pk")
+        .values_list("created_at", "i1", "i3", "i4", "i7")[:1]
+    ),
+    sentinel=-1,
+)
+
+
 def rating_answers_of(dossier_id: int) -> tuple | None:
     """When the dossier was rated and the applicant's four answers (indicators 1, 3, 4, 7, each 0–2), or None."""
-    return (
-        Rating.objects.filter(dossier_id=dossier_id).values_list("created_at", "i1", "i3", "i4", "i7").first()
-    )
+    return next(iter(_answers_of(dossier_id)), None)
 
 
 def rating_answers() -> QuerySet:
