@@ -26,7 +26,9 @@ How the pages are served, and why not ``live_server``
     is rolled back with the test, on PostgreSQL as on SQLite. Pytest-django's ``LiveServer`` shares only an
     in-memory SQLite connection, whose ``close()`` does nothing; a PostgreSQL connection is closed by the
     server after every request (``close_old_connections``, ``close_request``), which inside the test's
-    transaction would break it, so ``portal_server`` makes ``close()`` a no-op on it while it is shared.
+    transaction would break it, so ``portal_server`` makes ``close()`` a no-op on it while it is shared, and its
+    server closes no connection after a request at all (a thread still finishing a kept-alive socket after the
+    package would otherwise close the restored connection from the wrong thread).
     ``transaction.on_commit`` callbacks (forms to render, notifications to deliver) therefore never run on
     their own here; a test that wants them runs them with ``django_capture_on_commit_callbacks``. Being
     non-transactional also makes pytest-django run these tests before any transactional test, so a flush
@@ -170,6 +172,7 @@ def portal_server(request, playwright_runtime, django_db_setup, django_db_blocke
         request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "127.0.0.1"
     )
     server = LiveServer(addr, start=False)
+    server.thread.server_class = _shared_connection_server()
     kept_open = _share_connections(server)
     server.gate = _RequestGate()
     wrapped_handler = server.thread.static_handler
@@ -202,6 +205,19 @@ def _share_connections(server) -> list:
 
 def _keep_open() -> None:
     """``close()`` of a shared connection: it stays open inside the test's transaction."""
+
+
+def _shared_connection_server():
+    from django.core.servers.basehttp import ThreadedWSGIServer
+
+    class SharedConnectionServer(ThreadedWSGIServer):
+        """Closes no database connection after a request: the one it shares stays open for the test (and after
+        the package, a thread still finishing a browser's kept-alive socket must not close what the tests own)."""
+
+        def _close_connections(self) -> None:
+            pass
+
+    return SharedConnectionServer
 
 
 class _RequestGate:
