@@ -28,13 +28,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class MonthFigure(models.Model):
-    month = models.DateField(_("tháng"))  # the first day of the month
-    procedure_id = models.IntegerField()
-    field_id = models.IntegerField()
-    agency_id = models.IntegerField()
-    unit_id = models.IntegerField()
-    channel = models.PositiveSmallIntegerField()
+class FigureColumns(models.Model):
+    """The counts a month or a rollup holds (``rollups.COLUMNS`` reads their names, in this order, from here)."""
+
     received = models.IntegerField(default=0)
     early = models.IntegerField(default=0)
     on_time = models.IntegerField(default=0)
@@ -47,6 +43,18 @@ class MonthFigure(models.Model):
     rated = models.IntegerField(default=0)
     rated_good = models.IntegerField(default=0)  # answers scored 2 (of four per rating)
     rated_fair = models.IntegerField(default=0)  # answers scored 1
+
+    class Meta:
+        abstract = True
+
+
+class MonthFigure(FigureColumns):
+    month = models.DateField(_("tháng"))  # the first day of the month
+    procedure_id = models.IntegerField()
+    field_id = models.IntegerField()
+    agency_id = models.IntegerField()
+    unit_id = models.IntegerField()
+    channel = models.PositiveSmallIntegerField()
 
     class Meta:
         verbose_name = _("số liệu tháng")
@@ -132,7 +140,7 @@ class Dim(models.IntegerChoices):
     PROCEDURE = 4, "procedure"
 
 
-class Rollup(models.Model):
+class Rollup(FigureColumns):
     """``MonthFigure`` summed per ``dim`` key (0 for the province), channel and month (``months`` 1, ``start`` the
     month) or calendar year (``months`` 12, ``start`` 1 January)."""
 
@@ -141,18 +149,6 @@ class Rollup(models.Model):
     months = models.PositiveSmallIntegerField()
     start = models.DateField()
     channel = models.PositiveSmallIntegerField()
-    received = models.IntegerField(default=0)
-    early = models.IntegerField(default=0)
-    on_time = models.IntegerField(default=0)
-    late = models.IntegerField(default=0)
-    closed = models.IntegerField(default=0)
-    overdue_change = models.IntegerField(default=0)
-    with_fee = models.IntegerField(default=0)
-    paid_online = models.IntegerField(default=0)
-    digitised = models.IntegerField(default=0)
-    rated = models.IntegerField(default=0)
-    rated_good = models.IntegerField(default=0)
-    rated_fair = models.IntegerField(default=0)
 
     class Meta:
         constraints = [

@@ -11,22 +11,9 @@ from datetime import date, datetime
 
 from django.db import connection
 
-from public_statistics.models import DossierFact, PendingDue, ProcessingTime, Rollup
+from public_statistics.models import DossierFact, FigureColumns, PendingDue, ProcessingTime, Rollup
 
-COLUMNS = (
-    "received",
-    "early",
-    "on_time",
-    "late",
-    "closed",
-    "overdue_change",
-    "with_fee",
-    "paid_online",
-    "digitised",
-    "rated",
-    "rated_good",
-    "rated_fair",
-)
+COLUMNS = tuple(field.name for field in FigureColumns._meta.local_fields)  # in the model's order
 FLOWS = COLUMNS[1:5] + COLUMNS[6:]
 RECEIVED = {1: "received_direct", 2: "received_online", 3: "received_postal", 4: "received_online"}
 TABLE = Rollup._meta.db_table

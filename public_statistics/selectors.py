@@ -255,8 +255,9 @@ def _figures_now(period: Period, filters: Filters) -> Figures:
 def procedure_summary(
     procedure_id: int, *, this_month: date
 ) -> tuple[list[tuple[int, Figures]], dict | None]:
-    """What a procedure's catalogue page shows: its figures this year (to ``this_month``) and last year, and
-    ``processing_times`` over the 12 months to ``this_month``; kept together (one cache round trip a page)."""
+    """What a procedure's catalogue page shows: its figures this year (to ``this_month``) and last year, and the
+    median and 90th percentile of working days from reception to result over the 12 months to ``this_month``, from
+    the histogram (None without any resolved dossier); kept together, one cache round trip a page."""
     filters = Filters(procedure_id=procedure_id)
     last_year = this_month.year - 1
 
@@ -346,21 +347,9 @@ def _trend(period: Period, filters: Filters, pending: int, overdue: int, due_by_
     return out
 
 
-def processing_times(procedure_id: int, *, last_month: date, months: int = 12) -> dict | None:
-    """Median and 90th percentile of working days from reception to result, over ``months`` months up to
-    ``last_month``, from the histogram (whole working days, rounded up); None without any resolved dossier."""
-    first = add_months(last_month, 1 - months)
-    result = _kept(
-        f"times-{procedure_id}",
-        Period(first, last_month),
-        Filters(),
-        lambda: _processing_times(procedure_id, last_month, months),
-    )
-    return result if result["count"] else None
-
-
 def _processing_times(procedure_id: int, last_month: date, months: int) -> dict:
-    """``{"count": 0}`` without any resolved dossier (kept like any answer), else the count, median and p90."""
+    """The count, median and 90th percentile (whole working days, rounded up) over ``months`` months to
+    ``last_month``; ``{"count": 0}`` without any resolved dossier (kept like any answer)."""
     counts = rollups.processing_days(procedure_id, add_months(last_month, 1 - months), last_month)
     total = sum(n for _, n in counts)
     if not total:

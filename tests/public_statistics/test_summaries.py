@@ -16,7 +16,7 @@ from payments.models import Payment
 from portal.agencies.models import Agency
 from portal.catalog.models import Channel
 from portal.workdays import calendar as workdays
-from public_statistics import selectors
+from public_statistics import selectors, services
 from public_statistics.facts import CHANNEL_KINDS
 from public_statistics.models import DossierFact, MonthFigure, PendingDue, ProcessingTime, Rollup
 from public_statistics.periods import CHANNELS, Filters, Period, add_months
@@ -99,16 +99,17 @@ def _direct(period: Period, filters: Filters, rows: list[Dossier], others: dict,
 
 
 def _tables() -> tuple[list, list, list]:
-    def nonzero(model, keys: int) -> list:
-        fields = [f.name for f in model._meta.fields if f.name != "id"]
-        return sorted(row for row in model.objects.values_list(*fields) if any(row[keys:]))
+    def nonzero(model, keys: tuple[str, ...]) -> list:
+        """Each row as its key then its counts, where any count is not zero."""
+        counts = [f.name for f in model._meta.fields if f.name != "id" and f.name not in keys]
+        return sorted(row for row in model.objects.values_list(*keys, *counts) if any(row[len(keys) :]))
 
     return (
-        nonzero(MonthFigure, 6),
-        nonzero(ProcessingTime, 3),
+        nonzero(MonthFigure, services.KEY_COLUMNS),
+        nonzero(ProcessingTime, ("procedure_id", "month", "days")),
         sorted(DossierFact.objects.values_list()),
-        nonzero(Rollup, 5),
-        nonzero(PendingDue, 4),
+        nonzero(Rollup, services.ROLLUP_KEY),
+        nonzero(PendingDue, services.DUE_KEY),
     )
 
 
@@ -307,8 +308,8 @@ def test_the_processing_time_percentiles_come_from_the_histogram(settings):
     month = date(2026, 3, 1)
     for days, count in [(1, 5), (2, 3), (7, 1), (30, 1)]:
         ProcessingTime.objects.create(procedure_id=42, month=month, days=days, count=count)
-    times = selectors.processing_times(42, last_month=date(2026, 6, 1))
+    _years, times = selectors.procedure_summary(42, this_month=date(2026, 6, 1))
     assert times == {"count": 10, "median": 1, "p90": 7}
     assert (
-        selectors.processing_times(42, last_month=date(2027, 6, 1)) is None
+        selectors.procedure_summary(42, this_month=date(2027, 6, 1))[1] is None
     )  # March 2026 is out of the 12 months
