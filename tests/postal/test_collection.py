@@ -25,18 +25,6 @@ HOME = "Số 12 đường Tôn Đức Thắng, Phường Long Xuyên, tỉnh An 
 OFFICE = "Số 1 đường Lê Lợi, Phường Vĩnh Thông, tỉnh An Giang"
 
 
-@pytest.fixture(autouse=True)
-def uploads(settings, tmp_path):
-    from tests.people import uploads_in
-
-    uploads_in(settings, tmp_path)
-
-
-@pytest.fixture
-def citizen(make_user):
-    return make_user("hoa", full_name="Nguyễn Thị Hoa", phone="0912345678")
-
-
 @pytest.fixture
 def commune():
     commune = Agency.objects.filter(kind=Agency.Kind.COMMUNE).order_by("code").first()

@@ -18,18 +18,6 @@ pytestmark = pytest.mark.django_db
 ADDRESS = "Số 9 đường Lạc Hồng, Phường Vĩnh Thông, tỉnh An Giang"
 
 
-@pytest.fixture(autouse=True)
-def uploads(settings, tmp_path):
-    from tests.people import uploads_in
-
-    uploads_in(settings, tmp_path)
-
-
-@pytest.fixture
-def citizen(make_user):
-    return make_user("hoa", full_name="Nguyễn Thị Hoa", phone="0912345678")
-
-
 @pytest.fixture
 def dossier(citizen):
     procedure = Procedure.objects.get(code=BIRTH)
