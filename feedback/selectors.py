@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.postgres.search import TrigramSimilarity
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, F, Func, Q, QuerySet, Value
+from django.db.models import F, Func, Q, QuerySet, Value
 from django.db.models.functions import Left
 from django.http import Http404
 from django.utils import timezone
@@ -331,6 +331,46 @@ class FeedbackFigures:
         return self.satisfied / rated if rated else None
 
 
+def _states(states) -> str:
+    """A set of state codes as SQL literals (our own constants, letters and underscores only)."""
+    codes = sorted(str(state) for state in states)
+    if not all(re.fullmatch(r"[a-z_]+", code) for code in codes):
+        raise ValueError(codes)
+    return ", ".join(f"'{code}'" for code in codes)
+
+
+# The figures in one statement of fixed text (plain SQL: the ORM's eight filtered counts cost ~4 ms to compile on
+# every overview page, more than running them). Parameters: now, now, start, end (then the optional filters).
+_ANSWERED = f"answered_at IS NOT NULL AND state IN ({_states(ANSWERED_STATES)})"
+_OPEN = f"state IN ({_states(OPEN_STATES)})"
+_FIGURE_NAMES = (
+    "received",
+    "forwarded",
+    "on_time",
+    "late",
+    "open_late",
+    "open_total",
+    "n_satisfied",
+    "n_not_satisfied",
+)
+_FIGURES_SQL = (
+    "SELECT COUNT(*), "  # noqa: S608 (the states are our constants, the table its name)
+    "COUNT(*) FILTER (WHERE routed_at IS NOT NULL AND (agency_id IS NULL OR agency_id <> receiving_agency_id)), "
+    f"COUNT(*) FILTER (WHERE {_ANSWERED} AND answered_at <= answer_due_at), "
+    f"COUNT(*) FILTER (WHERE {_ANSWERED} AND answered_at > answer_due_at), "
+    f"COUNT(*) FILTER (WHERE {_OPEN} AND ((state = '{S.RECEIVED.value}' AND routing_due_at < %s) "
+    f"OR (state <> '{S.RECEIVED.value}' AND answer_due_at < %s))), "
+    f"COUNT(*) FILTER (WHERE {_OPEN}), "
+    "COUNT(*) FILTER (WHERE satisfied), "
+    "COUNT(*) FILTER (WHERE NOT satisfied) "
+    f"FROM {Feedback._meta.db_table} WHERE received_at >= %s AND received_at < %s"
+)
+
+
+def _pk(value) -> int:
+    return value if isinstance(value, int) else value.pk
+
+
 def feedback_figures(
     *, period_start: date, period_end: date, agency=None, field=None, now=None
 ) -> FeedbackFigures:
@@ -343,26 +383,20 @@ def feedback_figures(
     now = now or timezone.now()
     start = datetime.combine(period_start, time.min, tz)
     end = datetime.combine(period_end + timedelta(days=1), time.min, tz)
-    items = Feedback.objects.filter(received_at__gte=start, received_at__lt=end)
+    sql, params = _FIGURES_SQL, [now, now, start, end]
     if agency is not None:
-        items = items.filter(Q(agency=agency) | Q(agency__isnull=True, receiving_agency=agency))
+        sql += " AND (agency_id = %s OR (agency_id IS NULL AND receiving_agency_id = %s))"
+        params += [_pk(agency), _pk(agency)]
     if field is not None:
-        items = items.filter(field=field)
-    answered = Q(state__in=ANSWERED_STATES, answered_at__isnull=False)
-    open_ = Q(state__in=OPEN_STATES)
-    running_due = Q(state=S.RECEIVED, routing_due_at__lt=now) | (
-        ~Q(state=S.RECEIVED) & Q(answer_due_at__lt=now)
-    )
-    result = items.aggregate(
-        received=Count("pk"),
-        forwarded=Count("pk", filter=Q(routed_at__isnull=False) & ~Q(agency_id=F("receiving_agency_id"))),
-        on_time=Count("pk", filter=answered & Q(answered_at__lte=F("answer_due_at"))),
-        late=Count("pk", filter=answered & Q(answered_at__gt=F("answer_due_at"))),
-        open_late=Count("pk", filter=open_ & running_due),
-        open_total=Count("pk", filter=open_),
-        n_satisfied=Count("pk", filter=Q(satisfied=True)),
-        n_not_satisfied=Count("pk", filter=Q(satisfied=False)),
-    )
+        sql += " AND field_id = %s"
+        params.append(_pk(field))
+    ops = connection.ops
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, [ops.adapt_datetimefield_value(p) if isinstance(p, datetime) else p for p in params]
+        )
+        row = cursor.fetchone()
+    result = dict(zip(_FIGURE_NAMES, (int(n or 0) for n in row), strict=True))
     return FeedbackFigures(
         received=result["received"],
         forwarded=result["forwarded"],

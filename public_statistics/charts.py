@@ -1,8 +1,13 @@
-"""Server-rendered charts: the numbers a template needs to draw an SVG (the template writes the markup, escaped)."""
+"""Server-rendered charts: the numbers of an SVG chart (``trend_chart``), and the markup of its repeated parts
+(``trend_marks``: a group a month, written here with every value escaped, as one variable of the template)."""
 
 import math
+from collections.abc import Callable
 from datetime import date
 
+from django.utils.safestring import SafeString
+
+from portal.html import html, html_join
 from public_statistics.selectors import Figures
 
 WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 720, 260, 56, 40, 16
@@ -56,6 +61,49 @@ def trend_chart(trend: list[tuple[date, Figures]]) -> dict:
         "grid": grid,
         "show_every": 1 if len(trend) <= 12 else 3,
     }
+
+
+def trend_marks(chart: dict, count: Callable[[object], str]) -> SafeString:
+    """The gridlines with their values, then each month's two bars with its title (``m["title"]``) and, every
+    ``show_every`` months, its label: the repeated part of the overview's chart."""
+    grid = html_join(
+        "",
+        '<line x1="{0}" x2="{1}" y1="{2}" y2="{2}" stroke="#ccc"/>'
+        '<text x="{3}" y="{2}" text-anchor="end" dominant-baseline="middle" font-size="11" fill="#333">{4}</text>',
+        (
+            (chart["left"], chart["right"], g["y"], chart["left"] - 6, count(g["value"]))
+            for g in chart["grid"]
+        ),
+    )
+    every, label_y = chart["show_every"], chart["label_y"]
+    months = html_join(
+        "",
+        '<g><title>{}</title><rect x="{}" y="{}" width="{}" height="{}" fill="#1f5fa8"/>'
+        '<rect x="{}" y="{}" width="{}" height="{}" fill="#e08a00"/>{}</g>',
+        (
+            (
+                m["title"],
+                m["x1"],
+                m["y1"],
+                m["w"],
+                m["h1"],
+                m["x2"],
+                m["y2"],
+                m["w"],
+                m["h2"],
+                html(
+                    '<text x="{}" y="{}" text-anchor="middle" font-size="11" fill="#333">{}</text>',
+                    m["tx"],
+                    label_y,
+                    m["short"],
+                )
+                if i % every == 0
+                else "",
+            )
+            for i, m in enumerate(chart["months"])
+        ),
+    )
+    return SafeString(grid + months)
 
 
 # Five classes from pale to dark (colour-blind safe sequential blues), with the text colour readable on each.

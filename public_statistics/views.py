@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from portal.cache.pages import public_page
+from portal.html import html_join
 from public_statistics import charts, selectors
 from public_statistics.exports import FORMATS, table_response
 from public_statistics.names import communes, names_of
 from public_statistics.periods import BadQuery, Filters, Period, filters_from, period_from
-from public_statistics.templatetags.statistics_format import cells, count, share
+from public_statistics.templatetags.statistics_format import cell_writer, numbers
 
 DIMENSION_TITLES = {
     "linh-vuc": ("Theo lĩnh vực", "Lĩnh vực"),
@@ -61,6 +62,23 @@ def _format(request: HttpRequest) -> str:
 
 def _query(period: Period, filters: Filters, **more) -> str:
     return urlencode({**period.query(), **filters.query(), **more})
+
+
+def _link_to_overview(period: Period, filters: Filters, name: str):
+    """A function of a key: the overview's address for the period and filters with ``name`` set to that key (the
+    query written once per page, not once per row)."""
+    rest = {k: v for k, v in {**period.query(), **filters.query()}.items() if k != name}
+    prefix = reverse("public_statistics:overview") + "?" + (urlencode(rest) + "&" if rest else "")
+    return lambda key: f"{prefix}{name}={int(key)}"
+
+
+def _table_rows(rows: list[dict]):
+    """The body of a table of keys: each row's name linked to its overview, then its cells."""
+    return html_join(
+        "",
+        '<tr><th scope="row"><a href="{}">{}</a></th>{}</tr>',
+        ((r["link"], r["name"], r["cells"]) for r in rows),
+    )
 
 
 def _meta(period: Period, filters: Filters) -> dict:
@@ -140,6 +158,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             rows,
             {**_meta(period, filters), "totals": figures.as_dict()},
         )
+    count, share = numbers()
     chart = charts.trend_chart(trend)
     trend_labels = [
         _("Tiếp nhận mới"),
@@ -153,6 +172,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     received, resolved = _("tiếp nhận"), _("giải quyết")
     for m in chart["months"]:
         m["title"] = f"{m['label']}: {received} {count(m['received'])}, {resolved} {count(m['resolved'])}"
+    write = cell_writer(trend_labels)
     return render(
         request,
         "public_statistics/overview.html",
@@ -163,11 +183,11 @@ def overview(request: HttpRequest) -> HttpResponse:
             "f": figures,
             "trend": trend,
             "chart": chart,
+            "chart_marks": charts.trend_marks(chart, count),
             "trend_rows": [
                 (
                     f"{month:%m/%Y}",
-                    cells(
-                        trend_labels,
+                    write(
                         count(m.received),
                         count(m.received_online),
                         count(m.resolved),
@@ -242,21 +262,23 @@ def breakdown(request: HttpRequest, dimension: str) -> HttpResponse:
         ]
         return table_response(fmt, f"thong-ke-{dimension}", header, keys, rows, _meta(period, filters))
     attr = selectors.DIMENSIONS[dimension]
-    overview_url = reverse("public_statistics:overview")
-    labels = [
-        _("Tiếp nhận mới"),
-        _("Trực tuyến"),
-        _("Đã giải quyết"),
-        _("Tỉ lệ đúng hạn"),
-        _("Quá hạn"),
-        _("Tồn cuối kỳ"),
-        _("Tồn quá hạn"),
-    ]
+    count, share = numbers()
+    link = _link_to_overview(period, filters, dimension)
+    write = cell_writer(
+        [
+            _("Tiếp nhận mới"),
+            _("Trực tuyến"),
+            _("Đã giải quyết"),
+            _("Tỉ lệ đúng hạn"),
+            _("Quá hạn"),
+            _("Tồn cuối kỳ"),
+            _("Tồn quá hạn"),
+        ]
+    )
     for row in rows:
-        row["link"] = overview_url + "?" + _query(period, filters, **{dimension: row["id"]})
+        row["link"] = link(row["id"])
         f = row["f"]
-        row["cells"] = cells(
-            labels,
+        row["cells"] = write(
             count(f.received),
             share(f.online_share),
             count(f.resolved),
@@ -284,6 +306,7 @@ def breakdown(request: HttpRequest, dimension: str) -> HttpResponse:
             "title": _(DIMENSION_TITLES[dimension][0]),
             "column": _(DIMENSION_TITLES[dimension][1]),
             "rows": rows,
+            "table_rows": _table_rows(rows),
             "sort": sort,
             "descending": descending,
             "sort_links": sort_links,
@@ -345,22 +368,29 @@ def commune_map(request: HttpRequest) -> HttpResponse:
     bounds = charts.classes(
         [r["value"] for r in rows], fixed=[0.6, 0.8, 0.9, 0.95, 1.0] if measure == "dung-han" else None
     )
-    overview_url = reverse("public_statistics:overview")
-    labels = [_("Tiếp nhận mới"), _("Đã giải quyết"), _("Tỉ lệ đúng hạn"), _("Tồn cuối kỳ"), _("Tồn quá hạn")]
+    count, share = numbers()
+    link = _link_to_overview(period, filters, "xa")
+    write = cell_writer(
+        [_("Tiếp nhận mới"), _("Đã giải quyết"), _("Tỉ lệ đúng hạn"), _("Tồn cuối kỳ"), _("Tồn quá hạn")]
+    )
     for row in rows:
         row["fill"] = charts.colour(row["value"], bounds)
         row["path"] = shapes["paths"].get(row["code"], "")
-        row["link"] = overview_url + "?" + _query(period, filters, xa=row["id"])
+        row["link"] = link(row["id"])
         f = row["f"]
         row["label"] = share(f.on_time_rate) if measure == "dung-han" else count(f.received)
-        row["cells"] = cells(
-            labels,
+        row["cells"] = write(
             count(f.received),
             count(f.resolved),
             share(f.on_time_rate),
             count(f.pending),
             count(f.overdue),
         )
+    areas = html_join(
+        "",
+        '<a href="{}"><title>{}: {}</title><path d="{}" fill="{}" stroke="#555" stroke-width="0.6"/></a>',
+        ((r["link"], r["name"], r["label"], r["path"], r["fill"]) for r in rows if r["path"]),
+    )
     lower = [None, *bounds[:-1]]
     legend = [
         {"fill": fill, "low": low, "high": high}
@@ -374,6 +404,8 @@ def commune_map(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "filter_names": _filter_names(filters),
             "rows": rows,
+            "areas": areas,
+            "table_rows": _table_rows(rows),
             "shapes": shapes,
             "measure": measure,
             "legend": legend,
