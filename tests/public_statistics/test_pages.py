@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from dossiers.models import Dossier
 from loadtest.generator import generate_dossiers
+from portal.agencies.models import Agency
 from portal.catalog.models import Procedure
 from public_statistics import selectors
 from public_statistics.periods import Filters, Period, add_months
@@ -81,6 +82,17 @@ def test_a_drill_down_sorts_and_its_csv_matches(client, history):
         ).received
     )
     assert 'aria-sort="descending"' in page.content.decode()
+
+
+def test_a_drill_down_shows_an_agency_by_its_new_name_as_soon_as_it_is_renamed(client, history):
+    url = reverse("public_statistics:breakdown", args=["co-quan"]) + f"?ky={timezone.localdate().year}"
+    agency_id = next(iter(selectors.breakdown("co-quan", _last_year(), Filters())))
+    agency = Agency.objects.get(pk=agency_id)
+    assert agency.name in client.get(url).content.decode()  # the names are now kept
+    agency.name = "Sở Thử Đổi Tên"
+    agency.save()
+    html = client.get(url).content.decode()
+    assert "Sở Thử Đổi Tên" in html
 
 
 def test_the_map_draws_every_commune_with_a_link_and_a_row(client, history):
