@@ -26,7 +26,9 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 from django.db.models import QuerySet
+from django.db.models.base import ModelState
 from django.db.models.query import ModelIterable, ValuesListIterable
+from django.db.models.signals import post_init, pre_init
 
 
 class _Compiled:
@@ -81,7 +83,28 @@ class _Compiled:
             rows = [tuple(row) for row in self.compiler.apply_converters(rows, self.converters)]
         if self.attnames is None:
             return rows
-        return [self.model.from_db(alias, self.attnames, row) for row in rows]
+        build = builder(self.model, alias, self.attnames)
+        return [build(row) for row in rows]
+
+
+def builder(model, alias: str, attnames) -> Callable[[Any], Any]:
+    """A function making, from a row's values in the order of ``attnames``, what ``model.from_db`` would (the columns
+    not read deferred). When nothing listens to the model's init signals (asked once here, not once a row), without
+    ``Model.__init__``: the values go straight into the new instance's ``__dict__``, where ``__init__`` would have
+    put them one ``setattr`` at a time after sending ``pre_init``, before ``post_init``."""
+    names = tuple(attnames)
+    if pre_init.has_listeners(model) or post_init.has_listeners(model):
+        ordered, positions = _field_order(model, names)
+        return lambda values: model.from_db(alias, ordered, tuple(values[i] for i in positions))
+
+    def build(values):
+        new = model.__new__(model)
+        state = new._state = ModelState()
+        state.adding, state.db = False, alias
+        new.__dict__.update(zip(names, values, strict=True))
+        return new
+
+    return build
 
 
 @lru_cache(maxsize=64)
@@ -95,9 +118,9 @@ def _field_order(model, attnames: tuple[str, ...]) -> tuple[tuple[str, ...], tup
 
 def instance(model, alias: str, attnames: tuple[str, ...], values) -> Any:
     """``model`` as read from ``alias`` with only these columns (the others deferred), from values in the order of
-    ``attnames`` (``Model.from_db`` wants them in the model's own field order)."""
-    ordered, positions = _field_order(model, attnames)
-    return model.from_db(alias, ordered, tuple(values[i] for i in positions))
+    ``attnames`` (each must be one of the model's columns)."""
+    _field_order(model, tuple(attnames))  # refuses a name that is no column (kept per model and names)
+    return builder(model, alias, attnames)(values)
 
 
 class Prepared:

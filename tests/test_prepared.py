@@ -64,3 +64,41 @@ def test_values_list_gives_tuples_and_instance_builds_a_model_from_them():
 def test_what_cannot_be_prepared_is_refused_when_first_run(make):
     with pytest.raises(ImproperlyConfigured):
         Prepared(make, sentinel=-1)(1)
+
+
+def test_a_built_row_is_what_the_orm_reads_deferred_columns_and_saving_included():
+    by_procedure = Prepared(lambda pk: Channel.objects.filter(procedure_id=pk).only("kind"), sentinel=-1)
+    channel = Channel.objects.order_by("pk").first()
+    built = next(c for c in by_procedure(channel.procedure_id) if c.pk == channel.pk)
+    read = Channel.objects.only("kind").get(pk=channel.pk)
+    assert built.get_deferred_fields() == read.get_deferred_fields() != set()
+    assert (
+        (built._state.adding, built._state.db) == (read._state.adding, read._state.db) == (False, "default")
+    )
+    assert built.description == channel.description  # a deferred column is read when asked for
+    built.description = "Mô tả mới"
+    built.save(update_fields=["description"])  # an UPDATE of the row, not a new one
+    assert Channel.objects.get(pk=channel.pk).description == "Mô tả mới"
+    assert Channel.objects.filter(procedure_id=channel.procedure_id).count() == len(
+        by_procedure(channel.procedure_id)
+    )
+
+
+def test_a_model_someone_listens_to_at_init_is_built_through_its_init():
+    from django.db.models.signals import post_init
+
+    seen = []
+
+    def listener(sender, instance, **kwargs):
+        seen.append(instance.pk)
+
+    post_init.connect(listener, sender=ProcedureAgency)
+    try:
+        link = ProcedureAgency.objects.order_by("pk").first()
+        seen.clear()
+        built = instance(
+            ProcedureAgency, "default", ("agency_id", "role", "id"), (link.agency_id, link.role, link.pk)
+        )
+    finally:
+        post_init.disconnect(listener, sender=ProcedureAgency)
+    assert seen == [link.pk] and built.pk == link.pk

@@ -26,7 +26,7 @@ from portal.catalog.models import (
 from portal.catalog.search_index import search_index
 from portal.converters import CodeConverter
 from portal.numbers import id_or_none
-from portal.prepared import Prepared, instance
+from portal.prepared import Prepared, builder
 
 # What the public catalogue shows comes from these namespaces: kept pages and options are made again when either
 # app bumps its own (portal/catalog/signals.py, portal/agencies/signals.py).
@@ -236,9 +236,11 @@ def procedure_get(code: str) -> Procedure:
         Procedure.field.field.set_cached_value(procedure, next(iter(_field_by_id(procedure.field_id)), None))
     lists = {name: read(procedure.pk) for name, read in _procedure_lists.items()}
     links = []
+    link_of = builder(ProcedureAgency, "default", _LINK_ATTNAMES)
+    agency_of = builder(Agency, "default", _AGENCY_ATTNAMES)
     for link_id, role, agency_id, *agency_values in _agency_links(procedure.pk):
-        link = instance(ProcedureAgency, "default", _LINK_ATTNAMES, (link_id, role, procedure.pk, agency_id))
-        agency = instance(Agency, "default", _AGENCY_ATTNAMES, (agency_id, *agency_values))
+        link = link_of((link_id, role, procedure.pk, agency_id))
+        agency = agency_of((agency_id, *agency_values))
         ProcedureAgency.agency.field.set_cached_value(link, agency)
         ProcedureAgency.procedure.field.set_cached_value(link, procedure)
         links.append(link)
