@@ -82,8 +82,12 @@ def procedures_filtered(filters: CatalogFilters) -> QuerySet[Procedure]:
         queryset = queryset.filter(is_commune_level=True)
     elif filters.level == "bo":
         queryset = queryset.filter(is_ministry_level=True)
+    # The agency and applicant type as ``id IN (subquery)``, not joins: a procedure counts once without DISTINCT
+    # (a DISTINCT over every column of the procedure made the count of an agency's list cost 17 ms).
     if filters.agency:
-        queryset = queryset.filter(agency_links__agency__code=filters.agency)
+        queryset = queryset.filter(
+            id__in=ProcedureAgency.objects.filter(agency__code=filters.agency).values("procedure_id")
+        )
     if filters.online == "toan-trinh":
         queryset = queryset.filter(online_scope=Procedure.OnlineScope.FULL)
     elif filters.online == "mot-phan":
@@ -91,7 +95,11 @@ def procedures_filtered(filters: CatalogFilters) -> QuerySet[Procedure]:
     elif id_or_none(filters.online) is not None:
         queryset = queryset.filter(online_level=id_or_none(filters.online))
     if filters.applicant:
-        queryset = queryset.filter(applicant_types__slug=filters.applicant)
+        queryset = queryset.filter(
+            id__in=Procedure.applicant_types.through.objects.filter(
+                applicanttype__slug=filters.applicant
+            ).values("procedure_id")
+        )
     return queryset
 
 
@@ -164,14 +172,13 @@ def procedure_page(*, filters: CatalogFilters, page: int, page_size: int) -> Cat
             rank = {hit.id: position for position, hit in enumerate(hits)}
             # Ordered by rank here, so the database is asked for no order (it would sort by the long keys for nothing).
             matching = sorted(
-                queryset.filter(id__in=list(rank)).order_by().values_list("id", flat=True).distinct(),
+                queryset.filter(id__in=list(rank)).order_by().values_list("id", flat=True),
                 key=rank.get,
             )
         total = len(matching)
         number = _clamp(page, total, page_size)
         page_ids = matching[(number - 1) * page_size : number * page_size]
         return CatalogPage(procedure_rows(page_ids), total, number, page_size)
-    queryset = queryset.distinct() if filters.agency or filters.applicant else queryset
     total = queryset.count()
     number = _clamp(page, total, page_size)
     start = (number - 1) * page_size
