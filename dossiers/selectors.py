@@ -34,10 +34,77 @@ from dossiers.queues import (  # noqa: F401  (the queues' public names, for othe
 from portal.accounts.models import User
 from portal.agencies.models import Agency
 from portal.catalog.models import Channel, Procedure
-from portal.prepared import Prepared
+from portal.prepared import Prepared, builder
 
 S = Dossier.State
 Role = User.Role
+
+
+# --- The public tracking answer ------------------------------------------------------------------------------------
+# What the tracking page shows of a dossier and its steps: every lookup is of a different dossier, so the two reads
+# are compiled once per process (portal/prepared.py) and their rows made into instances without Model.__init__.
+TRACKED_FIELDS = (
+    "id",
+    "code",
+    "state",
+    "received_at",
+    "due_at",
+    "applicant_phone",
+    "applicant_id_number",
+    # Whose dossier it is and how its result is returned: the postal section reads them.
+    "applicant_id",
+    "delivery",
+    "procedure_id",
+    "receiving_agency_id",
+)
+_tracked = Prepared(
+    lambda code: (
+        Dossier.objects.filter(code=code)
+        .exclude(state=S.DRAFT)
+        .order_by()
+        .values_list(*TRACKED_FIELDS, "procedure__name", "receiving_agency__name")[:1]
+    ),
+    sentinel="\x00",
+)
+TRACKED_EVENT_FIELDS = ("id", "dossier_id", "action", "at", "agency_id")
+_tracked_events = Prepared(
+    lambda pk: (
+        DossierEvent.objects.filter(dossier_id=pk, visible_to_applicant=True)
+        .order_by("at", "id")
+        .values_list(*TRACKED_EVENT_FIELDS, "agency__name")
+    ),
+    sentinel=-7_301_987,
+)
+
+
+def dossier_tracked(code: str) -> Dossier | None:
+    """The filed dossier with this code as the public tracking page shows it (only these columns, its procedure's
+    and receiving agency's names), or None."""
+    rows = _tracked(code)
+    if not rows:
+        return None
+    *values, procedure_name, agency_name = rows[0]
+    dossier = builder(Dossier, "default", TRACKED_FIELDS)(values)
+    procedure = builder(Procedure, "default", ("id", "name"))((dossier.procedure_id, procedure_name))
+    Dossier.procedure.field.set_cached_value(dossier, procedure)
+    agency = None
+    if dossier.receiving_agency_id is not None:
+        agency = builder(Agency, "default", ("id", "name"))((dossier.receiving_agency_id, agency_name))
+    Dossier.receiving_agency.field.set_cached_value(dossier, agency)
+    return dossier
+
+
+def tracked_events(dossier: Dossier) -> list[DossierEvent]:
+    """The steps of ``dossier`` its applicant sees, in order, each with its agency's name (``_history.html``)."""
+    event_of = builder(DossierEvent, "default", TRACKED_EVENT_FIELDS)
+    agency_of = builder(Agency, "default", ("id", "name"))
+    events = []
+    for *values, agency_name in _tracked_events(dossier.pk):
+        event = event_of(values)
+        agency = agency_of((event.agency_id, agency_name)) if event.agency_id is not None else None
+        DossierEvent.agency.field.set_cached_value(event, agency)
+        events.append(event)
+    return events
 
 
 # --- Counter registration ------------------------------------------------------------------------------------------

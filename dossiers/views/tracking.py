@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from dossiers import selectors
 from dossiers.forms.tracking import TrackingForm
 from dossiers.models import Dossier
 from dossiers.pdf.qr import tracking_link_valid
@@ -199,31 +200,12 @@ def _not_found(request: HttpRequest, code: str, status: int = 200) -> HttpRespon
 
 
 def _summary(request: HttpRequest, dossier: Dossier) -> HttpResponse:
-    events = dossier.events.filter(visible_to_applicant=True).select_related("agency")
-    context = {"form": TrackingForm(initial={"ma": dossier.code}), "dossier": dossier, "events": events}
+    context = {
+        "form": TrackingForm(initial={"ma": dossier.code}),
+        "dossier": dossier,
+        "events": selectors.tracked_events(dossier),
+    }
     return render(request, TEMPLATE, context)
-
-
-def _dossier(code: str) -> Dossier | None:
-    return (
-        Dossier.objects.filter(code=code)
-        .exclude(state=Dossier.State.DRAFT)
-        .select_related("procedure", "receiving_agency")
-        .only(
-            "code",
-            "state",
-            "received_at",
-            "due_at",
-            "applicant_phone",
-            "applicant_id_number",
-            # Whose dossier it is and how its result is returned: the postal section reads them.
-            "applicant",
-            "delivery",
-            "procedure__name",
-            "receiving_agency__name",
-        )
-        .first()
-    )
 
 
 @never_cache
@@ -259,7 +241,7 @@ def track(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(kept)
         patch_vary_headers(response, ("Cookie",))
     else:
-        dossier = _dossier(code)
+        dossier = selectors.dossier_tracked(code)
         if not _factor_matches(dossier, factor):
             counters.count_failure()
             return _not_found(request, code)
@@ -283,7 +265,7 @@ def track_link(request: HttpRequest, code: str, signature: str) -> HttpResponse:
         )
         context = {"form": TrackingForm(initial={"ma": code[:40]}), "error": message}
         return render(request, TEMPLATE, context, status=404)
-    dossier = _dossier(code)
+    dossier = selectors.dossier_tracked(code)
     if dossier is None:  # signed, then the dossier was deleted
         return _not_found(request, code, status=404)
     return _summary(request, dossier)
