@@ -375,6 +375,11 @@ def test_my_dossiers_lists_code_status_and_due_date_with_a_fixed_number_of_queri
         filing.dossier_draft_create(user=citizen, procedure=procedure, receiving_agency=commune)
     assert queries() == few
     assert "?page=2" in page_text(signed_in.get("/ho-so/cua-toi/"))
+    # Page 2 holds the rest, newest first as on page 1: the oldest draft and the submitted dossier last.
+    mine = Dossier.objects.filter(applicant=citizen).order_by("-created_at", "-pk")
+    second = page_text(signed_in.get("/ho-so/cua-toi/?page=2"))
+    assert mine.count() > 20 and f"#{mine[20].pk}" in second and f"#{mine[0].pk}" not in second
+    assert submitted.code in second
 
 
 def test_the_history_shows_roles_and_units_never_officer_names(
