@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from portal.prepared import Prepared
+
 # Căn cước / personal identification number: 12 digits (province, sex and century, year, serial).
 personal_id_validator = RegexValidator(r"^[0-9]{12}\Z", "Số định danh cá nhân gồm đúng 12 chữ số.")
 
@@ -63,7 +65,7 @@ class User(AbstractUser):
 
     @cached_property
     def _agency_ids(self) -> list[int]:
-        return list(self.memberships.values_list("agency_id", flat=True))
+        return [agency_id for (agency_id,) in _agency_ids_of(self.pk)]
 
     def agency_ids(self) -> list[int]:
         """The agencies this person works in, read from the database once per instance (once per request for the
@@ -89,6 +91,13 @@ class AgencyMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.agency}"
+
+
+# Read on every staff request (fresh, never kept): compiled once per process (portal/prepared.py).
+_agency_ids_of = Prepared(
+    lambda user_id: AgencyMembership.objects.filter(user_id=user_id).values_list("agency_id"),
+    sentinel=-7_301_987,
+)
 
 
 class ExternalIdentity(models.Model):
