@@ -10,6 +10,7 @@ from dossiers.models import Dossier, DossierEvent, DossierFile, Notification
 from dossiers.queues import (  # noqa: F401  (the queues' public names, for other apps)
     CLOCK_RUNNING,
     DUE_FILTERS,
+    NAME_FIELDS,
     QUEUE_PAGE_SIZE,
     QUEUES,
     QUEUES_BY_SLUG,
@@ -23,6 +24,7 @@ from dossiers.queues import (  # noqa: F401  (the queues' public names, for othe
     Queue,
     QueueFilters,
     deadline_counts,
+    dossier_with_names,
     queue_counts,
     queue_dossiers,
     queue_get,
@@ -173,14 +175,7 @@ def _applicant_rows(user_id, offset: int, limit: int):
         Dossier.objects.filter(applicant_id=user_id)
         .annotate(last_action=Subquery(last_step))
         .order_by("-created_at", "-pk")
-        .values_list(
-            *APPLICANT_ROW_FIELDS,
-            "procedure__code",
-            "procedure__name",
-            "receiving_agency__name",
-            "handling_agency__name",
-            "last_action",
-        )[offset : offset + limit]
+        .values_list(*APPLICANT_ROW_FIELDS, *NAME_FIELDS, "last_action")[offset : offset + limit]
     )
 
 
@@ -230,22 +225,13 @@ class ApplicantDossiers:
 
 
 def _applicant_dossier_maker():
-    """A function making a row of ``_applicant_rows`` into a dossier with its procedure and agencies (their names)."""
-    dossier_of = builder(Dossier, "default", APPLICANT_ROW_FIELDS)
-    procedure_of = builder(Procedure, "default", ("id", "code", "name"))
-    agency_of = builder(Agency, "default", ("id", "name"))
+    """A function making a row of ``_applicant_rows`` into a dossier with its procedure and agencies (their names) and
+    the last step the applicant may see."""
+    with_names = dossier_with_names(APPLICANT_ROW_FIELDS)
 
     def make(row) -> Dossier:
-        *values, procedure_code, procedure_name, receiving_name, handling_name, last_action = row
-        dossier = dossier_of(values)
-        procedure = procedure_of((dossier.procedure_id, procedure_code, procedure_name))
-        Dossier.procedure.field.set_cached_value(dossier, procedure)
-        for field, pk, name in (
-            (Dossier.receiving_agency.field, dossier.receiving_agency_id, receiving_name),
-            (Dossier.handling_agency.field, dossier.handling_agency_id, handling_name),
-        ):
-            field.set_cached_value(dossier, agency_of((pk, name)) if pk is not None else None)
-        dossier.last_action = last_action
+        dossier = with_names(row)
+        dossier.last_action = row[-1]
         return dossier
 
     return make

@@ -294,3 +294,36 @@ def test_queue_counts_equal_a_direct_count_of_each_queue_for_every_role_and_over
     assert queue_counts(staff.handler, clock)["xin-y-kien"] == 2
     assert queue_counts(staff.leader, clock)["overdue"] >= 3
     assert queue_counts(staff.citizen, clock) == {}
+
+
+@pytest.mark.parametrize("agencies", [1, 5], ids=["prepared read", "more agencies than prepared: the ORM"])
+def test_every_page_of_a_queue_in_every_order_is_its_condition_in_that_order(
+    client, staff, monkeypatch, agencies
+):
+    """An unfiltered page of a one-branch queue is read by a prepared query (officers of up to four agencies); its
+    rows, in every order and on every page (the last one shorter), are those of the queue's condition."""
+    from dossiers.selectors import SORTS, queues_for
+    from portal.accounts.models import AgencyMembership
+    from portal.agencies.models import Agency
+
+    monkeypatch.setattr("dossiers.queues.QUEUE_PAGE_SIZE", 2)
+    others = Agency.objects.exclude(pk__in=staff.receiver.agency_ids()).order_by("pk")[: agencies - 1]
+    for agency in others:
+        AgencyMembership.objects.create(user=staff.receiver, agency=agency)
+    made = [staff.register(name=f"Người {n}") for n in range(5)]
+    for offset, dossier in zip(
+        [timedelta(days=2), None, timedelta(hours=3), None, timedelta(days=9)], made, strict=True
+    ):
+        if offset is not None:
+            due_in(dossier, offset)
+    Dossier.objects.filter(pk__in=[made[1].pk, made[3].pk]).update(due_at=None, submitted_at=None)
+    staff_login(client, staff.receiver)
+    receiver = type(staff.receiver).objects.get(pk=staff.receiver.pk)
+    assert len(receiver.agency_ids()) == agencies
+    queue = next(q for q in queues_for(receiver) if q.slug == "cho-tiep-nhan")
+    condition = queue.condition(receiver.agency_ids(), Clock.at())
+    for sort, order in SORTS.items():
+        expected = list(Dossier.objects.filter(condition).order_by(*order).values_list("code", flat=True))
+        assert len(expected) == 5
+        pages = [codes(client.get(queue_url("cho-tiep-nhan"), {"sort": sort, "page": n})) for n in (1, 2, 3)]
+        assert pages == [expected[0:2], expected[2:4], expected[4:5]], sort
