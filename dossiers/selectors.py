@@ -36,7 +36,7 @@ from dossiers.queues import (  # noqa: F401  (the queues' public names, for othe
 from portal.accounts.models import User
 from portal.agencies.models import Agency
 from portal.catalog.models import Channel, Procedure
-from portal.prepared import Prepared, builder
+from portal.prepared import NO_ID, Prepared, builder
 
 S = Dossier.State
 Role = User.Role
@@ -75,7 +75,7 @@ _tracked_events = Prepared(
         .order_by("at", "id")
         .values_list(*TRACKED_EVENT_FIELDS, "agency__name")
     ),
-    sentinel=-7_301_987,
+    sentinel=NO_ID,
 )
 
 
@@ -179,12 +179,11 @@ def _applicant_rows(user_id, offset: int, limit: int):
     )
 
 
-_SOMEONE = -7_301_987  # the sentinel of a user id: nobody has it
 _applicant_count = Prepared(
     lambda user_id: (
         Dossier.objects.filter(applicant_id=user_id).order_by().values("applicant_id").annotate(n=Count("id"))
     ).values_list("n"),
-    sentinel=_SOMEONE,
+    sentinel=NO_ID,
 )
 _applicant_pages: dict[tuple[int, int], Prepared] = {}
 
@@ -215,7 +214,7 @@ class ApplicantDossiers:
             read = _applicant_pages.get((offset, blocks))
             if read is None:
                 read = _applicant_pages[(offset, blocks)] = Prepared(
-                    lambda user_id: _applicant_rows(user_id, offset, blocks), sentinel=_SOMEONE
+                    lambda user_id: _applicant_rows(user_id, offset, blocks), sentinel=NO_ID
                 )
             rows = read(self.user_id)[:limit]
         else:

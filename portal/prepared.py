@@ -30,6 +30,8 @@ from django.db.models.base import ModelState
 from django.db.models.query import ModelIterable, ValuesListIterable
 from django.db.models.signals import post_init, pre_init
 
+NO_ID = -7_301_987  # a sentinel for an id: no row has it
+
 
 class _Compiled:
     def __init__(self, queryset: QuerySet, alias: str, sentinel: Any):

@@ -18,7 +18,7 @@ from django.db import connection, transaction
 
 from portal.agencies.models import Agency
 from portal.catalog.models import Channel, Procedure
-from portal.prepared import Prepared
+from portal.prepared import NO_ID, Prepared
 from public_statistics import rollups
 from public_statistics.facts import CHANNEL_KINDS, Extras, Fact, contribution, fact_of
 from public_statistics.models import Dim, DossierFact, MonthFigure, PendingDue, ProcessingTime, Rollup
@@ -43,9 +43,8 @@ def dims_of(procedure_id: int, field_id: int, agency_id: int, unit_id: int) -> t
 
 # Read whenever a dossier is counted again (every step): compiled once per process (portal/prepared.py), three small
 # queries instead of one the ORM compiled on every count.
-_ID = -7_301_987  # a sentinel id: no row has it
 _field_of = Prepared(
-    lambda pk: Procedure.objects.filter(pk=pk).order_by().values_list("field_id"), sentinel=_ID
+    lambda pk: Procedure.objects.filter(pk=pk).order_by().values_list("field_id"), sentinel=NO_ID
 )
 _fee_kinds = Prepared(
     lambda pk: (
@@ -53,9 +52,9 @@ _fee_kinds = Prepared(
         .order_by()
         .values_list("kind")
     ),
-    sentinel=_ID,
+    sentinel=NO_ID,
 )
-_unit_of = Prepared(lambda pk: Agency.objects.filter(pk=pk).order_by().values_list("unit_id"), sentinel=_ID)
+_unit_of = Prepared(lambda pk: Agency.objects.filter(pk=pk).order_by().values_list("unit_id"), sentinel=NO_ID)
 
 
 def _key_of(procedure_id: int, agency_id: int | None, channel: int) -> tuple[int | None, bool, int | None]:
@@ -131,7 +130,7 @@ def dossier_recount(dossier_id: int) -> None:
 
 _FACT_COLUMNS = tuple(field.attname for field in DossierFact._meta.concrete_fields)
 _fact_of = Prepared(
-    lambda pk: DossierFact.objects.filter(pk=pk).order_by().values_list(*_FACT_COLUMNS), sentinel=_ID
+    lambda pk: DossierFact.objects.filter(pk=pk).order_by().values_list(*_FACT_COLUMNS), sentinel=NO_ID
 )
 
 

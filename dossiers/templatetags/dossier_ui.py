@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from dossiers import wording
 from dossiers.models import Dossier, DossierEvent, Notification
 from portal.html import html, html_join
-from portal.prepared import Prepared
+from portal.prepared import NO_ID, Prepared
 
 register = template.Library()
 
@@ -100,7 +100,7 @@ _unread_count = Prepared(
         .annotate(n=Count("id"))
         .values_list("n")
     ),
-    sentinel=-7_301_987,
+    sentinel=NO_ID,
 )
 
 

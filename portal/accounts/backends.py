@@ -5,10 +5,10 @@ from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
-from portal.prepared import Prepared
+from portal.prepared import NO_ID, Prepared
 
 # The signed-in user's row, on every request: compiled once per process (portal/prepared.py), read every time.
-_user_by_id = Prepared(lambda pk: get_user_model()._default_manager.filter(pk=pk), sentinel=-7_301_987)
+_user_by_id = Prepared(lambda pk: get_user_model()._default_manager.filter(pk=pk), sentinel=NO_ID)
 
 
 class ActiveUserMixin:

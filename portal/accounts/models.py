@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from portal.prepared import Prepared
+from portal.prepared import NO_ID, Prepared
 
 # Căn cước / personal identification number: 12 digits (province, sex and century, year, serial).
 personal_id_validator = RegexValidator(r"^[0-9]{12}\Z", "Số định danh cá nhân gồm đúng 12 chữ số.")
@@ -96,7 +96,7 @@ class AgencyMembership(models.Model):
 # Read on every staff request (fresh, never kept): compiled once per process (portal/prepared.py).
 _agency_ids_of = Prepared(
     lambda user_id: AgencyMembership.objects.filter(user_id=user_id).values_list("agency_id"),
-    sentinel=-7_301_987,
+    sentinel=NO_ID,
 )
 
 

@@ -26,7 +26,7 @@ from portal.catalog.models import (
 from portal.catalog.search_index import search_index
 from portal.converters import CodeConverter
 from portal.numbers import id_or_none
-from portal.prepared import Prepared, builder
+from portal.prepared import NO_ID, Prepared, builder
 
 # What the public catalogue shows comes from these namespaces: kept pages and options are made again when either
 # app bumps its own (portal/catalog/signals.py, portal/agencies/signals.py).
@@ -202,7 +202,7 @@ AGENCY_LINK_COLUMNS = (
 
 # The reads of a procedure's page, compiled once per process (portal/prepared.py): the page is the catalogue's most
 # visited, and compiling its six queries cost more than running them.
-_ID = -7_301_987  # the sentinel of a procedure id: no row has it
+_ID = NO_ID  # the sentinel of a procedure id
 _procedure_by_code = Prepared(
     lambda code: Procedure.objects.filter(is_active=True, code=code)[:1], sentinel="\x00"
 )

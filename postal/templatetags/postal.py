@@ -18,7 +18,9 @@ register = template.Library()
 # (portal/prepared.py) rather than on every request.
 _shipments_of = Prepared(lambda pk: Shipment.objects.filter(dossier_id=pk), sentinel=-1)
 _collection_of = Prepared(
-    lambda pk: Collection.objects.filter(dossier_id=pk).exclude(state=Collection.State.CHOSEN).order_by("pk")[:1],
+    lambda pk: (
+        Collection.objects.filter(dossier_id=pk).exclude(state=Collection.State.CHOSEN).order_by("pk")[:1]
+    ),
     sentinel=-1,
 )
 
