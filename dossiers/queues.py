@@ -18,11 +18,10 @@ from django.utils.translation import gettext_lazy as _
 
 from dossiers.access import consultations_open_to
 from dossiers.models import Dossier
+from dossiers.rows import NAME_FIELDS, dossier_with_names
 from dossiers.workflow import PAUSED_STATES
 from portal.accounts.models import User
-from portal.agencies.models import Agency
-from portal.catalog.models import Procedure
-from portal.prepared import Prepared, builder
+from portal.prepared import PreparedPages, no_ids
 from portal.workdays import calendar as workdays
 
 S = Dossier.State
@@ -299,67 +298,36 @@ def queue_page(
     return page
 
 
-# The names a row shows, read with it: the procedure's code and name, the receiving and handling agencies' names.
-NAME_FIELDS = ("procedure__code", "procedure__name", "receiving_agency__name", "handling_agency__name")
 OWN_ROW_FIELDS = tuple(name for name in ROW_FIELDS if "__" not in name)
 PREPARED_AGENCIES = 4  # officers of up to this many agencies have their queue pages read by prepared queries
-PREPARED_PAGES = 20
-_NO_AGENCIES = tuple(range(-7_301_990, -7_301_990 + PREPARED_AGENCIES))  # the sentinel: ids no agency has
-_queue_reads: dict[tuple, Prepared] = {}
+_queue_pages: dict[tuple[str, str], PreparedPages] = {}
 
 
 def _prepared_rows(queue: Queue, agency_ids: list[int], sort: str, offset: int, limit: int) -> list | None:
     """An unfiltered page of a queue of one branch (every queue but the consulted one and the deadline watch list),
     read by a query compiled once per process and per page (portal/prepared.py) instead of by the ORM on every
-    request; None when the queue, the page or the officer's agencies do not fit one (the caller reads them)."""
+    request; None when the queue or the officer's agencies do not fit one (the caller reads them)."""
     branch = queue.branches[0]
     if (
         queue.watch
         or len(queue.branches) != 1
         or not isinstance(branch, Branch)
         or not 0 < len(agency_ids) <= PREPARED_AGENCIES
-        or offset // QUEUE_PAGE_SIZE >= PREPARED_PAGES
     ):
         return None
-    block = (
-        -(-limit // QUEUE_PAGE_SIZE) * QUEUE_PAGE_SIZE
-    )  # the last page's shorter slice read as a whole one
-    key = (queue.slug, sort, offset, block)
-    read = _queue_reads.get(key)
+    read = _queue_pages.get((queue.slug, sort))
     if read is None:
-        read = _queue_reads[key] = Prepared(
-            lambda ids: (
+        read = _queue_pages[(queue.slug, sort)] = PreparedPages(
+            lambda ids, offset, limit: (
                 Dossier.objects.filter(branch.condition(list(ids)))
                 .order_by(*SORTS[sort])
-                .values_list(*OWN_ROW_FIELDS, *NAME_FIELDS)[offset : offset + block]
+                .values_list(*OWN_ROW_FIELDS, *NAME_FIELDS)[offset : offset + limit]
             ),
-            sentinel=_NO_AGENCIES,
+            sentinel=no_ids(PREPARED_AGENCIES),
+            block=QUEUE_PAGE_SIZE,
         )
     make = dossier_with_names(OWN_ROW_FIELDS)
-    return [make(row) for row in read(tuple(agency_ids))[:limit]]
-
-
-def dossier_with_names(own_fields: tuple[str, ...]) -> Callable[[tuple], Dossier]:
-    """A function making a row of ``own_fields`` then ``NAME_FIELDS`` (then anything else, left to the caller) into a
-    dossier with its procedure and agencies as a ``select_related`` read of only their names would leave them."""
-    dossier_of = builder(Dossier, "default", own_fields)
-    procedure_of = builder(Procedure, "default", ("id", "code", "name"))
-    agency_of = builder(Agency, "default", ("id", "name"))
-    size = len(own_fields)
-
-    def make(row):
-        dossier = dossier_of(row[:size])
-        procedure_code, procedure_name, receiving_name, handling_name = row[size : size + 4]
-        procedure = procedure_of((dossier.procedure_id, procedure_code, procedure_name))
-        Dossier.procedure.field.set_cached_value(dossier, procedure)
-        for field, pk, name in (
-            (Dossier.receiving_agency.field, dossier.receiving_agency_id, receiving_name),
-            (Dossier.handling_agency.field, dossier.handling_agency_id, handling_name),
-        ):
-            field.set_cached_value(dossier, agency_of((pk, name)) if pk is not None else None)
-        return dossier
-
-    return make
+    return [make(row) for row in read(tuple(agency_ids), offset, limit)]
 
 
 def queue_counts(user: User, clock: Clock) -> dict[str, int]:

@@ -10,7 +10,6 @@ from dossiers.models import Dossier, DossierEvent, DossierFile, Notification
 from dossiers.queues import (  # noqa: F401  (the queues' public names, for other apps)
     CLOCK_RUNNING,
     DUE_FILTERS,
-    NAME_FIELDS,
     QUEUE_PAGE_SIZE,
     QUEUES,
     QUEUES_BY_SLUG,
@@ -24,7 +23,6 @@ from dossiers.queues import (  # noqa: F401  (the queues' public names, for othe
     Queue,
     QueueFilters,
     deadline_counts,
-    dossier_with_names,
     queue_counts,
     queue_dossiers,
     queue_get,
@@ -33,10 +31,11 @@ from dossiers.queues import (  # noqa: F401  (the queues' public names, for othe
     queues_for,
     to_do_total,
 )
+from dossiers.rows import NAME_FIELDS, dossier_with_names
 from portal.accounts.models import User
 from portal.agencies.models import Agency
 from portal.catalog.models import Channel, Procedure
-from portal.prepared import NO_ID, Prepared, builder
+from portal.prepared import NO_ID, Prepared, PreparedPages, builder
 
 S = Dossier.State
 Role = User.Role
@@ -58,13 +57,14 @@ TRACKED_FIELDS = (
     "delivery",
     "procedure_id",
     "receiving_agency_id",
+    "handling_agency_id",
 )
 _tracked = Prepared(
     lambda code: (
         Dossier.objects.filter(code=code)
         .exclude(state=S.DRAFT)
         .order_by()
-        .values_list(*TRACKED_FIELDS, "procedure__name", "receiving_agency__name")[:1]
+        .values_list(*TRACKED_FIELDS, *NAME_FIELDS)[:1]
     ),
     sentinel="\x00",
 )
@@ -81,19 +81,9 @@ _tracked_events = Prepared(
 
 def dossier_tracked(code: str) -> Dossier | None:
     """The filed dossier with this code as the public tracking page shows it (only these columns, its procedure's
-    and receiving agency's names), or None."""
+    and agencies' names), or None."""
     rows = _tracked(code)
-    if not rows:
-        return None
-    *values, procedure_name, agency_name = rows[0]
-    dossier = builder(Dossier, "default", TRACKED_FIELDS)(values)
-    procedure = builder(Procedure, "default", ("id", "name"))((dossier.procedure_id, procedure_name))
-    Dossier.procedure.field.set_cached_value(dossier, procedure)
-    agency = None
-    if dossier.receiving_agency_id is not None:
-        agency = builder(Agency, "default", ("id", "name"))((dossier.receiving_agency_id, agency_name))
-    Dossier.receiving_agency.field.set_cached_value(dossier, agency)
-    return dossier
+    return dossier_with_names(TRACKED_FIELDS)(rows[0]) if rows else None
 
 
 def tracked_events(dossier: Dossier) -> list[DossierEvent]:
@@ -161,11 +151,9 @@ APPLICANT_ROW_FIELDS = (
     "receiving_agency_id",
     "handling_agency_id",
 )
-APPLICANT_PAGES_PREPARED = 20  # the first pages of "my dossiers" have their read compiled once per process
-APPLICANT_ROWS_BLOCK = 20
 
 
-def _applicant_rows(user_id, offset: int, limit: int):
+def _applicant_rows_of(user_id, offset: int, limit: int):
     last_step = (
         DossierEvent.objects.filter(dossier=OuterRef("pk"), visible_to_applicant=True)
         .order_by("-at", "-id")
@@ -185,7 +173,7 @@ _applicant_count = Prepared(
     ).values_list("n"),
     sentinel=NO_ID,
 )
-_applicant_pages: dict[tuple[int, int], Prepared] = {}
+_applicant_pages = PreparedPages(_applicant_rows_of, sentinel=NO_ID, block=20)
 
 
 class ApplicantDossiers:
@@ -205,26 +193,14 @@ class ApplicantDossiers:
         return self.count()
 
     def __getitem__(self, bounds: slice) -> list[Dossier]:
-        offset, limit = bounds.start or 0, bounds.stop - (bounds.start or 0)
-        if limit <= 0:  # an empty list's only page
-            return []
-        # Read a whole number of blocks (the last page's shorter slice too): one compiled read per page.
-        blocks = -(-limit // APPLICANT_ROWS_BLOCK) * APPLICANT_ROWS_BLOCK
-        if offset // blocks < APPLICANT_PAGES_PREPARED:
-            read = _applicant_pages.get((offset, blocks))
-            if read is None:
-                read = _applicant_pages[(offset, blocks)] = Prepared(
-                    lambda user_id: _applicant_rows(user_id, offset, blocks), sentinel=NO_ID
-                )
-            rows = read(self.user_id)[:limit]
-        else:
-            rows = list(_applicant_rows(self.user_id, offset, limit))
+        offset = bounds.start or 0
+        rows = _applicant_pages(self.user_id, offset, bounds.stop - offset)
         make = _applicant_dossier_maker()
         return [make(row) for row in rows]
 
 
 def _applicant_dossier_maker():
-    """A function making a row of ``_applicant_rows`` into a dossier with its procedure and agencies (their names) and
+    """A function making a row of ``_applicant_rows_of`` into a dossier with its procedure and agencies (their names) and
     the last step the applicant may see."""
     with_names = dossier_with_names(APPLICANT_ROW_FIELDS)
 
@@ -239,6 +215,25 @@ def _applicant_dossier_maker():
 def dossiers_of_applicant(user: User) -> ApplicantDossiers:
     """ "Hồ sơ của tôi", to page through (``ApplicantDossiers``)."""
     return ApplicantDossiers(user)
+
+
+_unread_count = Prepared(
+    lambda user_id: (
+        Notification.objects.filter(user_id=user_id, read_at__isnull=True)
+        .order_by()
+        .values("user_id")
+        .annotate(n=Count("id"))
+        .values_list("n")
+    ),
+    sentinel=NO_ID,
+)
+
+
+def unread_notification_count(user_id: int) -> int:
+    """How many of the person's notifications are unread (the header shows it on every signed-in page: a prepared
+    read, compiled once per process)."""
+    rows = _unread_count(user_id)
+    return rows[0][0] if rows else 0
 
 
 def notifications_of(user: User) -> QuerySet[Notification]:

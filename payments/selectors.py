@@ -4,14 +4,14 @@ payment share)."""
 from django.db.models import QuerySet
 
 from payments.models import Payment
-from portal.prepared import Prepared
+from portal.prepared import NO_ID, Prepared
 
 # Read whenever a dossier is counted again for the statistics (every step): compiled once (portal/prepared.py).
 _paid_online = Prepared(
     lambda pk: (
         Payment.objects.filter(dossier_id=pk, state=Payment.State.PAID).order_by().values_list("pk")[:1]
     ),
-    sentinel=-1,
+    sentinel=NO_ID,
 )
 
 

@@ -33,6 +33,11 @@ from django.db.models.signals import post_init, pre_init
 NO_ID = -7_301_987  # a sentinel for an id: no row has it
 
 
+def no_ids(count: int) -> tuple[int, ...]:
+    """A sentinel for a list of up to ``count`` ids (``id__in=``): ids no row has."""
+    return tuple(range(NO_ID, NO_ID - count, -1))
+
+
 class _Compiled:
     def __init__(self, queryset: QuerySet, alias: str, sentinel: Any):
         compiler = queryset.query.get_compiler(alias)
@@ -95,8 +100,10 @@ def builder(model, alias: str, attnames) -> Callable[[Any], Any]:
     ``Model.__init__``: the values go straight into the new instance's ``__dict__``, where ``__init__`` would have
     put them one ``setattr`` at a time after sending ``pre_init``, before ``post_init``."""
     names = tuple(attnames)
+    ordered, positions = _field_order(
+        model, names
+    )  # refuses a name that is no column (kept per model and names)
     if pre_init.has_listeners(model) or post_init.has_listeners(model):
-        ordered, positions = _field_order(model, names)
         return lambda values: model.from_db(alias, ordered, tuple(values[i] for i in positions))
 
     def build(values):
@@ -118,13 +125,6 @@ def _field_order(model, attnames: tuple[str, ...]) -> tuple[tuple[str, ...], tup
     return tuple(ordered), tuple(positions[attname] for attname in ordered)
 
 
-def instance(model, alias: str, attnames: tuple[str, ...], values) -> Any:
-    """``model`` as read from ``alias`` with only these columns (the others deferred), from values in the order of
-    ``attnames`` (each must be one of the model's columns)."""
-    _field_order(model, tuple(attnames))  # refuses a name that is no column (kept per model and names)
-    return builder(model, alias, attnames)(values)
-
-
 class Prepared:
     """``make(sentinel)`` compiled once per connection; ``prepared(value)`` runs it with ``value``."""
 
@@ -141,3 +141,30 @@ class Prepared:
                 self._make(self._sentinel), self._using, self._sentinel
             )
         return compiled.run(self._using, value)
+
+
+class PreparedPages:
+    """The pages of a list, each read by a query compiled once per process: ``make(sentinel, offset, limit)`` is the
+    queryset of one page. A page is read as a whole number of ``block`` rows (the last, shorter page too), so each
+    page is one compiled query; the first ``pages`` pages are prepared, a page past them is read through the ORM.
+    ``pages(value, offset, limit)``: the rows."""
+
+    def __init__(
+        self, make: Callable[[Any, int, int], QuerySet], *, sentinel: Any, block: int, pages: int = 20
+    ):
+        self._make, self._sentinel, self._block, self._pages = make, sentinel, block, pages
+        self._reads: dict[tuple[int, int], Prepared] = {}
+
+    def __call__(self, value: Any, offset: int, limit: int) -> list:
+        if limit <= 0:  # an empty list's only page
+            return []
+        if offset // self._block >= self._pages:
+            return list(self._make(value, offset, limit))
+        size = -(-limit // self._block) * self._block
+        read = self._reads.get((offset, size))
+        if read is None:
+            make = self._make
+            read = self._reads[(offset, size)] = Prepared(
+                lambda v: make(v, offset, size), sentinel=self._sentinel
+            )
+        return read(value)[:limit]

@@ -13,7 +13,7 @@ from django.utils import timezone
 from portal.accounts.models import User
 from portal.agencies.models import Agency
 from portal.catalog.models import Field
-from portal.prepared import Prepared
+from portal.prepared import NO_ID, Prepared
 from ratings.indicators import Evaluation, Rules, evaluate
 from ratings.models import AgencyPeriodFacts, RankingPublication, Rating, RatingSummary
 from ratings.periods import Period
@@ -124,7 +124,7 @@ _answers_of = Prepared(
         .order_by("pk")
         .values_list("created_at", "i1", "i3", "i4", "i7")[:1]
     ),
-    sentinel=-1,
+    sentinel=NO_ID,
 )
 
 

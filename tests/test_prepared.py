@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from portal.catalog.models import Channel, Procedure, ProcedureAgency
-from portal.prepared import Prepared, instance
+from portal.prepared import Prepared, builder
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def test_a_list_of_values_of_any_length_is_read_that_many_at_a_time():
     assert "name" in by_ids(ids[:1])[0].get_deferred_fields()
 
 
-def test_values_list_gives_tuples_and_instance_builds_a_model_from_them():
+def test_values_list_gives_tuples_and_builder_makes_a_model_from_them():
     links = Prepared(
         lambda pk: (
             ProcedureAgency.objects.filter(procedure_id=pk)
@@ -48,7 +48,7 @@ def test_values_list_gives_tuples_and_instance_builds_a_model_from_them():
         .order_by("pk")
         .values_list("agency_id", "role", "pk")
     )
-    built = instance(ProcedureAgency, "default", ("agency_id", "role", "id"), rows[0])
+    built = builder(ProcedureAgency, "default", ("agency_id", "role", "id"))(rows[0])
     assert (built.pk, built.role, built.agency_id) == (link.pk, link.role, link.agency_id)
 
 
@@ -96,8 +96,8 @@ def test_a_model_someone_listens_to_at_init_is_built_through_its_init():
     try:
         link = ProcedureAgency.objects.order_by("pk").first()
         seen.clear()
-        built = instance(
-            ProcedureAgency, "default", ("agency_id", "role", "id"), (link.agency_id, link.role, link.pk)
+        built = builder(ProcedureAgency, "default", ("agency_id", "role", "id"))(
+            (link.agency_id, link.role, link.pk)
         )
     finally:
         post_init.disconnect(listener, sender=ProcedureAgency)

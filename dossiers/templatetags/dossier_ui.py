@@ -3,7 +3,6 @@
 from datetime import datetime
 
 from django import template
-from django.db.models import Count
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -11,10 +10,9 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from dossiers import wording
+from dossiers import selectors, wording
 from dossiers.models import Dossier, DossierEvent, Notification
 from portal.html import html, html_join
-from portal.prepared import NO_ID, Prepared
 
 register = template.Library()
 
@@ -87,21 +85,7 @@ def unread_notification_count(user) -> int:
     """Unread notifications of ``user`` for the header (one count query; 0 for anonymous visitors)."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    rows = _unread_count(user.pk)
-    return rows[0][0] if rows else 0
-
-
-# On every signed-in page: compiled once per process (portal/prepared.py).
-_unread_count = Prepared(
-    lambda user_id: (
-        Notification.objects.filter(user_id=user_id, read_at__isnull=True)
-        .order_by()
-        .values("user_id")
-        .annotate(n=Count("id"))
-        .values_list("n")
-    ),
-    sentinel=NO_ID,
-)
+    return selectors.unread_notification_count(user.pk)
 
 
 @register.filter

@@ -26,7 +26,7 @@ from portal.catalog.models import (
 from portal.catalog.search_index import search_index
 from portal.converters import CodeConverter
 from portal.numbers import id_or_none
-from portal.prepared import NO_ID, Prepared, builder
+from portal.prepared import NO_ID, Prepared, builder, no_ids
 
 # What the public catalogue shows comes from these namespaces: kept pages and options are made again when either
 # app bumps its own (portal/catalog/signals.py, portal/agencies/signals.py).
@@ -122,9 +122,7 @@ LIST_COLUMNS = (
 # Rows read by one query: psycopg converts the SQL of a query with more than 50 parameters on every call instead of
 # once, which costs more than a second query for a page of more than 50 rows.
 ROWS_AT_ONCE = 50
-_IDS = tuple(
-    range(-7_400_000, -7_400_000 - ROWS_AT_ONCE, -1)
-)  # the sentinel of a list of ids: no row has them
+_IDS = no_ids(ROWS_AT_ONCE)
 _list_procedures = Prepared(
     lambda ids: Procedure.objects.filter(id__in=ids).order_by().only(*LIST_COLUMNS), sentinel=_IDS
 )
@@ -202,16 +200,15 @@ AGENCY_LINK_COLUMNS = (
 
 # The reads of a procedure's page, compiled once per process (portal/prepared.py): the page is the catalogue's most
 # visited, and compiling its six queries cost more than running them.
-_ID = NO_ID  # the sentinel of a procedure id
 _procedure_by_code = Prepared(
     lambda code: Procedure.objects.filter(is_active=True, code=code)[:1], sentinel="\x00"
 )
-_field_by_id = Prepared(lambda pk: Field.objects.filter(pk=pk), sentinel=_ID)
+_field_by_id = Prepared(lambda pk: Field.objects.filter(pk=pk), sentinel=NO_ID)
 _procedure_lists = {
-    "channels": Prepared(lambda pk: Channel.objects.filter(procedure_id=pk), sentinel=_ID),
-    "documents": Prepared(lambda pk: RequiredDocument.objects.filter(procedure_id=pk), sentinel=_ID),
-    "legal_documents": Prepared(lambda pk: LegalDocument.objects.filter(procedure_id=pk), sentinel=_ID),
-    "applicant_types": Prepared(lambda pk: ApplicantType.objects.filter(procedures=pk), sentinel=_ID),
+    "channels": Prepared(lambda pk: Channel.objects.filter(procedure_id=pk), sentinel=NO_ID),
+    "documents": Prepared(lambda pk: RequiredDocument.objects.filter(procedure_id=pk), sentinel=NO_ID),
+    "legal_documents": Prepared(lambda pk: LegalDocument.objects.filter(procedure_id=pk), sentinel=NO_ID),
+    "applicant_types": Prepared(lambda pk: ApplicantType.objects.filter(procedures=pk), sentinel=NO_ID),
 }
 _agency_links = Prepared(
     lambda pk: (
@@ -219,7 +216,7 @@ _agency_links = Prepared(
         .order_by("role", "agency__code")
         .values_list("pk", "role", "agency_id", *AGENCY_LINK_COLUMNS)
     ),
-    sentinel=_ID,
+    sentinel=NO_ID,
 )
 _active_agencies_of_kind = Prepared(
     lambda kind: Agency.objects.filter(kind=kind, is_active=True), sentinel="\x00"

@@ -7,7 +7,7 @@ from django import template
 
 from dossiers.models import Dossier
 from integrations.postal.client import postal_configured
-from portal.prepared import Prepared
+from portal.prepared import NO_ID, Prepared
 from postal.collections import collection_destination, collection_offered
 from postal.forms import CollectionForm
 from postal.models import Collection, Shipment
@@ -16,12 +16,12 @@ register = template.Library()
 
 # Read on every dossier page and public tracking answer, nearly always to find nothing: compiled once per process
 # (portal/prepared.py) rather than on every request.
-_shipments_of = Prepared(lambda pk: Shipment.objects.filter(dossier_id=pk), sentinel=-1)
+_shipments_of = Prepared(lambda pk: Shipment.objects.filter(dossier_id=pk), sentinel=NO_ID)
 _collection_of = Prepared(
     lambda pk: (
         Collection.objects.filter(dossier_id=pk).exclude(state=Collection.State.CHOSEN).order_by("pk")[:1]
     ),
-    sentinel=-1,
+    sentinel=NO_ID,
 )
 
 
