@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_safe
 
 from portal.cache.pages import public_page
@@ -24,11 +25,12 @@ from public_statistics.names import communes, names_of
 from public_statistics.periods import BadQuery, Filters, Period, filters_from, period_from
 from public_statistics.templatetags.statistics_format import cell_writer, numbers
 
+# Marked for translation here, translated where shown (``_()`` in the views, ``{% translate %}`` in the templates).
 DIMENSION_TITLES = {
-    "linh-vuc": ("Theo lĩnh vực", "Lĩnh vực"),
-    "co-quan": ("Theo cơ quan", "Cơ quan"),
-    "xa": ("Theo xã, phường, đặc khu", "Xã, phường, đặc khu"),
-    "thu-tuc": ("Theo thủ tục", "Thủ tục"),
+    "linh-vuc": (gettext_noop("Theo lĩnh vực"), gettext_noop("Lĩnh vực")),
+    "co-quan": (gettext_noop("Theo cơ quan"), gettext_noop("Cơ quan")),
+    "xa": (gettext_noop("Theo xã, phường, đặc khu"), gettext_noop("Xã, phường, đặc khu")),
+    "thu-tuc": (gettext_noop("Theo thủ tục"), gettext_noop("Thủ tục")),
 }
 SORTS = ("ten", "tiep-nhan", "giai-quyet", "dung-han", "ton", "qua-han")
 COLUMNS = [

@@ -230,3 +230,9 @@ def test_the_overview_and_the_monthly_report_show_payment_digitisation_and_satis
     assert ["Số hồ sơ được đánh giá", "1"] in rows
     assert ["Mức độ hài lòng, % (điểm đạt được / điểm tối đa)", "62.5"] in rows
     assert ["Câu trả lời 0 điểm, %", "25.0"] in rows
+
+
+def test_the_english_drill_down_names_its_dimensions_in_english(client):
+    html = client.get("/en" + reverse("public_statistics:breakdown", args=["co-quan"])).content.decode()
+    assert "Statistics by agency" in html
+    assert "By field" in html and "By procedure" in html and "Theo lĩnh vực" not in html
