@@ -98,12 +98,12 @@ class PortalFormRenderer(DjangoTemplates):
     def engine(self):
         return self.backend(
             {
-                "APP_DIRS": True,
+                "APP_DIRS": False,
                 "DIRS": [
                     Path(settings.BASE_DIR) / "templates",
                     Path(django.forms.__file__).parent / self.backend.app_dirname,
                 ],
                 "NAME": "portalforms",
-                "OPTIONS": {},
+                "OPTIONS": {"loaders": settings.TEMPLATES[0]["OPTIONS"]["loaders"]},
             }
         )
