@@ -340,3 +340,57 @@ def test_a_time_limit_without_a_unit_shows_the_source_text_and_says_so(client):
 def test_a_time_limit_with_a_unit_shows_number_and_unit(client):
     html = client.get("/thu-tuc/1.014850/").content.decode()
     assert "<td>6 ngày làm việc</td>" in html and "không ghi đơn vị" not in html
+
+
+def _commune_level_pair() -> tuple[str, str]:
+    """Two commune-level procedures received in the same communes (there are hundreds in the catalogue)."""
+    from portal.catalog.models import ProcedureAgency
+
+    seen: dict[tuple, str] = {}
+    procedures = (
+        Procedure.objects.filter(is_active=True, is_commune_level=True, is_province_level=False)
+        .annotate(links=Count("agency_links"))
+        .filter(links__gt=100)
+        .order_by("code")
+    )
+    for procedure in procedures:
+        communes = tuple(
+            ProcedureAgency.objects.filter(procedure=procedure, role="implementing")
+            .order_by("agency_id")
+            .values_list("agency_id", flat=True)
+        )
+        if communes in seen:
+            return seen[communes], procedure.code
+        seen[communes] = procedure.code
+    raise AssertionError("no two commune-level procedures share their communes")
+
+
+def test_a_list_of_102_communes_is_rendered_once_and_shows_a_renamed_commune_at_once(client):
+    from portal.agencies.models import Agency
+
+    first, second = _commune_level_pair()
+    commune = Agency.objects.filter(kind=Agency.Kind.COMMUNE, is_active=True).order_by("code").first()
+    old_name = commune.name
+    page = client.get(f"/thu-tuc/{first}/").content.decode()
+    assert f">{old_name}</a></li>" in page and f">{old_name}</option>" in page
+    # A change that tells no one (no save, no bump): the second procedure's lists are the first's, as kept. (The new
+    # name sorts where the old one did: the lists are kept by their agencies in the order shown.)
+    new_name = f"{old_name} (mới)"
+    Agency.objects.filter(pk=commune.pk).update(name=new_name)
+    page = client.get(f"/thu-tuc/{second}/").content.decode()
+    assert f">{old_name}</a></li>" in page and f">{old_name}</option>" in page
+    # A change made as the portal makes it (the agencies app bumps its namespace): the new name, at once.
+    commune.refresh_from_db()
+    commune.save()
+    page = client.get(f"/thu-tuc/{second}/").content.decode()
+    assert f">{new_name}</a></li>" in page and f">{new_name}</option>" in page
+    assert f">{old_name}<" not in page
+
+
+def test_the_english_page_keeps_its_own_list_of_communes(client):
+    first, _second = _commune_level_pair()
+    vietnamese = client.get(f"/thu-tuc/{first}/").content.decode()
+    english = client.get(f"/en/thu-tuc/{first}/").content.decode()
+    assert re.search(r'<li><a href="/co-quan/[^"]+/">', vietnamese)
+    assert re.search(r'<li><a href="/en/co-quan/[^"]+/" lang="vi">', english)
+    assert not re.search(r'<li><a href="/co-quan/', english)

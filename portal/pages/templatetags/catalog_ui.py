@@ -1,15 +1,24 @@
 """The catalogue's result rows and a procedure's agency and document lists (list, search, an agency's page and its
 embedded box, the procedure page); with the other presentation tags of the site, beside ``vn``."""
 
+import hashlib
+
 from django import template
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
+from portal import cache as versioned
 from portal.html import html, html_join
 from portal.pages.templatetags.vn import duration
 
 register = template.Library()
+
+# The same 102 communes receive hundreds of commune-level procedures: a list that long is rendered once per language
+# and version of the agencies (whose codes and names it shows) and kept through the one mechanism, not on every page.
+LONG_LIST = 20
+_LISTS_KEPT_FROM = ("agencies",)
+_LISTS_KEPT_SECONDS = 3600
 
 
 @register.simple_tag(takes_context=True)
@@ -60,18 +69,35 @@ def procedure_rows(context, procedures, level=3) -> str:
 def agency_links(context, links) -> str:
     """``<li>`` links to the agencies of ``links`` (a commune-level procedure is received in 102 communes)."""
     lang = context.get("data_lang", "")
-    return html_join(
-        "",
-        '<li><a href="{}"{}>{}</a></li>',
-        ((link.agency.get_absolute_url(), lang, link.agency.name) for link in links),
-    )
+
+    def render() -> str:
+        return html_join(
+            "",
+            '<li><a href="{}"{}>{}</a></li>',
+            ((link.agency.get_absolute_url(), lang, link.agency.name) for link in links),
+        )
+
+    return _kept_list("agency-links", lang, [link.agency_id for link in links], render)
 
 
 @register.simple_tag(takes_context=True)
 def agency_options(context, agencies) -> str:
     """An ``<option>`` per agency a dossier may be filed at (a commune-level procedure is received in 102)."""
     lang = context.get("data_lang", "")
-    return html_join("", '<option value="{}"{}>{}</option>', ((a.code, lang, a.name) for a in agencies))
+
+    def render() -> str:
+        return html_join("", '<option value="{}"{}>{}</option>', ((a.code, lang, a.name) for a in agencies))
+
+    return _kept_list("agency-options", lang, [agency.pk for agency in agencies], render)
+
+
+def _kept_list(kind: str, lang: str, ids: list[int], render) -> str:
+    """``render()``, kept per language, language mark and list of agency ids when the list is long."""
+    if len(ids) < LONG_LIST:
+        return render()
+    digest = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:32]
+    key = f"catalog:{kind}:{get_language()}:{'lang' if lang else ''}:{digest}"
+    return mark_safe(versioned.get_or_set(key, _LISTS_KEPT_FROM, render, _LISTS_KEPT_SECONDS))  # noqa: S308
 
 
 @register.simple_tag
