@@ -100,9 +100,8 @@ def builder(model, alias: str, attnames) -> Callable[[Any], Any]:
     ``Model.__init__``: the values go straight into the new instance's ``__dict__``, where ``__init__`` would have
     put them one ``setattr`` at a time after sending ``pre_init``, before ``post_init``."""
     names = tuple(attnames)
-    ordered, positions = _field_order(
-        model, names
-    )  # refuses a name that is no column (kept per model and names)
+    # Refuses a name that is no column (kept per model and names).
+    ordered, positions = _field_order(model, names)
     if pre_init.has_listeners(model) or post_init.has_listeners(model):
         return lambda values: model.from_db(alias, ordered, tuple(values[i] for i in positions))
 
